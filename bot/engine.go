@@ -1,0 +1,305 @@
+package bot
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/qamqor/qamqor/content"
+)
+
+// InputKind says what a person did.
+type InputKind int
+
+const (
+	// InputText is a typed message: a command ("/start"), an answer or a question.
+	InputText InputKind = iota + 1
+	// InputButton is a pressed button; Data is the button's Data.
+	InputButton
+	// InputMissingButton is a button the adapter could not find (a number with no button).
+	InputMissingButton
+	// InputResume asks for the current screen again, as when a terminal chat starts.
+	InputResume
+)
+
+// Input is one thing a person did.
+type Input struct {
+	Kind InputKind
+	Text string // for InputText
+	Data string // for InputButton
+	// LangHint is the language the person's app uses, if known. It is used only when the
+	// session cannot be read, to apologise in a language they read.
+	LangHint content.Lang
+}
+
+// Reply is one message to show: text and buttons, in rows.
+type Reply struct {
+	Text    string
+	Buttons [][]Button
+}
+
+// Button is either an action (Data, sent back as InputButton) or a web page (URL).
+type Button struct {
+	Label string
+	Data  string
+	URL   string
+}
+
+// Button data. Short prefixes keep data far under Telegram's 64-byte callback limit: the
+// longest is a prefix and a node id of at most content.MaxIDBytes.
+const (
+	dataOpen     = "g:" // g:<node id> opens a node
+	dataBack     = "b:" // b:<node id> goes back from that node's screen
+	dataMainMenu = "m"
+	dataHere     = "h" // shows the current screen again
+	dataLang     = "l:" // l:kk or l:ru chooses a language
+)
+
+// Labels of the language buttons: each in its own language, the same for everyone.
+var langLabels = map[content.Lang]string{content.KK: "Қазақша", content.RU: "Русский"}
+
+// maxCommandEcho bounds how much of an unknown command the bot repeats back.
+const maxCommandEcho = 32
+
+// Engine turns (session, input) into (new session, replies). It has no state of its own
+// beyond the content and strings it was built with, so one Engine serves every chat.
+type Engine struct {
+	content  *content.Content
+	tr       *translator
+	keptDays int
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithSessionTTL tells the engine how long sessions are kept, so /help can say so.
+func WithSessionTTL(d time.Duration) Option {
+	return func(e *Engine) { e.keptDays = int((d + 24*time.Hour - 1) / (24 * time.Hour)) }
+}
+
+// NewEngine returns an engine over the given content and interface strings.
+func NewEngine(c *content.Content, strings *i18n.Bundle, opts ...Option) *Engine {
+	e := &Engine{content: c, tr: newTranslator(strings), keptDays: 30}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Step handles one input. It never fails: whatever arrives gets an answer in the person's
+// language, and input that makes no sense leaves the session where it was.
+func (e *Engine) Step(s Session, in Input) (Session, []Reply) {
+	if _, ok := e.content.Node(s.node()); !ok {
+		// The screen they were on is gone from the content: start them at the main menu.
+		s.Node, s.History = content.MainID, nil
+	}
+	switch in.Kind {
+	case InputResume:
+		if s.Lang == "" {
+			return s, []Reply{e.greeting("")}
+		}
+		return s, []Reply{e.screen(s, "")}
+	case InputButton:
+		return e.press(s, in.Data)
+	case InputMissingButton:
+		if s.Lang == "" {
+			return s, []Reply{e.greeting(msgChooseLanguageFirst)}
+		}
+		return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgNoSuchButton, nil))}
+	default:
+		return e.text(s, clean(in.Text))
+	}
+}
+
+func (e *Engine) press(s Session, data string) (Session, []Reply) {
+	if lang, ok := strings.CutPrefix(data, dataLang); ok {
+		if l, ok := content.ParseLang(lang); ok {
+			s.Lang = l
+			return s, []Reply{e.screen(s, "")}
+		}
+	}
+	if s.Lang == "" {
+		return s, []Reply{e.greeting(msgChooseLanguageFirst)}
+	}
+	stale := func() (Session, []Reply) { return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgStaleButton, nil))} }
+	switch {
+	case data == dataMainMenu:
+		if s.node() != content.MainID {
+			s = s.open(content.MainID)
+		}
+	case data == dataHere:
+	case strings.HasPrefix(data, dataOpen):
+		id := strings.TrimPrefix(data, dataOpen)
+		if _, ok := e.content.Node(id); !ok {
+			return stale()
+		}
+		if id != s.node() {
+			s = s.open(id)
+		}
+	case strings.HasPrefix(data, dataBack):
+		if strings.TrimPrefix(data, dataBack) != s.node() {
+			return stale() // Back on an older screen: where it led is no longer known
+		}
+		s = s.back()
+	default:
+		return stale()
+	}
+	return s, []Reply{e.screen(s, "")}
+}
+
+func (e *Engine) text(s Session, text string) (Session, []Reply) {
+	if cmd, arg, ok := parseCommand(text); ok {
+		return e.command(s, cmd, arg)
+	}
+	if s.Lang == "" {
+		// Someone may type the language's name rather than press its button.
+		for l, label := range langLabels {
+			if strings.EqualFold(text, label) {
+				s.Lang = l
+				return s, []Reply{e.screen(s, "")}
+			}
+		}
+		return s, []Reply{e.greeting(msgChooseLanguageFirst)}
+	}
+	if text == "" {
+		return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgEmptyMessage, nil))}
+	}
+	return s, []Reply{e.notUnderstood(s)}
+}
+
+func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
+	switch cmd {
+	case "start":
+		next := Session{Lang: s.Lang}
+		if _, ok := e.content.Node(arg); ok && arg != content.MainID {
+			next = next.open(arg) // a deep link: Back leads to the main menu
+		}
+		if next.Lang == "" || next.Node == "" {
+			return next, []Reply{e.greeting("")}
+		}
+		return next, []Reply{e.screen(next, "")}
+	}
+	if s.Lang == "" {
+		return s, []Reply{e.greeting(msgChooseLanguageFirst)}
+	}
+	switch cmd {
+	case "menu":
+		if s.node() != content.MainID {
+			s = s.open(content.MainID)
+		}
+		return s, []Reply{e.screen(s, "")}
+	case "lang":
+		if s.Lang == content.KK {
+			s.Lang = content.RU
+		} else {
+			s.Lang = content.KK
+		}
+		return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgLanguageChanged, nil))}
+	case "help":
+		kept := e.tr.T(s.Lang, msgKeptDays, map[string]any{"Days": e.keptDays})
+		return s, []Reply{{
+			Text: e.tr.T(s.Lang, msgHelp, map[string]any{"Kept": kept}),
+			Buttons: [][]Button{{
+				{Label: e.tr.T(s.Lang, msgButtonBack, nil), Data: dataHere},
+				{Label: e.tr.T(s.Lang, msgButtonMainMenu, nil), Data: dataMainMenu},
+			}},
+		}}
+	}
+	echo := "/" + cmd
+	if utf8.RuneCountInString(echo) > maxCommandEcho {
+		echo = string([]rune(echo)[:maxCommandEcho]) + "…"
+	}
+	return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgUnknownCommand, map[string]any{"Command": echo}))}
+}
+
+// greeting introduces Qamqor in both languages and offers the choice between them.
+func (e *Engine) greeting(noteID string) Reply {
+	text := e.tr.both(msgGreeting)
+	if noteID != "" {
+		text = e.tr.both(noteID)
+	}
+	row := make([]Button, 0, len(content.Langs))
+	for _, l := range content.Langs {
+		row = append(row, Button{Label: langLabels[l], Data: dataLang + string(l)})
+	}
+	return Reply{Text: text, Buttons: [][]Button{row}}
+}
+
+// screen shows the current node, with note (if any) above it.
+func (e *Engine) screen(s Session, note string) Reply {
+	n, _ := e.content.Node(s.node())
+	lang := s.Lang
+	parts := make([]string, 0, 4)
+	if note != "" {
+		parts = append(parts, note)
+	}
+	parts = append(parts, n.Title.In(lang))
+	if body := n.Text.In(lang); body != "" {
+		parts = append(parts, body)
+	}
+	if sites := n.SourceSites(); len(sites) > 0 {
+		parts = append(parts, e.tr.T(lang, msgSources, map[string]any{"Sites": strings.Join(sites, ", ")}))
+	}
+	r := Reply{Text: strings.Join(parts, "\n\n")}
+	r.Buttons = e.nodeButtons(n, lang)
+	for _, lk := range n.Links {
+		r.Buttons = append(r.Buttons, []Button{{Label: lk.Label.In(lang), URL: lk.URL.In(lang)}})
+	}
+	var nav []Button
+	if n.ID != content.MainID || len(s.History) > 0 {
+		nav = append(nav, Button{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataBack + n.ID})
+	}
+	if n.ID != content.MainID {
+		nav = append(nav, Button{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu})
+	}
+	if len(nav) > 0 {
+		r.Buttons = append(r.Buttons, nav)
+	}
+	return r
+}
+
+func (e *Engine) nodeButtons(n *content.Node, lang content.Lang) [][]Button {
+	rows := make([][]Button, 0, len(n.Buttons))
+	for _, id := range n.Buttons {
+		target, _ := e.content.Node(id)
+		rows = append(rows, []Button{{Label: target.ButtonLabel(lang), Data: dataOpen + id}})
+	}
+	return rows
+}
+
+// notUnderstood answers free text: it says so, offers the topics, and leaves the person
+// where they were, with Back to return there.
+func (e *Engine) notUnderstood(s Session) Reply {
+	r := Reply{Text: e.tr.T(s.Lang, msgNotUnderstood, nil)}
+	r.Buttons = e.nodeButtons(e.content.Main(), s.Lang)
+	r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(s.Lang, msgButtonBack, nil), Data: dataHere}})
+	return r
+}
+
+// parseCommand splits "/start@QamqorBot payload" into ("start", "payload").
+func parseCommand(text string) (cmd, arg string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	cmd, arg, _ = strings.Cut(text[1:], " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return strings.ToLower(cmd), strings.TrimSpace(arg), true
+}
+
+// clean drops control characters and invalid UTF-8, which carry no meaning for the bot
+// and could upset a terminal or a log, and trims the rest.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return ' '
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"fmt"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/qamqor/qamqor/content"
+)
+
+// Message ids of the interface strings in locales/active.*.toml.
+const (
+	msgGreeting            = "Greeting"
+	msgChooseLanguageFirst = "ChooseLanguageFirst"
+	msgButtonBack          = "ButtonBack"
+	msgButtonMainMenu      = "ButtonMainMenu"
+	msgLanguageChanged     = "LanguageChanged"
+	msgHelp                = "Help"
+	msgKeptDays            = "KeptDays"
+	msgNotUnderstood       = "NotUnderstood"
+	msgEmptyMessage        = "EmptyMessage"
+	msgUnknownCommand      = "UnknownCommand"
+	msgStaleButton         = "StaleButton"
+	msgNoSuchButton        = "NoSuchButton"
+	msgUnavailable         = "Unavailable"
+	msgInternalError       = "InternalError"
+	msgSources             = "Sources"
+)
+
+// MessageIDs lists every interface string the engine uses, so a test can prove each exists
+// in both languages and that the files hold nothing unused.
+var MessageIDs = []string{
+	msgGreeting, msgChooseLanguageFirst, msgButtonBack, msgButtonMainMenu, msgLanguageChanged,
+	msgHelp, msgKeptDays, msgNotUnderstood, msgEmptyMessage, msgUnknownCommand, msgStaleButton,
+	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources,
+}
+
+// translator renders interface strings in one of the supported languages.
+type translator struct {
+	loc map[content.Lang]*i18n.Localizer
+}
+
+func newTranslator(b *i18n.Bundle) *translator {
+	t := &translator{loc: map[content.Lang]*i18n.Localizer{}}
+	for _, l := range content.Langs {
+		t.loc[l] = i18n.NewLocalizer(b, string(l))
+	}
+	return t
+}
+
+// T renders message id in lang. data is a template's data; a count in data["Days"] selects
+// the plural form. A missing message shows its id rather than nothing: tests keep that from
+// reaching users.
+func (t *translator) T(lang content.Lang, id string, data map[string]any) string {
+	loc, ok := t.loc[lang]
+	if !ok {
+		loc = t.loc[content.RU]
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["Days"]; ok {
+		cfg.PluralCount = n
+	}
+	s, err := loc.Localize(cfg)
+	if err != nil {
+		return fmt.Sprintf("[%s]", id)
+	}
+	return s
+}
+
+// both renders a message in Kazakh and then Russian, for people whose language is unknown.
+func (t *translator) both(id string) string {
+	return t.T(content.KK, id, nil) + "\n\n" + t.T(content.RU, id, nil)
+}

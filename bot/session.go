@@ -1,0 +1,62 @@
+// Package bot is Qamqor's conversation engine: given a chat's session and what the person
+// sent, it returns the new session and the replies. It knows nothing of Telegram or Redis;
+// adapters (bot/telegram, bot/terminal) carry inputs in and replies out, and a
+// SessionStore keeps sessions.
+package bot
+
+import (
+	"context"
+	"slices"
+
+	"github.com/qamqor/qamqor/content"
+)
+
+// MaxHistory bounds how many screens Back can return through, so a session stays small.
+const MaxHistory = 20
+
+// Session is what Qamqor keeps about one chat: the language and where the person is. It
+// holds node ids only, never a copy of content. The zero value is a chat that has not yet
+// chosen a language.
+type Session struct {
+	Lang    content.Lang `json:"l,omitempty"`
+	Node    string       `json:"n,omitempty"` // current screen; empty means the main menu
+	History []string     `json:"h,omitempty"` // previous screens, most recent last
+}
+
+// node returns the current screen's id.
+func (s Session) node() string {
+	if s.Node == "" {
+		return content.MainID
+	}
+	return s.Node
+}
+
+// open moves to id, remembering the current screen for Back.
+func (s Session) open(id string) Session {
+	h := append(slices.Clone(s.History), s.node())
+	if len(h) > MaxHistory {
+		h = h[len(h)-MaxHistory:]
+	}
+	s.History = h
+	s.Node = id
+	return s
+}
+
+// back returns to the previous screen, or to the main menu when there is none.
+func (s Session) back() Session {
+	if len(s.History) == 0 {
+		s.Node = content.MainID
+		return s
+	}
+	s.Node = s.History[len(s.History)-1]
+	s.History = slices.Clone(s.History[:len(s.History)-1])
+	return s
+}
+
+// SessionStore keeps sessions between updates and across restarts.
+type SessionStore interface {
+	// Update reads the chat's session, passes it to fn and keeps what fn returns, as one
+	// atomic step: if another update changed the session meanwhile, fn runs again on the
+	// newer one, so fn must have no effects besides its result.
+	Update(ctx context.Context, chatID int64, fn func(Session) (Session, error)) error
+}

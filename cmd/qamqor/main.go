@@ -1,0 +1,197 @@
+// Command qamqor runs Qamqor, the social-protection assistant, and the tools around it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/terminal"
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/locales"
+	"github.com/qamqor/qamqor/store"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `Qamqor — social protection in Kazakhstan, in Kazakh and Russian.
+
+Usage:
+  qamqor chat [--user ID]       talk to the bot in this terminal
+  qamqor content check [DIR]    validate content (default: the content built in)
+  qamqor serve                  run the Telegram bot (not built yet)
+  qamqor version                print the version
+
+Configuration comes from environment variables; see the README.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "chat":
+		return runChat(ctx, args[1:], stdin, stdout, stderr)
+	case "content":
+		return runContent(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	case "serve":
+		fmt.Fprintln(stderr, "qamqor serve: the Telegram adapter is not built yet; try `qamqor chat`.")
+		return 2
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "qamqor: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func versionString() string {
+	s := "qamqor " + version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		s += " (" + info.GoVersion + ")"
+	}
+	return s
+}
+
+func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	user := fs.Int64("user", 1, "chat identity: the same ID continues the same conversation")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, log, err := setup(stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 2
+	}
+	app, err := open(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	defer app.close()
+
+	prompt := false
+	if f, ok := stdin.(*os.File); ok {
+		prompt = term.IsTerminal(int(f.Fd()))
+	}
+	if err := terminal.Chat(ctx, app.service, *user, stdin, stdout, prompt); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	return 0
+}
+
+func runContent(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "check" || len(args) > 2 {
+		fmt.Fprint(stderr, "usage: qamqor content check [DIR]\n")
+		return 2
+	}
+	fsys, prefix := content.Embedded(), "content/data"
+	if len(args) == 2 {
+		dir := args[1]
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "qamqor: %s is not a directory\n", dir)
+			return 2
+		}
+		fsys, prefix = os.DirFS(dir), strings.TrimSuffix(dir, "/")
+	}
+	problems, err := content.Check(fsys, prefix)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if n := len(problems.Errors()); n > 0 {
+		fmt.Fprintf(stderr, "%d problem(s) in %s\n", n, prefix)
+		return 1
+	}
+	fmt.Fprintf(stdout, "content ok: %s\n", prefix)
+	return 0
+}
+
+// app is what the commands that talk to people share.
+type app struct {
+	service *bot.Service
+	rdb     redis.UniversalClient
+	close   func()
+}
+
+func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+	c, err := loadContent(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	bundle, err := locales.Bundle()
+	if err != nil {
+		return nil, err
+	}
+	a := &app{close: func() {}}
+	if cfg.RedisURL == "" {
+		log.Warn("REDIS_URL is not set: using an embedded store; conversations will not survive a restart")
+		rdb, stop, err := store.Embedded()
+		if err != nil {
+			return nil, err
+		}
+		a.rdb, a.close = rdb, stop
+	} else {
+		rdb, err := store.Connect(cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		if err := store.Ping(ctx, rdb); err != nil {
+			// Not fatal: people get "temporarily unavailable" until Redis answers.
+			log.Error("redis is not reachable", "err", err)
+		}
+		a.rdb, a.close = rdb, func() { _ = rdb.Close() }
+	}
+	engine := bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
+	a.service = bot.NewService(engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
+	return a, nil
+}
+
+func loadContent(cfg Config, log *slog.Logger) (*content.Content, error) {
+	var fsys fs.FS = content.Embedded()
+	prefix := "content/data"
+	if cfg.ContentDir != "" {
+		fsys, prefix = os.DirFS(cfg.ContentDir), cfg.ContentDir
+	}
+	c, problems, err := content.Load(fsys, prefix)
+	for _, p := range problems {
+		if p.Warning {
+			log.Warn("content", "problem", p.String())
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("content in %s is not valid:\n%w", prefix, err)
+	}
+	return c, nil
+}
