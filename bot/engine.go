@@ -53,7 +53,7 @@ const (
 	dataOpen     = "g:" // g:<node id> opens a node
 	dataBack     = "b:" // b:<node id> goes back from that node's screen
 	dataMainMenu = "m"
-	dataHere     = "h" // shows the current screen again
+	dataHere     = "h"  // shows the current screen again
 	dataLang     = "l:" // l:kk or l:ru chooses a language
 )
 

@@ -198,11 +198,11 @@ func (l *loader) parseNode(m *yaml.Node) *Node {
 		case "id":
 			n.ID = l.scalar(val, "id")
 		case "title":
-			n.Title = l.text(val, "title")
+			n.Title = l.text(key, val, "title")
 		case "label":
-			n.Label = l.text(val, "label")
+			n.Label = l.text(key, val, "label")
 		case "text":
-			n.Text = l.text(val, "text")
+			n.Text = l.text(key, val, "text")
 		case "buttons":
 			for _, b := range l.list(val, "buttons") {
 				n.Buttons = append(n.Buttons, l.scalar(b, "button"))
@@ -243,9 +243,9 @@ func (l *loader) list(v *yaml.Node, what string) []*yaml.Node {
 	return v.Content
 }
 
-// text reads a {kk: ..., ru: ...} mapping.
-func (l *loader) text(v *yaml.Node, what string) Text {
-	t := Text{Line: v.Line}
+// text reads a {kk: ..., ru: ...} mapping; problems with it are reported at its key's line.
+func (l *loader) text(key, v *yaml.Node, what string) Text {
+	t := Text{Line: key.Line}
 	if v.Kind != yaml.MappingNode {
 		l.errorf(v.Line, "%s must give kk and ru texts (kk: ..., ru: ...)", what)
 		return t
@@ -278,10 +278,10 @@ func (l *loader) link(v *yaml.Node) Link {
 			if val.Kind == yaml.ScalarNode {
 				lk.URL = Text{KK: val.Value, RU: val.Value, Line: val.Line}
 			} else {
-				lk.URL = l.text(val, "url")
+				lk.URL = l.text(key, val, "url")
 			}
 		case "label":
-			lk.Label = l.text(val, "link label")
+			lk.Label = l.text(key, val, "link label")
 		default:
 			l.errorf(key.Line, "unknown key %q in link (expected url and label)", key.Value)
 		}

@@ -2,6 +2,7 @@ package content
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -115,8 +116,8 @@ func (l *loader) checkNode(n *Node) {
 			l.errorf(lk.Line, "link without url")
 		} else {
 			l.checkText(lk.URL, "url")
-			for _, lang := range Langs {
-				if u := lk.URL.In(lang); u != "" && !strings.HasPrefix(u, "https://") {
+			for _, u := range distinct(lk.URL.KK, lk.URL.RU) {
+				if !strings.HasPrefix(u, "https://") {
 					l.errorf(lk.URL.Line, "link url %q must start with https://", u)
 				}
 			}
@@ -193,6 +194,17 @@ func kazakhWordOutsideNames(s string) string {
 		}
 	}
 	return flush()
+}
+
+// distinct returns the non-empty strings of ss without repeats.
+func distinct(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // telegramLen counts characters as Telegram does, in UTF-16 code units.

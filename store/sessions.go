@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func (s *Sessions) Update(ctx context.Context, chatID int64, fn func(bot.Session
 		}
 		cur = decode(raw)
 	}
-	for range maxConflicts {
+	for attempt := range maxConflicts {
 		next, err := fn(cur.sess)
 		if err != nil {
 			return err
@@ -120,6 +121,14 @@ func (s *Sessions) Update(ctx context.Context, chatID int64, fn func(bot.Session
 		}
 		raw, _ := res.(string)
 		cur = decode(raw)
+		// Another writer won. Waiting a random moment lets it finish a run of writes
+		// instead of racing it again at once, which could starve this one.
+		select {
+		case <-time.After(time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 4)))):
+		case <-ctx.Done():
+			s.forget(chatID)
+			return ctx.Err()
+		}
 	}
 	s.forget(chatID)
 	return ErrContention

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/caarlos0/env/v11"
@@ -23,7 +26,7 @@ type Config struct {
 func loadConfig() (Config, error) {
 	cfg, err := env.ParseAs[Config]()
 	if err != nil {
-		return cfg, fmt.Errorf("configuration: %w", err)
+		return cfg, explain(err)
 	}
 	if cfg.SessionTTL < time.Minute {
 		return cfg, fmt.Errorf("configuration: SESSION_TTL must be at least 1m, got %s", cfg.SessionTTL)
@@ -32,6 +35,26 @@ func loadConfig() (Config, error) {
 		return cfg, fmt.Errorf("configuration: LOG_FORMAT must be text or json, got %q", cfg.LogFormat)
 	}
 	return cfg, nil
+}
+
+// explain names the environment variable that failed to parse, rather than the Go field.
+func explain(err error) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	msgs := make([]string, 0, len(agg.Errors))
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		if errors.As(e, &pe) {
+			if f, ok := reflect.TypeFor[Config]().FieldByName(pe.Name); ok {
+				msgs = append(msgs, fmt.Sprintf("%s: %v", f.Tag.Get("env"), pe.Err))
+				continue
+			}
+		}
+		msgs = append(msgs, e.Error())
+	}
+	return fmt.Errorf("configuration: %s", strings.Join(msgs, "; "))
 }
 
 // setup reads the configuration and makes the logger, which writes to w.

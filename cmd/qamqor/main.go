@@ -182,6 +182,9 @@ func loadContent(cfg Config, log *slog.Logger) (*content.Content, error) {
 	var fsys fs.FS = content.Embedded()
 	prefix := "content/data"
 	if cfg.ContentDir != "" {
+		if st, err := os.Stat(cfg.ContentDir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("CONTENT_DIR: %s is not a directory", cfg.ContentDir)
+		}
 		fsys, prefix = os.DirFS(cfg.ContentDir), cfg.ContentDir
 	}
 	c, problems, err := content.Load(fsys, prefix)

@@ -1,0 +1,91 @@
+package bot_test
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/locales"
+)
+
+func messageFile(t *testing.T, name string) map[string]any {
+	t.Helper()
+	data, err := locales.Read(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := toml.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
+func keys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestBothLanguagesHaveEveryString fails when a key is in one file and not the other, when
+// the engine uses a key no file has, or when a file keeps a key nothing uses.
+func TestBothLanguagesHaveEveryString(t *testing.T) {
+	kk, ru := messageFile(t, "active.kk.toml"), messageFile(t, "active.ru.toml")
+	for _, k := range keys(kk) {
+		if _, ok := ru[k]; !ok {
+			t.Errorf("%s is in active.kk.toml but not in active.ru.toml", k)
+		}
+	}
+	for _, k := range keys(ru) {
+		if _, ok := kk[k]; !ok {
+			t.Errorf("%s is in active.ru.toml but not in active.kk.toml", k)
+		}
+	}
+	for _, id := range bot.MessageIDs {
+		if _, ok := ru[id]; !ok {
+			t.Errorf("the engine uses %s, which active.ru.toml lacks", id)
+		}
+	}
+	for _, k := range keys(ru) {
+		if !slices.Contains(bot.MessageIDs, k) {
+			t.Errorf("%s is in the message files but the engine never uses it", k)
+		}
+	}
+}
+
+// TestPluralFormsFollowCLDR checks that plural messages have the forms each language needs:
+// Russian one, few, many and other; Kazakh one and other.
+func TestPluralFormsFollowCLDR(t *testing.T) {
+	need := map[string][]string{"active.ru.toml": {"one", "few", "many", "other"}, "active.kk.toml": {"one", "other"}}
+	for file, forms := range need {
+		for k, v := range messageFile(t, file) {
+			table, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			for _, f := range forms {
+				if _, ok := table[f]; !ok {
+					t.Errorf("%s: %s lacks the plural form %q", file, k, f)
+				}
+			}
+		}
+	}
+}
+
+func TestKazakhStringsAreKazakh(t *testing.T) {
+	for k, v := range messageFile(t, "active.kk.toml") {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		if len(strings.Fields(s)) > 4 && !strings.ContainsAny(s, "әғқңөұүһіӘҒҚҢӨҰҮҺІ") {
+			t.Errorf("active.kk.toml: %s has no Kazakh letters: %q", k, s)
+		}
+	}
+}

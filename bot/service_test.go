@@ -1,0 +1,67 @@
+package bot_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/internal/redistest"
+	"github.com/qamqor/qamqor/store"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestRedisAwayGetsAPoliteAnswerAndNothingIsLost(t *testing.T) {
+	srv := redistest.Start(t)
+	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(srv.Client()), quiet)
+	ctx := context.Background()
+	press := func(chat int64, data string) string {
+		return svc.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data})[0].Text
+	}
+	press(1, "l:ru")
+	press(1, "g:a")
+	press(2, "l:kk")
+
+	srv.Restart() // save what was kept
+	srv.Down()
+	if got := press(1, "g:a1"); !strings.Contains(got, "временно недоступен") || strings.Contains(got, "уақытша") {
+		t.Errorf("Russian speaker, Redis away: %q", got)
+	}
+	got := svc.Handle(ctx, 3, bot.Input{Kind: bot.InputText, Text: "/start"})[0].Text
+	if !strings.Contains(got, "временно недоступен") || !strings.Contains(got, "уақытша қолжетімсіз") {
+		t.Errorf("unknown language, Redis away: want both languages, got %q", got)
+	}
+	got = svc.Handle(ctx, 4, bot.Input{Kind: bot.InputText, Text: "/start", LangHint: content.KK})[0].Text
+	if !strings.Contains(got, "уақытша қолжетімсіз") || strings.Contains(got, "временно") {
+		t.Errorf("Kazakh app, Redis away: %q", got)
+	}
+
+	srv.Up()
+	// Back on a: the press made while Redis was away changed nothing.
+	if got := press(1, "b:a"); !strings.Contains(got, "Главное меню") {
+		t.Errorf("after Redis returned, Back from a: %q", got)
+	}
+	if got := press(2, "h"); !strings.Contains(got, "Басты мәзір") {
+		t.Errorf("after Redis returned, chat 2 lost its language: %q", got)
+	}
+}
+
+// panicking is a store whose every update panics, standing in for a defect anywhere on the
+// path of an update: the real store cannot be made to panic on purpose.
+type panicking struct{}
+
+func (panicking) Update(context.Context, int64, func(bot.Session) (bot.Session, error)) error {
+	panic("defect")
+}
+
+func TestAPanicBecomesAnApology(t *testing.T) {
+	svc := bot.NewService(newEngine(t, fixture), panicking{}, quiet)
+	replies := svc.Handle(context.Background(), 1, bot.Input{Kind: bot.InputText, Text: "/start", LangHint: content.RU})
+	if len(replies) != 1 || !strings.Contains(replies[0].Text, "что-то пошло не так") {
+		t.Fatalf("replies %+v", replies)
+	}
+}
