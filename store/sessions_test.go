@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/store"
+	"github.com/redis/go-redis/v9"
 )
 
 func set(s bot.Session) func(bot.Session) (bot.Session, error) {
@@ -141,4 +143,71 @@ func TestRedisDownIsAnErrorAndRecovers(t *testing.T) {
 
 func equal(a, b bot.Session) bool {
 	return a.Lang == b.Lang && a.Node == b.Node && strings.Join(a.History, ",") == strings.Join(b.History, ",")
+}
+
+// roundTrips counts the commands a client sends to Redis, one per round trip (the store
+// does not pipeline).
+type roundTrips struct{ n atomic.Int64 }
+
+func (*roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (*roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+func TestAnUpdateIsOneRoundTrip(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client()
+	counter := &roundTrips{}
+	rdb.AddHook(counter)
+	st := store.NewSessions(rdb)
+	ctx := context.Background()
+	if err := st.Update(ctx, 11, set(bot.Session{Lang: content.RU})); err != nil { // reads, loads the script
+		t.Fatal(err)
+	}
+	counter.n.Store(0)
+	const updates = 50
+	for i := range updates {
+		node := "a"
+		if i%2 == 0 {
+			node = "b"
+		}
+		if err := st.Update(ctx, 11, set(bot.Session{Lang: content.RU, Node: node})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := counter.n.Load(); got != updates {
+		t.Fatalf("%d updates of a known chat took %d round trips, want %d", updates, got, updates)
+	}
+
+	// A store that has never seen the chat (another replica, or after a restart) reads once.
+	counter.n.Store(0)
+	if err := store.NewSessions(rdb).Update(ctx, 11, set(bot.Session{Lang: content.KK})); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter.n.Load(); got != 2 {
+		t.Fatalf("a cold update took %d round trips, want 2 (read, then write)", got)
+	}
+}
+
+func BenchmarkSessionsUpdate(b *testing.B) {
+	srv := redistest.Start(b)
+	st := store.NewSessions(srv.Client())
+	ctx := context.Background()
+	s := bot.Session{Lang: content.RU, Node: "disability_benefits_child", History: []string{"main", "disability", "disability_benefits"}}
+	b.ReportAllocs()
+	var chat atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		id := chat.Add(1)
+		for pb.Next() {
+			if err := st.Update(ctx, id, set(s)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
