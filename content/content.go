@@ -90,6 +90,7 @@ type Node struct {
 	Line int
 
 	buttonLines []int
+	sites       []string
 }
 
 // ButtonLabel returns the label of buttons that lead to this node.
@@ -102,10 +103,12 @@ func (n *Node) ButtonLabel(lang Lang) string {
 
 // SourceSites returns the distinct web sites the node's facts come from, in order, so a
 // reader sees where to check them without a screen full of long addresses.
-func (n *Node) SourceSites() []string {
+func (n *Node) SourceSites() []string { return n.sites }
+
+func sourceSites(sources []string) []string {
 	var sites []string
 	seen := map[string]bool{}
-	for _, s := range n.Sources {
+	for _, s := range sources {
 		host := s
 		if u, err := url.Parse(withScheme(s)); err == nil && u.Host != "" {
 			host = strings.TrimPrefix(u.Hostname(), "www.")

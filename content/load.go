@@ -224,6 +224,7 @@ func (l *loader) parseNode(m *yaml.Node) *Node {
 		l.errorf(m.Line, "node without an id")
 		return nil
 	}
+	n.sites = sourceSites(n.Sources)
 	return n
 }
 
