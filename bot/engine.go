@@ -22,6 +22,8 @@ const (
 	InputMissingButton
 	// InputResume asks for the current screen again, as when a terminal chat starts.
 	InputResume
+	// InputUnsupported is a message the bot cannot read: a photo, a sticker, a voice note.
+	InputUnsupported
 )
 
 // Input is one thing a person did.
@@ -32,6 +34,9 @@ type Input struct {
 	// LangHint is the language the person's app uses, if known. It is used only when the
 	// session cannot be read, to apologise in a language they read.
 	LangHint content.Lang
+	// UpdateID identifies a delivery from the messenger (0 when there is none, as in the
+	// terminal), so that a delivery repeated is handled once.
+	UpdateID int64
 }
 
 // Reply is one message to show: text and buttons, in rows.
@@ -103,11 +108,15 @@ func (e *Engine) Step(s Session, in Input) (Session, []Reply) {
 		return s, []Reply{e.screen(s, "")}
 	case InputButton:
 		return e.press(s, in.Data)
-	case InputMissingButton:
+	case InputMissingButton, InputUnsupported:
 		if s.Lang == "" {
 			return s, []Reply{e.greeting(msgChooseLanguageFirst)}
 		}
-		return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgNoSuchButton, nil))}
+		note := msgNoSuchButton
+		if in.Kind == InputUnsupported {
+			note = msgUnsupported
+		}
+		return s, []Reply{e.screen(s, e.tr.T(s.Lang, note, nil))}
 	default:
 		return e.text(s, clean(in.Text))
 	}
@@ -212,6 +221,22 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 		echo = string([]rune(echo)[:maxCommandEcho]) + "…"
 	}
 	return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgUnknownCommand, map[string]any{"Command": echo}))}
+}
+
+// Command is a command the bot understands, with what it does, for a messenger's menu.
+type Command struct {
+	Name        string // without the slash
+	Description string
+}
+
+// Commands lists the commands the bot understands, described in lang.
+func (e *Engine) Commands(lang content.Lang) []Command {
+	return []Command{
+		{"start", e.tr.T(lang, msgCommandStart, nil)},
+		{"menu", e.tr.T(lang, msgCommandMenu, nil)},
+		{"lang", e.tr.T(lang, msgCommandLang, nil)},
+		{"help", e.tr.T(lang, msgCommandHelp, nil)},
+	}
 }
 
 // greeting introduces Qamqor in both languages and offers the choice between them.

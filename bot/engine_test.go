@@ -175,6 +175,7 @@ func TestBadInputKeepsThePlace(t *testing.T) {
 		{"a button for a node that no longer exists", bot.Input{Kind: bot.InputButton, Data: "g:deleted_node"}, map[content.Lang]string{content.RU: "кнопка устарела", content.KK: "түйме ескірген"}},
 		{"Back from an older screen", bot.Input{Kind: bot.InputButton, Data: "b:b"}, map[content.Lang]string{content.RU: "кнопка устарела", content.KK: "түйме ескірген"}},
 		{"garbage button data", bot.Input{Kind: bot.InputButton, Data: "\x00<script>"}, map[content.Lang]string{content.RU: "кнопка устарела", content.KK: "түйме ескірген"}},
+		{"a photo or a sticker", bot.Input{Kind: bot.InputUnsupported}, map[content.Lang]string{content.RU: "понимаю только текст и кнопки", content.KK: "тек мәтін мен түймелерді"}},
 		{"a language that doesn't exist", bot.Input{Kind: bot.InputButton, Data: "l:en"}, map[content.Lang]string{content.RU: "кнопка устарела", content.KK: "түйме ескірген"}},
 	}
 	for _, tc := range cases {

@@ -24,6 +24,11 @@ const (
 	msgUnavailable         = "Unavailable"
 	msgInternalError       = "InternalError"
 	msgSources             = "Sources"
+	msgUnsupported         = "Unsupported"
+	msgCommandStart        = "CommandStart"
+	msgCommandMenu         = "CommandMenu"
+	msgCommandLang         = "CommandLang"
+	msgCommandHelp         = "CommandHelp"
 )
 
 // MessageIDs lists every interface string the engine uses, so a test can prove each exists
@@ -31,7 +36,8 @@ const (
 var MessageIDs = []string{
 	msgGreeting, msgChooseLanguageFirst, msgButtonBack, msgButtonMainMenu, msgLanguageChanged,
 	msgHelp, msgKeptDays, msgNotUnderstood, msgEmptyMessage, msgUnknownCommand, msgStaleButton,
-	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources,
+	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
+	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 }
 
 // translator renders interface strings in one of the supported languages.

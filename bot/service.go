@@ -21,9 +21,10 @@ func NewService(e *Engine, store SessionStore, log *slog.Logger) *Service {
 	return &Service{engine: e, store: store, log: log}
 }
 
-// Handle answers one input from a chat. It always returns something to show: when the
-// session store is unreachable, a polite "try again in a minute"; when something panics,
-// an apology. Neither changes the stored session.
+// Handle answers one input from a chat. It returns something to show for every new input:
+// when the session store is unreachable, a polite "try again in a minute"; when something
+// panics, an apology; neither changes the stored session. An input whose UpdateID the chat
+// has handled already gets no replies at all, so a redelivered update is not answered twice.
 func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies []Reply) {
 	lang := in.LangHint
 	defer func() {
@@ -37,7 +38,14 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 		if sess.Lang != "" {
 			lang = sess.Lang
 		}
+		if in.UpdateID != 0 && sess.seen(in.UpdateID) {
+			out = nil
+			return sess, nil
+		}
 		next, r := s.engine.Step(sess, in)
+		if in.UpdateID != 0 {
+			next = next.markSeen(in.UpdateID)
+		}
 		out = r
 		return next, nil
 	})

@@ -65,3 +65,42 @@ func TestAPanicBecomesAnApology(t *testing.T) {
 		t.Fatalf("replies %+v", replies)
 	}
 }
+
+func TestARedeliveredUpdateIsAnsweredOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(srv.Client()), quiet)
+	ctx := context.Background()
+	send := func(id int64, in bot.Input) []bot.Reply {
+		in.UpdateID = id
+		return svc.Handle(ctx, 1, in)
+	}
+	if r := send(10, bot.Input{Kind: bot.InputText, Text: "/start"}); len(r) != 1 {
+		t.Fatalf("first delivery: %+v", r)
+	}
+	if r := send(10, bot.Input{Kind: bot.InputText, Text: "/start"}); r != nil {
+		t.Fatalf("a redelivered /start was answered again: %+v", r)
+	}
+	if r := send(12, bot.Input{Kind: bot.InputButton, Data: "l:ru"}); len(r) != 1 {
+		t.Fatalf("update 12: %+v", r)
+	}
+	// 11 arrives late (webhook deliveries can overtake each other): it is new, so handled.
+	if r := send(11, bot.Input{Kind: bot.InputButton, Data: "g:b"}); len(r) != 1 || !strings.Contains(r[0].Text, "Работа") {
+		t.Fatalf("a late but new update: %+v", r)
+	}
+	if r := send(12, bot.Input{Kind: bot.InputButton, Data: "l:ru"}); r != nil {
+		t.Fatalf("a redelivered press was answered again: %+v", r)
+	}
+	// /start resets the conversation but not what was seen.
+	send(13, bot.Input{Kind: bot.InputText, Text: "/start"})
+	if r := send(13, bot.Input{Kind: bot.InputText, Text: "/start"}); r != nil {
+		t.Fatalf("redelivery after a reset was answered: %+v", r)
+	}
+	// Only the last few ids are kept.
+	for id := int64(100); id < 100+bot.MaxSeen+5; id++ {
+		send(id, bot.Input{Kind: bot.InputResume})
+	}
+	raw := srv.Client().Get(ctx, store.SessionKey(1)).Val()
+	if n := strings.Count(raw, ","); n > bot.MaxSeen+3 {
+		t.Fatalf("the session grows with every update: %s", raw)
+	}
+}

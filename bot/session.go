@@ -14,6 +14,12 @@ import (
 // MaxHistory bounds how many screens Back can return through, so a session stays small.
 const MaxHistory = 20
 
+// MaxSeen is how many recent update ids a session remembers to recognise a redelivered
+// update. Telegram redelivers recent updates only (a webhook retry, a replay after restart),
+// and a webhook may deliver one chat's updates out of order, so a short list serves where a
+// high-water mark would drop a late but new update.
+const MaxSeen = 8
+
 // Session is what Qamqor keeps about one chat: the language and where the person is. It
 // holds node ids only, never a copy of content. The zero value is a chat that has not yet
 // chosen a language.
@@ -21,6 +27,20 @@ type Session struct {
 	Lang    content.Lang `json:"l,omitempty"`
 	Node    string       `json:"n,omitempty"` // current screen; empty means the main menu
 	History []string     `json:"h,omitempty"` // previous screens, most recent last
+	Seen    []int64      `json:"u,omitempty"` // ids of the last updates handled, oldest first
+}
+
+// seen reports whether the update with this id was handled already.
+func (s Session) seen(updateID int64) bool { return slices.Contains(s.Seen, updateID) }
+
+// markSeen remembers an update id, forgetting the oldest beyond MaxSeen.
+func (s Session) markSeen(updateID int64) Session {
+	seen := append(slices.Clone(s.Seen), updateID)
+	if len(seen) > MaxSeen {
+		seen = seen[len(seen)-MaxSeen:]
+	}
+	s.Seen = seen
+	return s
 }
 
 // node returns the current screen's id.
