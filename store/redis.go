@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/alicebob/miniredis/v2"
@@ -32,3 +33,31 @@ func Embedded() (redis.UniversalClient, func(), error) {
 
 // Ping reports whether Redis answers.
 func Ping(ctx context.Context, rdb redis.UniversalClient) error { return rdb.Ping(ctx).Err() }
+
+// OnError calls f with every error a command of rdb returns, other than "no such key", so
+// the operator can count them.
+func OnError(rdb redis.UniversalClient, f func(error)) { rdb.AddHook(errorHook(f)) }
+
+type errorHook func(error)
+
+func (h errorHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h errorHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		if err != nil && !errors.Is(err, redis.Nil) {
+			h(err)
+		}
+		return err
+	}
+}
+
+func (h errorHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		if err != nil && !errors.Is(err, redis.Nil) {
+			h(err)
+		}
+		return err
+	}
+}

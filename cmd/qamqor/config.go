@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"regexp"
 	"reflect"
 	"strings"
 	"time"
@@ -20,6 +22,40 @@ type Config struct {
 	ContentDir string        `env:"CONTENT_DIR"`
 	LogFormat  string        `env:"LOG_FORMAT" envDefault:"text"`
 	LogLevel   slog.Level    `env:"LOG_LEVEL" envDefault:"info"`
+
+	// Telegram (qamqor serve)
+	TelegramToken   string        `env:"TELEGRAM_BOT_TOKEN"`
+	TelegramAPIURL  string        `env:"TELEGRAM_API_URL" envDefault:"https://api.telegram.org"`
+	WebhookURL      string        `env:"WEBHOOK_URL"`
+	WebhookSecret   string        `env:"WEBHOOK_SECRET"`
+	HTTPAddr        string        `env:"HTTP_ADDR" envDefault:":8080"`
+	Workers         int           `env:"WORKERS" envDefault:"16"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
+}
+
+// webhookSecret is what Telegram accepts as a secret_token.
+var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// checkServe checks what serve needs beyond what every command does.
+func (c Config) checkServe() error {
+	if c.TelegramToken == "" {
+		return errors.New(`TELEGRAM_BOT_TOKEN is not set.
+To get one: in Telegram, open @BotFather, send /newbot, choose a name and a username,
+and copy the token it answers with. Then run:
+  TELEGRAM_BOT_TOKEN=<token> qamqor serve`)
+	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme == "" || u.Host == "" {
+			return errors.New("WEBHOOK_URL must be a full URL, such as https://bot.example.org/telegram")
+		}
+		if !webhookSecret.MatchString(c.WebhookSecret) {
+			return errors.New("WEBHOOK_SECRET must be set with WEBHOOK_URL: 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+		}
+	}
+	if c.Workers < 1 {
+		return fmt.Errorf("WORKERS must be at least 1, got %d", c.Workers)
+	}
+	return nil
 }
 
 // loadConfig reads the configuration and checks what a type cannot.
@@ -63,10 +99,35 @@ func setup(w io.Writer) (Config, *slog.Logger, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redact(cfg.TelegramToken, cfg.WebhookSecret)}
 	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(w, opts)
 	}
 	return cfg, slog.New(h), nil
+}
+
+// redact keeps secrets out of logs, whatever a library puts in an error message.
+func redact(secrets ...string) func([]string, slog.Attr) slog.Attr {
+	var replace []string
+	for _, s := range secrets {
+		if s != "" {
+			replace = append(replace, s, "[redacted]")
+		}
+	}
+	if len(replace) == 0 {
+		return nil
+	}
+	r := strings.NewReplacer(replace...)
+	return func(_ []string, a slog.Attr) slog.Attr {
+		switch v := a.Value.Resolve(); v.Kind() {
+		case slog.KindString:
+			a.Value = slog.StringValue(r.Replace(v.String()))
+		case slog.KindAny:
+			if err, ok := v.Any().(error); ok {
+				a.Value = slog.StringValue(r.Replace(err.Error()))
+			}
+		}
+		return a
+	}
 }

@@ -15,7 +15,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/telegram"
 	"github.com/qamqor/qamqor/bot/terminal"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
@@ -32,7 +35,7 @@ const usage = `Qamqor — social protection in Kazakhstan, in Kazakh and Russian
 Usage:
   qamqor chat [--user ID]       talk to the bot in this terminal
   qamqor content check [DIR]    validate content (default: the content built in)
-  qamqor serve                  run the Telegram bot (not built yet)
+  qamqor serve                  run the Telegram bot
   qamqor version                print the version
 
 Configuration comes from environment variables; see the README.
@@ -60,8 +63,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, versionString())
 		return 0
 	case "serve":
-		fmt.Fprintln(stderr, "qamqor serve: the Telegram adapter is not built yet; try `qamqor chat`.")
-		return 2
+		return runServe(ctx, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -138,8 +140,51 @@ func runContent(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+func runServe(ctx context.Context, stderr io.Writer) int {
+	cfg, log, err := setup(stderr)
+	if err == nil {
+		err = cfg.checkServe()
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 2
+	}
+	app, err := open(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	defer app.close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	redisErrors := prometheus.NewCounter(prometheus.CounterOpts{Name: "qamqor_redis_errors_total", Help: "Redis commands that failed."})
+	reg.MustRegister(redisErrors)
+	store.OnError(app.rdb, func(error) { redisErrors.Inc() })
+
+	tgBot, err := telegram.New(telegram.Config{
+		Token:           cfg.TelegramToken,
+		APIURL:          cfg.TelegramAPIURL,
+		WebhookURL:      cfg.WebhookURL,
+		WebhookSecret:   cfg.WebhookSecret,
+		HTTPAddr:        cfg.HTTPAddr,
+		Workers:         cfg.Workers,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	}, app.service, app.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, app.rdb) }, log, reg)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 2
+	}
+	if err := tgBot.Run(ctx); err != nil {
+		log.Error("stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
 // app is what the commands that talk to people share.
 type app struct {
+	engine  *bot.Engine
 	service *bot.Service
 	rdb     redis.UniversalClient
 	close   func()
@@ -173,8 +218,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		a.rdb, a.close = rdb, func() { _ = rdb.Close() }
 	}
-	engine := bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
-	a.service = bot.NewService(engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
+	a.engine = bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
+	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
 	return a, nil
 }
 

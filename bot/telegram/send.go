@@ -1,0 +1,177 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/qamqor/qamqor/bot"
+)
+
+// maxMessage is Telegram's limit on a message's text, in UTF-16 code units.
+const maxMessage = 4096
+
+// errBlocked means the person blocked the bot: nothing can reach them until they return.
+var errBlocked = errors.New("telegram: the user blocked the bot")
+
+// sender delivers replies, retrying what Telegram asks to retry: after a 429 it waits the
+// retry_after Telegram gives; after a 5xx or a network error it backs off. It gives up on
+// a message only when its context ends or Telegram refuses it for good (400, 403).
+type sender struct {
+	api        *tg.Bot
+	log        *slog.Logger
+	maxBackoff time.Duration
+}
+
+// deliver shows replies in chat. With editID set (a pressed button), the first message
+// replaces the one pressed, so the chat does not fill with old menus.
+func (s *sender) deliver(ctx context.Context, chat int64, editID int, replies []bot.Reply) error {
+	for _, r := range replies {
+		parts := splitText(r.Text, maxMessage)
+		for i, part := range parts {
+			var markup models.ReplyMarkup
+			if i == len(parts)-1 && len(r.Buttons) > 0 {
+				markup = keyboard(r.Buttons)
+			}
+			if editID != 0 {
+				edited, err := s.edit(ctx, chat, editID, part, markup)
+				editID = 0
+				if err != nil {
+					return err
+				}
+				if edited {
+					continue
+				}
+			}
+			if err := s.send(ctx, chat, part, markup); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// edit replaces a message's text and buttons. It reports false, with no error, when the
+// message can no longer be edited, so the caller sends a new one instead.
+func (s *sender) edit(ctx context.Context, chat int64, id int, text string, markup models.ReplyMarkup) (bool, error) {
+	err := s.retry(ctx, func() error {
+		_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: id, Text: text, ReplyMarkup: markup})
+		return err
+	})
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified"):
+		return true, nil // the same screen pressed again: it is already shown
+	case errors.Is(err, tg.ErrorBadRequest):
+		return false, nil // too old, deleted, or not ours to edit
+	}
+	return false, err
+}
+
+func (s *sender) send(ctx context.Context, chat int64, text string, markup models.ReplyMarkup) error {
+	return s.retry(ctx, func() error {
+		_, err := s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: text, ReplyMarkup: markup})
+		return err
+	})
+}
+
+// answer stops the spinner on a pressed button; Telegram expects every press answered.
+func (s *sender) answer(ctx context.Context, callbackID string) error {
+	return s.retry(ctx, func() error {
+		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID})
+		return err
+	})
+}
+
+// retry calls f until it succeeds, fails for good, or ctx ends.
+func (s *sender) retry(ctx context.Context, f func() error) error {
+	backoff := 100 * time.Millisecond
+	for {
+		err := f()
+		if err == nil {
+			return nil
+		}
+		var wait time.Duration
+		var tooMany *tg.TooManyRequestsError
+		switch {
+		case errors.As(err, &tooMany):
+			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+		case errors.Is(err, tg.ErrorForbidden):
+			return fmt.Errorf("%w: %v", errBlocked, err)
+		case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized),
+			errors.Is(err, tg.ErrorNotFound), errors.Is(err, tg.ErrorConflict):
+			return err
+		case ctx.Err() != nil:
+			return ctx.Err()
+		default: // 5xx or the network: back off
+			wait = backoff
+			backoff = min(2*backoff, s.maxBackoff)
+		}
+		s.log.Debug("telegram asked to retry", "wait", wait, "err", err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return fmt.Errorf("giving up after %w: %v", ctx.Err(), err)
+		}
+	}
+}
+
+func keyboard(rows [][]bot.Button) *models.InlineKeyboardMarkup {
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: make([][]models.InlineKeyboardButton, 0, len(rows))}
+	for _, row := range rows {
+		r := make([]models.InlineKeyboardButton, 0, len(row))
+		for _, b := range row {
+			r = append(r, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.Data, URL: b.URL})
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, r)
+	}
+	return kb
+}
+
+// splitText cuts text into messages of at most limit UTF-16 code units, at paragraph
+// boundaries where it can, else at line ends, else at spaces, else anywhere.
+func splitText(text string, limit int) []string {
+	var parts []string
+	for utf16Len(text) > limit {
+		cut := cutPoint(text, limit)
+		parts = append(parts, strings.TrimRight(text[:cut], " \n"))
+		text = strings.TrimLeft(text[cut:], " \n")
+	}
+	if text != "" || len(parts) == 0 {
+		parts = append(parts, text)
+	}
+	return parts
+}
+
+// cutPoint returns the byte offset at which to end the first part of text.
+func cutPoint(text string, limit int) int {
+	// fit is the longest prefix within the limit, in bytes.
+	fit, units := 0, 0
+	for i, r := range text {
+		n := 1
+		if r >= 0x10000 {
+			n = 2
+		}
+		if units+n > limit {
+			break
+		}
+		units += n
+		fit = i + len(string(r))
+	}
+	head := text[:fit]
+	for _, sep := range []string{"\n\n", "\n", " "} {
+		if i := strings.LastIndex(head, sep); i > 0 {
+			return i
+		}
+	}
+	return fit
+}
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }

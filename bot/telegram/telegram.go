@@ -1,0 +1,330 @@
+// Package telegram connects the engine to Telegram through github.com/go-telegram/bot: long
+// polling or a webhook in, messages and edits out. It supplies what that library leaves to
+// its user: per-chat order with bounded workers, an update offset that moves only past
+// handled updates, webhook answers only after handling, retries on 429 and 5xx, recovery
+// from panics, health and metrics endpoints.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
+)
+
+// DefaultAPIURL is the public Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// allowedUpdates are the kinds of update the bot asks Telegram for.
+var allowedUpdates = []string{"message", "callback_query"}
+
+// Config says how to reach Telegram and how to run.
+type Config struct {
+	Token           string        // from @BotFather
+	APIURL          string        // the Bot API server; DefaultAPIURL when empty
+	WebhookURL      string        // webhook mode when set; long polling otherwise
+	WebhookSecret   string        // required with WebhookURL
+	HTTPAddr        string        // where health, metrics and the webhook are served
+	Workers         int           // updates handled at once, across chats
+	ShutdownTimeout time.Duration // how long to finish in-flight updates on shutdown
+	PollTimeout     time.Duration // long-polling wait per getUpdates
+}
+
+// Handler answers inputs: *bot.Service.
+type Handler interface {
+	Handle(ctx context.Context, chatID int64, in bot.Input) []bot.Reply
+}
+
+// Bot runs Qamqor on Telegram.
+type Bot struct {
+	cfg      Config
+	handler  Handler
+	commands func(content.Lang) []bot.Command
+	ready    func(context.Context) error
+	log      *slog.Logger
+	metrics  *metrics
+	registry *prometheus.Registry
+	client   *http.Client
+	api      *tg.Bot
+	send     *sender
+	dispatch *dispatcher
+}
+
+// New prepares a bot. commands describes the bot's commands per language for Telegram's
+// menu; ready reports whether the bot can serve (its store answers). Metrics are registered
+// in reg and served with it.
+func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready func(context.Context) error, log *slog.Logger, reg *prometheus.Registry) (*Bot, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("no bot token")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
+		return nil, errors.New("a webhook needs a secret")
+	}
+	cfg.Workers = max(cfg.Workers, 1)
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 25 * time.Second
+	}
+	b := &Bot{cfg: cfg, handler: h, commands: commands, ready: ready, log: log, registry: reg, metrics: newMetrics(reg)}
+	// One client for every call: its transport counts calls by method and status, and its
+	// timeout outlasts a long poll.
+	b.client = &http.Client{
+		Timeout:   cfg.PollTimeout + 15*time.Second,
+		Transport: &countingTransport{base: http.DefaultTransport, calls: b.metrics.apiCalls},
+	}
+	api, err := tg.New(cfg.Token,
+		tg.WithServerURL(cfg.APIURL),
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(cfg.PollTimeout, b.client),
+		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", err) }),
+	)
+	if err != nil {
+		return nil, err
+	}
+	b.api = api
+	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second}
+	return b, nil
+}
+
+// Run serves until ctx ends, then stops taking updates, finishes those in hand within the
+// shutdown timeout, and returns nil. It returns an error when it cannot start: Telegram
+// rejects the token, or the address is taken.
+func (b *Bot) Run(ctx context.Context) error {
+	me, err := b.getMe(ctx)
+	if err != nil {
+		return err
+	}
+	b.log.Info("connected to Telegram", "bot", "@"+me.Username, "mode", b.mode())
+
+	listener, err := net.Listen("tcp", b.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	b.dispatch = newDispatcher(b.cfg.Workers, 64*b.cfg.Workers)
+	// Work in hand outlives ctx by the shutdown timeout, so no update Telegram handed over is
+	// dropped halfway; then it is cut off, so the process still exits in time.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+
+	srv := &http.Server{Handler: b.routes(work), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(listener) }()
+
+	if err := b.setCommands(ctx); err != nil {
+		b.log.Warn("could not set the commands menu", "err", err)
+	}
+	polled := make(chan struct{})
+	var p *poller
+	if b.cfg.WebhookURL != "" {
+		close(polled)
+		if err := b.setWebhook(ctx); err != nil {
+			_ = srv.Close()
+			return err
+		}
+	} else {
+		if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil && ctx.Err() == nil {
+			b.log.Warn("could not remove a webhook before polling", "err", err)
+		}
+		p = &poller{bot: b}
+		go func() { defer close(polled); p.run(ctx, work) }()
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		stopWork()
+		return fmt.Errorf("HTTP server: %w", err)
+	}
+	b.log.Info("shutting down: finishing updates in hand", "timeout", b.cfg.ShutdownTimeout)
+	deadline := time.AfterFunc(b.cfg.ShutdownTimeout, stopWork)
+	defer deadline.Stop()
+	<-polled
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), b.cfg.ShutdownTimeout)
+	defer cancel()
+	_ = srv.Shutdown(shutdownCtx) // waits for webhook requests, which wait for their updates
+	b.dispatch.close()
+	if p != nil {
+		p.confirm(shutdownCtx)
+	}
+	b.log.Info("stopped")
+	return nil
+}
+
+func (b *Bot) mode() string {
+	if b.cfg.WebhookURL != "" {
+		return "webhook"
+	}
+	return "polling"
+}
+
+// getMe checks the token, retrying while Telegram cannot be reached.
+func (b *Bot) getMe(ctx context.Context) (*models.User, error) {
+	var me *models.User
+	err := b.send.retry(ctx, func() error {
+		var err error
+		me, err = b.api.GetMe(ctx)
+		return err
+	})
+	if errors.Is(err, tg.ErrorUnauthorized) || errors.Is(err, tg.ErrorNotFound) {
+		return nil, errors.New("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (/token)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reaching Telegram: %w", err)
+	}
+	return me, nil
+}
+
+// setCommands fills Telegram's command menu: in Kazakh and Russian for apps in those
+// languages, in both for everyone else.
+func (b *Bot) setCommands(ctx context.Context) error {
+	commands := func(lang content.Lang) []models.BotCommand {
+		var out []models.BotCommand
+		for _, c := range b.commands(lang) {
+			out = append(out, models.BotCommand{Command: c.Name, Description: c.Description})
+		}
+		return out
+	}
+	both := commands(content.KK)
+	for i, c := range commands(content.RU) {
+		both[i].Description += " / " + c.Description
+	}
+	sets := []struct {
+		lang     string
+		commands []models.BotCommand
+	}{{"", both}, {string(content.KK), commands(content.KK)}, {string(content.RU), commands(content.RU)}}
+	for _, s := range sets {
+		err := b.send.retry(ctx, func() error {
+			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: s.commands, LanguageCode: s.lang})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Bot) setWebhook(ctx context.Context) error {
+	err := b.send.retry(ctx, func() error {
+		_, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret, AllowedUpdates: allowedUpdates})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("registering the webhook: %w", err)
+	}
+	b.log.Info("webhook registered", "url", redactedURL(b.cfg.WebhookURL))
+	return nil
+}
+
+// redactedURL drops the query and user info, which may hold secrets, from a URL for logs.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(invalid url)"
+	}
+	u.User, u.RawQuery = nil, ""
+	return u.String()
+}
+
+// handle answers one update. It runs on a dispatcher worker, after the chat's earlier
+// updates, and never panics.
+func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic while handling an update", "update", u.ID, "panic", fmt.Sprint(p))
+		}
+	}()
+	in, ok := toInput(u)
+	if !ok {
+		b.metrics.updates.WithLabelValues("ignored").Inc()
+		return
+	}
+	replies := b.handler.Handle(ctx, in.chat, in.Input)
+	if in.callbackID != "" {
+		if err := b.send.answer(ctx, in.callbackID); err != nil {
+			b.log.Debug("callback answer failed", "err", err)
+		}
+	}
+	if replies == nil {
+		b.metrics.updates.WithLabelValues("duplicate").Inc()
+		return
+	}
+	b.metrics.updates.WithLabelValues(in.kind).Inc()
+	err := b.send.deliver(ctx, in.chat, in.editID, replies)
+	switch {
+	case errors.Is(err, errBlocked):
+		b.log.Info("the user blocked the bot", "chat", in.chat)
+	case err != nil:
+		b.log.Warn("reply not delivered", "chat", in.chat, "update", u.ID, "err", err)
+	}
+	b.metrics.latency.Observe(time.Since(received).Seconds())
+}
+
+// input is an update as the engine sees it, with what the adapter needs to answer it.
+type input struct {
+	bot.Input
+	chat       int64
+	kind       string // for metrics
+	callbackID string // answer this callback query
+	editID     int    // edit this message rather than send a new one
+}
+
+// toInput reads an update from a private chat; other updates are not for the bot.
+func toInput(u *models.Update) (input, bool) {
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if m.Chat.Type != models.ChatTypePrivate {
+			return input{}, false
+		}
+		in := input{chat: m.Chat.ID, kind: "message", Input: bot.Input{Kind: bot.InputText, Text: m.Text, UpdateID: u.ID}}
+		if m.Text == "" {
+			in.Kind = bot.InputUnsupported
+		}
+		if m.From != nil {
+			in.LangHint, _ = content.ParseLang(m.From.LanguageCode)
+		}
+		return in, true
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		in := input{kind: "callback_query", callbackID: q.ID, Input: bot.Input{Kind: bot.InputButton, Data: q.Data, UpdateID: u.ID}}
+		in.LangHint, _ = content.ParseLang(q.From.LanguageCode)
+		switch m := q.Message; {
+		case m.Message != nil:
+			if m.Message.Chat.Type != models.ChatTypePrivate {
+				return input{}, false
+			}
+			in.chat, in.editID = m.Message.Chat.ID, m.Message.ID
+		case m.InaccessibleMessage != nil:
+			in.chat = m.InaccessibleMessage.Chat.ID
+		default:
+			return input{}, false
+		}
+		return in, true
+	}
+	return input{}, false
+}
+
+// chatOf returns the chat an update belongs to, for ordering; 0 when it has none.
+func chatOf(u *models.Update) int64 {
+	in, ok := toInput(u)
+	if !ok {
+		return 0
+	}
+	return in.chat
+}
