@@ -6,8 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"regexp"
 	"reflect"
+	"regexp"
 	"strings"
 	"time"
 
