@@ -106,6 +106,9 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 // rejects the token, or the address is taken.
 func (b *Bot) Run(ctx context.Context) error {
 	me, err := b.getMe(ctx)
+	if ctx.Err() != nil {
+		return nil // stopped while starting
+	}
 	if err != nil {
 		return err
 	}
@@ -134,6 +137,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		close(polled)
 		if err := b.setWebhook(ctx); err != nil {
 			_ = srv.Close()
+			b.dispatch.close()
+			if ctx.Err() != nil {
+				return nil // stopped while starting
+			}
 			return err
 		}
 	} else {

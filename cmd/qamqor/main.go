@@ -199,6 +199,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	store.LogTo(log)
 	a := &app{close: func() {}}
 	if cfg.RedisURL == "" {
 		log.Warn("REDIS_URL is not set: using an embedded store; conversations will not survive a restart")
