@@ -450,7 +450,9 @@ func TestRedisAwayAndBack(t *testing.T) {
 func TestCommandsMenuInBothLanguages(t *testing.T) {
 	w := newWorld(t)
 	w.start(polling)
-	w.waitFor(func() bool { return len(w.api.Commands("kk")) == 4 && len(w.api.Commands("ru")) == 4 && len(w.api.Commands("")) == 4 }, "commands to be set")
+	w.waitFor(func() bool {
+		return len(w.api.Commands("kk")) == 4 && len(w.api.Commands("ru")) == 4 && len(w.api.Commands("")) == 4
+	}, "commands to be set")
 	want := map[string]string{"kk": "Басынан бастау", "ru": "Начать сначала", "": "Басынан бастау / Начать сначала"}
 	for lang, desc := range want {
 		if got := w.api.Commands(lang)[0]; got.Command != "start" || got.Description != desc {
