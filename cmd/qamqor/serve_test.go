@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/qamqor/qamqor/internal/fakebotapi"
+	"github.com/qamqor/qamqor/internal/redistest"
+)
+
+func TestServeExplainsAMissingToken(t *testing.T) {
+	r := qamqor(t, "", nil, "serve")
+	if r.code != 2 || !strings.Contains(r.stderr, "@BotFather") || !strings.Contains(r.stderr, "/newbot") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+func TestServeRefusesAWebhookWithoutASecret(t *testing.T) {
+	r := qamqor(t, "", []string{"TELEGRAM_BOT_TOKEN=1:x", "WEBHOOK_URL=https://bot.example.org/hook"}, "serve")
+	if r.code != 2 || !strings.Contains(r.stderr, "WEBHOOK_SECRET must be set") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+func TestServeRejectedTokenIsExplained(t *testing.T) {
+	api := fakebotapi.Start(t)
+	r := qamqor(t, "", []string{"TELEGRAM_BOT_TOKEN=999:wrong", "TELEGRAM_API_URL=" + api.URL, "HTTP_ADDR=" + freeAddr(t)}, "serve")
+	if r.code != 1 || !strings.Contains(r.stderr, "Telegram rejected TELEGRAM_BOT_TOKEN") || strings.Contains(r.stderr, "999:wrong") {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestSIGTERMFinishesUpdatesInFlightAndExitsZero runs qamqor serve as its own process,
+// gives it work that Telegram slows down, and sends it SIGTERM in the middle.
+func TestSIGTERMFinishesUpdatesInFlightAndExitsZero(t *testing.T) {
+	api := fakebotapi.Start(t)
+	srv := redistest.Start(t)
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "CONTENT_DIR=", "WEBHOOK_URL=",
+		"REDIS_URL="+srv.URL(), "TELEGRAM_BOT_TOKEN="+api.Token, "TELEGRAM_API_URL="+api.URL,
+		"HTTP_ADDR="+freeAddr(t), "LOG_FORMAT=json", "LOG_LEVEL=debug", "SHUTDOWN_TIMEOUT=20s")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	api.WaitFor(t, 20*time.Second, func() bool { return api.Polling() > 0 }, "the bot to poll")
+	api.FailNext("sendMessage", 20, fakebotapi.Fault{Code: 429, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
+	var last int64
+	for chat := int64(1); chat <= 20; chat++ {
+		last = api.SendText(chat, "/start", "ru")
+	}
+	api.WaitFor(t, 20*time.Second, func() bool { return api.CallCount("sendMessage") >= 4 }, "sends to begin")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("still running 30s after SIGTERM\n%s", stderr.String())
+	}
+	t.Logf("exited %v after SIGTERM", time.Since(start).Round(time.Millisecond))
+	for chat := int64(1); chat <= 20; chat++ {
+		if n := len(api.Messages(chat)); n != 1 {
+			t.Errorf("chat %d: %d answers, want 1", chat, n)
+		}
+	}
+	if got := api.Confirmed(); got != last {
+		t.Errorf("Telegram was told of updates up to %d, want %d", got, last)
+	}
+	if strings.Contains(stderr.String(), api.Token) {
+		t.Error("the token appears in the logs")
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
