@@ -536,3 +536,29 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestShutdownInWebhookModeAnswersRequestsInHand(t *testing.T) {
+	w := newWorld(t)
+	r := w.start(webhook)
+	w.api.FailNext("sendMessage", 10, fakebotapi.Fault{Code: 429, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
+	statuses := make(chan int, 10)
+	for chat := int64(600); chat < 610; chat++ {
+		id := w.api.SendText(chat, "/start", "kk")
+		go func() {
+			status, _ := w.api.Deliver(context.Background(), id)
+			statuses <- status
+		}()
+	}
+	w.waitFor(func() bool { return w.api.CallCount("sendMessage") >= 4 }, "sends to begin")
+	r.stop(t)
+	for range 10 {
+		if status := <-statuses; status != http.StatusOK {
+			t.Errorf("a webhook request in hand at shutdown got %d, want 200 after handling", status)
+		}
+	}
+	for chat := int64(600); chat < 610; chat++ {
+		if n := len(w.api.Messages(chat)); n != 1 {
+			t.Errorf("chat %d: %d answers", chat, n)
+		}
+	}
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -41,10 +43,11 @@ func TestServeRejectedTokenIsExplained(t *testing.T) {
 func TestSIGTERMFinishesUpdatesInFlightAndExitsZero(t *testing.T) {
 	api := fakebotapi.Start(t)
 	srv := redistest.Start(t)
+	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "CONTENT_DIR=", "WEBHOOK_URL=",
 		"REDIS_URL="+srv.URL(), "TELEGRAM_BOT_TOKEN="+api.Token, "TELEGRAM_API_URL="+api.URL,
-		"HTTP_ADDR="+freeAddr(t), "LOG_FORMAT=json", "LOG_LEVEL=debug", "SHUTDOWN_TIMEOUT=20s")
+		"HTTP_ADDR="+addr, "LOG_FORMAT=json", "LOG_LEVEL=debug", "SHUTDOWN_TIMEOUT=20s")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -55,6 +58,17 @@ func TestSIGTERMFinishesUpdatesInFlightAndExitsZero(t *testing.T) {
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
 	api.WaitFor(t, 20*time.Second, func() bool { return api.Polling() > 0 }, "the bot to poll")
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"qamqor_redis_errors_total 0", "go_goroutines", "qamqor_telegram_requests_total"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	api.FailNext("sendMessage", 20, fakebotapi.Fault{Code: 429, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
 	var last int64
 	for chat := int64(1); chat <= 20; chat++ {
