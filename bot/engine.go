@@ -39,10 +39,12 @@ type Input struct {
 	UpdateID int64
 }
 
-// Reply is one message to show: text and buttons, in rows.
+// Reply is one message to show: text and buttons, in rows, and possibly a checklist for
+// the adapter to send as a document.
 type Reply struct {
-	Text    string
-	Buttons [][]Button
+	Text      string
+	Buttons   [][]Button
+	Checklist *Checklist
 }
 
 // Button is either an action (Data, sent back as InputButton) or a web page (URL).
@@ -74,6 +76,7 @@ type Engine struct {
 	content  *content.Content
 	tr       *translator
 	keptDays int
+	now      func() time.Time
 }
 
 // Option configures an Engine.
@@ -84,9 +87,13 @@ func WithSessionTTL(d time.Duration) Option {
 	return func(e *Engine) { e.keptDays = int((d + 24*time.Hour - 1) / (24 * time.Hour)) }
 }
 
+// WithClock sets what the engine takes as the current time: it decides the year whose
+// amounts a result shows and the date on a checklist.
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
 // NewEngine returns an engine over the given content and interface strings.
 func NewEngine(c *content.Content, strings *i18n.Bundle, opts ...Option) *Engine {
-	e := &Engine{content: c, tr: newTranslator(strings), keptDays: 30}
+	e := &Engine{content: c, tr: newTranslator(strings), keptDays: 30, now: time.Now}
 	for _, o := range opts {
 		o(e)
 	}
@@ -100,12 +107,21 @@ func (e *Engine) Step(s Session, in Input) (Session, []Reply) {
 		// The screen they were on is gone from the content: start them at the main menu.
 		s.Node, s.History = content.MainID, nil
 	}
+	if s.Screener != "" {
+		if _, ok := e.content.Screener(s.Screener); !ok {
+			s = s.leaveScreener() // gone from the content too
+		} else if s.Lang != "" {
+			if next, replies, ok := e.screenerInput(s, in, clean(in.Text)); ok {
+				return next, replies
+			}
+		}
+	}
 	switch in.Kind {
 	case InputResume:
 		if s.Lang == "" {
 			return s, []Reply{e.greeting("")}
 		}
-		return s, []Reply{e.screen(s, "")}
+		return s, []Reply{e.here(s, "")}
 	case InputButton:
 		return e.press(s, in.Data)
 	case InputMissingButton, InputUnsupported:
@@ -116,7 +132,7 @@ func (e *Engine) Step(s Session, in Input) (Session, []Reply) {
 		if in.Kind == InputUnsupported {
 			note = msgUnsupported
 		}
-		return s, []Reply{e.screen(s, e.tr.T(s.Lang, note, nil))}
+		return s, []Reply{e.here(s, e.tr.T(s.Lang, note, nil))}
 	default:
 		return e.text(s, clean(in.Text))
 	}
@@ -132,13 +148,17 @@ func (e *Engine) press(s Session, data string) (Session, []Reply) {
 	if s.Lang == "" {
 		return s, []Reply{e.greeting(msgChooseLanguageFirst)}
 	}
-	stale := func() (Session, []Reply) { return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgStaleButton, nil))} }
+	stale := func() (Session, []Reply) { return s, []Reply{e.here(s, e.tr.T(s.Lang, msgStaleButton, nil))} }
 	switch {
 	case data == dataMainMenu:
 		if s.node() != content.MainID {
 			s = s.open(content.MainID)
 		}
+		s = s.leaveScreener()
 	case data == dataHere:
+		return s, []Reply{e.here(s, "")}
+	case strings.HasPrefix(data, dataStartScreener):
+		return e.startScreener(s, strings.TrimPrefix(data, dataStartScreener))
 	case strings.HasPrefix(data, dataOpen):
 		id := strings.TrimPrefix(data, dataOpen)
 		if _, ok := e.content.Node(id); !ok {
@@ -148,7 +168,7 @@ func (e *Engine) press(s Session, data string) (Session, []Reply) {
 			s = s.open(id)
 		}
 	case strings.HasPrefix(data, dataBack):
-		if strings.TrimPrefix(data, dataBack) != s.node() {
+		if strings.TrimPrefix(data, dataBack) != s.node() || s.Screener != "" {
 			return stale() // Back on an older screen: where it led is no longer known
 		}
 		s = s.back()
@@ -173,7 +193,7 @@ func (e *Engine) text(s Session, text string) (Session, []Reply) {
 		return s, []Reply{e.greeting(msgChooseLanguageFirst)}
 	}
 	if text == "" {
-		return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgEmptyMessage, nil))}
+		return s, []Reply{e.here(s, e.tr.T(s.Lang, msgEmptyMessage, nil))}
 	}
 	return s, []Reply{e.notUnderstood(s)}
 }
@@ -198,6 +218,7 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 		if s.node() != content.MainID {
 			s = s.open(content.MainID)
 		}
+		s = s.leaveScreener()
 		return s, []Reply{e.screen(s, "")}
 	case "lang":
 		if s.Lang == content.KK {
@@ -205,7 +226,7 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 		} else {
 			s.Lang = content.KK
 		}
-		return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgLanguageChanged, nil))}
+		return s, []Reply{e.here(s, e.tr.T(s.Lang, msgLanguageChanged, nil))}
 	case "help":
 		kept := e.tr.T(s.Lang, msgKeptDays, map[string]any{"Days": e.keptDays})
 		return s, []Reply{{
@@ -220,7 +241,15 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 	if utf8.RuneCountInString(echo) > maxCommandEcho {
 		echo = string([]rune(echo)[:maxCommandEcho]) + "…"
 	}
-	return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgUnknownCommand, map[string]any{"Command": echo}))}
+	return s, []Reply{e.here(s, e.tr.T(s.Lang, msgUnknownCommand, map[string]any{"Command": echo}))}
+}
+
+// here shows where the person is: a screener's step, or the current node.
+func (e *Engine) here(s Session, note string) Reply {
+	if s.Screener != "" {
+		return e.screenerScreen(s, note)
+	}
+	return e.screen(s, note)
 }
 
 // Command is a command the bot understands, with what it does, for a messenger's menu.
@@ -268,7 +297,10 @@ func (e *Engine) screen(s Session, note string) Reply {
 		parts = append(parts, e.tr.T(lang, msgSources, map[string]any{"Sites": strings.Join(sites, ", ")}))
 	}
 	r := Reply{Text: strings.Join(parts, "\n\n")}
-	r.Buttons = e.nodeButtons(n, lang)
+	if sc, ok := e.content.ScreenerFor(n.ID); ok {
+		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgWhatCanIGet, nil), Data: dataStartScreener + sc.ID}})
+	}
+	r.Buttons = append(r.Buttons, e.nodeButtons(n, lang)...)
 	for _, lk := range n.Links {
 		r.Buttons = append(r.Buttons, []Button{{Label: lk.Label.In(lang), URL: lk.URL.In(lang)}})
 	}

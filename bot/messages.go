@@ -29,6 +29,36 @@ const (
 	msgCommandMenu         = "CommandMenu"
 	msgCommandLang         = "CommandLang"
 	msgCommandHelp         = "CommandHelp"
+
+	msgWhatCanIGet     = "WhatCanIGet"
+	msgQuestionOf      = "QuestionOf"
+	msgYes             = "Yes"
+	msgNo              = "No"
+	msgTypeNumber      = "TypeNumber"
+	msgNotANumber      = "NotANumber"
+	msgOutOfRange      = "OutOfRange"
+	msgUseButtons      = "UseButtons"
+	msgSummaryTitle    = "SummaryTitle"
+	msgChangeAnswer    = "ChangeAnswer"
+	msgShowResult      = "ShowResult"
+	msgResultIntro     = "ResultIntro"
+	msgResultNone      = "ResultNone"
+	msgLabelAmount     = "LabelAmount"
+	msgLabelDocuments  = "LabelDocuments"
+	msgLabelApply      = "LabelApply"
+	msgLabelLegal      = "LabelLegal"
+	msgLabelContact    = "LabelContact"
+	msgVerified        = "Verified"
+	msgUnverified      = "Unverified"
+	msgWhyNotButton    = "WhyNotButton"
+	msgWhyNotTitle     = "WhyNotTitle"
+	msgWhyNotNone      = "WhyNotNone"
+	msgNotInRegion     = "NotInRegion"
+	msgSaveChecklist   = "SaveChecklist"
+	msgChecklistSent   = "ChecklistSent"
+	msgChecklistMade   = "ChecklistMade"
+	msgChecklistFooter = "ChecklistFooter"
+	msgChangeAnswers   = "ChangeAnswers"
 )
 
 // MessageIDs lists every interface string the engine uses, so a test can prove each exists
@@ -38,6 +68,7 @@ var MessageIDs = []string{
 	msgHelp, msgKeptDays, msgNotUnderstood, msgEmptyMessage, msgUnknownCommand, msgStaleButton,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
+	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 }
 
 // translator renders interface strings in one of the supported languages.

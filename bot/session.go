@@ -28,6 +28,12 @@ type Session struct {
 	Node    string       `json:"n,omitempty"` // current screen; empty means the main menu
 	History []string     `json:"h,omitempty"` // previous screens, most recent last
 	Seen    []int64      `json:"u,omitempty"` // ids of the last updates handled, oldest first
+
+	// An open screener: its id, its step (a question, the summary, the result) and the
+	// answers so far, as short strings. Cleared when the person leaves it.
+	Screener string            `json:"q,omitempty"`
+	Step     string            `json:"k,omitempty"`
+	Answers  map[string]string `json:"a,omitempty"`
 }
 
 // seen reports whether the update with this id was handled already.
@@ -51,8 +57,9 @@ func (s Session) node() string {
 	return s.Node
 }
 
-// open moves to id, remembering the current screen for Back.
+// open moves to id, remembering the current screen for Back, and leaves any screener.
 func (s Session) open(id string) Session {
+	s = s.leaveScreener()
 	h := append(slices.Clone(s.History), s.node())
 	if len(h) > MaxHistory {
 		h = h[len(h)-MaxHistory:]
@@ -64,6 +71,7 @@ func (s Session) open(id string) Session {
 
 // back returns to the previous screen, or to the main menu when there is none.
 func (s Session) back() Session {
+	s = s.leaveScreener()
 	if len(s.History) == 0 {
 		s.Node = content.MainID
 		return s

@@ -128,10 +128,19 @@ func withScheme(s string) string {
 	return "https://" + s
 }
 
-// Content is a loaded, validated set of nodes.
+// Content is a loaded, validated set of nodes, screeners and services.
 type Content struct {
 	nodes map[string]*Node
 	order []string
+
+	screeners     map[string]*Screener
+	screenerOrder []string
+	services      map[string]*Service
+	serviceOrder  []string
+	regions       []RegionInfo
+	reference     Reference
+	hasReference  bool
+	tests         []TestCase
 }
 
 // Node returns the node with the given id.

@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -57,6 +58,11 @@ func (ps Problems) Errors() Problems {
 // user named), so messages point at files they can open. When anything is wrong, the error
 // is a Problems listing all of it, warnings included.
 func Load(fsys fs.FS, prefix string) (*Content, Problems, error) {
+	return LoadAt(fsys, prefix, time.Now())
+}
+
+// LoadAt is Load as of the given time, which decides which verified_on dates are old.
+func LoadAt(fsys fs.FS, prefix string, now time.Time) (*Content, Problems, error) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -72,7 +78,7 @@ func Load(fsys fs.FS, prefix string) (*Content, Problems, error) {
 	}
 	sort.Strings(files)
 
-	l := &loader{c: &Content{nodes: map[string]*Node{}}}
+	l := &loader{now: now, c: &Content{nodes: map[string]*Node{}, screeners: map[string]*Screener{}, services: map[string]*Service{}}}
 	if len(files) == 0 {
 		l.add(prefix, 0, "no content files (*.yaml)")
 	}
@@ -110,6 +116,7 @@ func Check(fsys fs.FS, prefix string) (Problems, error) {
 }
 
 type loader struct {
+	now      time.Time
 	c        *Content
 	file     string
 	problems Problems
@@ -144,18 +151,31 @@ func (l *loader) parseFile(data []byte) {
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
-		if key.Value != "nodes" {
-			l.errorf(key.Line, "unknown key %q (expected 'nodes')", key.Value)
-			continue
-		}
-		if val.Kind != yaml.SequenceNode {
-			l.errorf(val.Line, "'nodes' must be a list")
-			continue
-		}
-		for _, item := range val.Content {
-			if n := l.parseNode(item); n != nil {
-				l.addNode(n)
+		switch key.Value {
+		case "nodes":
+			for _, item := range l.list(val, "nodes") {
+				if n := l.parseNode(item); n != nil {
+					l.addNode(n)
+				}
 			}
+		case "screeners":
+			for _, item := range l.list(val, "screeners") {
+				l.parseScreener(item)
+			}
+		case "services":
+			for _, item := range l.list(val, "services") {
+				l.parseService(item)
+			}
+		case "reference":
+			l.parseReference(val)
+		case "regions":
+			l.parseRegions(val)
+		case "cases":
+			for _, item := range l.list(val, "cases") {
+				l.parseTestCase(item)
+			}
+		default:
+			l.errorf(key.Line, "unknown key %q (expected nodes, screeners, services, reference, regions or cases)", key.Value)
 		}
 	}
 }

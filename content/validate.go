@@ -27,6 +27,7 @@ const kazakhLetters = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 
 func (l *loader) validate() {
 	c := l.c
+	l.validateScreeners()
 	for _, id := range c.order {
 		n := c.nodes[id]
 		l.file = n.File
@@ -194,6 +195,15 @@ func kazakhWordOutsideNames(s string) string {
 		}
 	}
 	return flush()
+}
+
+// checkLabel reports a text too long for a button.
+func (l *loader) checkLabel(t Text, what string) {
+	for _, lang := range Langs {
+		if size := utf8.RuneCountInString(t.In(lang)); size > MaxLabel {
+			l.errorf(t.Line, "%s %s is %d characters, more than %d: too long for a button on a phone", lang, what, size, MaxLabel)
+		}
+	}
 }
 
 // distinct returns the non-empty strings of ss without repeats.

@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/qamqor/qamqor/content"
+)
+
+// Checklist is a person's result to keep, print or forward to a relative: what they can
+// get and how, in Kazakh and in Russian, every text already written out. Adapters turn it
+// into a document (a PDF) and send or save it.
+type Checklist struct {
+	Made     time.Time          // when it was made
+	Sections []ChecklistSection // one per language, Kazakh first
+}
+
+// ChecklistSection is the whole checklist in one language.
+type ChecklistSection struct {
+	Lang    content.Lang
+	Title   string   // e.g. "Что мне положено: инвалидность"
+	Made    string   // e.g. "Составлено 22.11.2026"
+	Answers []string // the answers it is based on, e.g. "Для кого: мой ребенок"
+	Items   []ChecklistItem
+	Footer  string // what to check before relying on it
+}
+
+// ChecklistItem is one service or benefit that matches.
+type ChecklistItem struct {
+	Name        string
+	Description string
+	Amount      string   // with its year, or "" when there is no money
+	Documents   []string // what to bring
+	Apply       string   // how and where to apply
+	Legal       string   // legal basis
+	Verified    string   // "Проверено 15.01.2026; источники: egov.kz, gov.kz"
+}

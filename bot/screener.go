@@ -1,0 +1,555 @@
+package bot
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+
+	"github.com/qamqor/qamqor/content"
+)
+
+// A screener's steps, kept in Session.Step.
+const (
+	stepQuestion = "q:" // q:<question id>: the question being asked
+	stepSummary  = "sum"
+	stepResult   = "res"
+	stepWhyNot   = "why"
+)
+
+// Button data inside a screener.
+const (
+	dataStartScreener = "s:" // s:<screener id>
+	dataAnswer        = "a:" // a:<value> answers the question being asked
+	dataChange        = "e:" // e:<question id> asks it again
+	dataResult        = "r"
+	dataWhyNot        = "w"
+	dataChecklist     = "p"
+	dataSummary       = "u"
+	dataScreenerBack  = "k" // one step back inside the screener
+)
+
+// answers decodes the session's answers into the values rules see.
+func answersOf(sc *content.Screener, stored map[string]string) content.Answers {
+	a := content.Answers{}
+	for _, q := range sc.Questions {
+		v, ok := stored[q.ID]
+		if !ok {
+			continue
+		}
+		switch q.Type {
+		case content.YesNo:
+			a[q.ID] = v == "y"
+		case content.Number:
+			n, _ := strconv.Atoi(v)
+			a[q.ID] = n
+		default:
+			a[q.ID] = v
+		}
+	}
+	return a
+}
+
+// applicable reports whether q is asked given the answers so far.
+func (e *Engine) applicable(sc *content.Screener, q *content.Question, stored map[string]string) bool {
+	if q.When == nil {
+		return true
+	}
+	ok, err := q.When.Bool(e.content.Env(sc, answersOf(sc, stored), e.now().Year()))
+	return err == nil && ok
+}
+
+// settle drops answers to questions no longer asked (an earlier answer changed) and returns
+// the first question still to ask, or nil when all are answered.
+func (e *Engine) settle(sc *content.Screener, stored map[string]string) (map[string]string, *content.Question) {
+	out := maps.Clone(stored)
+	if out == nil {
+		out = map[string]string{}
+	}
+	var next *content.Question
+	for _, q := range sc.Questions {
+		if !e.applicable(sc, q, out) {
+			delete(out, q.ID)
+			continue
+		}
+		if _, ok := out[q.ID]; !ok && next == nil {
+			next = q
+		}
+	}
+	return out, next
+}
+
+// asked returns the questions asked given the answers, in order.
+func (e *Engine) asked(sc *content.Screener, stored map[string]string) []*content.Question {
+	var qs []*content.Question
+	for _, q := range sc.Questions {
+		if e.applicable(sc, q, stored) {
+			qs = append(qs, q)
+		}
+	}
+	return qs
+}
+
+// screenerInput handles what a person does while a screener is open. It reports false when
+// the input is not the screener's to handle (navigation elsewhere, commands).
+func (e *Engine) screenerInput(s Session, in Input, text string) (Session, []Reply, bool) {
+	sc, ok := e.content.Screener(s.Screener)
+	if !ok {
+		return s, nil, false
+	}
+	lang := s.Lang
+	q := e.current(sc, s)
+	switch {
+	case in.Kind == InputButton && strings.HasPrefix(in.Data, dataAnswer):
+		if q == nil {
+			return s, []Reply{e.screenerScreen(s, e.tr.T(lang, msgStaleButton, nil))}, true
+		}
+		value := strings.TrimPrefix(in.Data, dataAnswer)
+		if msg := e.checkAnswer(lang, q, value); msg != "" {
+			return s, []Reply{e.screenerScreen(s, msg)}, true
+		}
+		return e.answered(s, sc, q, value)
+	case in.Kind == InputText && q != nil && !strings.HasPrefix(text, "/"):
+		value, msg := e.typedAnswer(lang, q, text)
+		if msg != "" {
+			return s, []Reply{e.screenerScreen(s, msg)}, true
+		}
+		return e.answered(s, sc, q, value)
+	case in.Kind != InputButton:
+		return s, nil, false
+	}
+	switch data := in.Data; {
+	case strings.HasPrefix(data, dataChange):
+		id := strings.TrimPrefix(data, dataChange)
+		if cq, ok := sc.Question(id); ok && e.applicable(sc, cq, s.Answers) {
+			s.Step = stepQuestion + id
+			return s, []Reply{e.screenerScreen(s, "")}, true
+		}
+		return s, []Reply{e.screenerScreen(s, e.tr.T(lang, msgStaleButton, nil))}, true
+	case data == dataResult || data == dataWhyNot || data == dataSummary || data == dataChecklist:
+		if _, next := e.settle(sc, s.Answers); next != nil {
+			return s, []Reply{e.screenerScreen(s, e.tr.T(lang, msgStaleButton, nil))}, true
+		}
+		switch data {
+		case dataResult:
+			s.Step = stepResult
+		case dataWhyNot:
+			s.Step = stepWhyNot
+		case dataSummary:
+			s.Step = stepSummary
+		case dataChecklist:
+			return s, []Reply{e.checklistReply(s, sc)}, true
+		}
+		return s, []Reply{e.screenerScreen(s, "")}, true
+	case data == dataScreenerBack:
+		s = e.screenerBack(s, sc)
+		return s, []Reply{e.here(s, "")}, true
+	}
+	return s, nil, false
+}
+
+// current returns the question being asked, if the step is a question.
+func (e *Engine) current(sc *content.Screener, s Session) *content.Question {
+	id, ok := strings.CutPrefix(s.Step, stepQuestion)
+	if !ok {
+		return nil
+	}
+	q, _ := sc.Question(id)
+	return q
+}
+
+// answered records an answer and moves on: to the next question still to ask, or to the
+// summary. A changed answer thus re-asks only questions it brings in.
+func (e *Engine) answered(s Session, sc *content.Screener, q *content.Question, value string) (Session, []Reply, bool) {
+	stored := maps.Clone(s.Answers)
+	if stored == nil {
+		stored = map[string]string{}
+	}
+	stored[q.ID] = value
+	stored, next := e.settle(sc, stored)
+	s.Answers = stored
+	if next != nil {
+		s.Step = stepQuestion + next.ID
+	} else {
+		s.Step = stepSummary
+	}
+	return s, []Reply{e.screenerScreen(s, "")}, true
+}
+
+// screenerBack is one step back: from a question to the one asked before it (or out of
+// the screener from the first), from the summary to the last question, from the result
+// or the "why not" list to the summary.
+func (e *Engine) screenerBack(s Session, sc *content.Screener) Session {
+	switch s.Step {
+	case stepResult, stepWhyNot:
+		s.Step = stepSummary
+		return s
+	}
+	asked := e.asked(sc, s.Answers)
+	if s.Step == stepSummary {
+		if len(asked) > 0 {
+			s.Step = stepQuestion + asked[len(asked)-1].ID
+		}
+		return s
+	}
+	cur := e.current(sc, s)
+	prev := -1
+	for i, q := range asked {
+		if q == cur {
+			prev = i - 1
+		}
+	}
+	if prev < 0 {
+		return s.leaveScreener()
+	}
+	s.Step = stepQuestion + asked[prev].ID
+	return s
+}
+
+// leaveScreener forgets the screener and its answers: they are kept only while in use.
+func (s Session) leaveScreener() Session {
+	s.Screener, s.Step, s.Answers = "", "", nil
+	return s
+}
+
+// startScreener opens a screener at its first question.
+func (e *Engine) startScreener(s Session, id string) (Session, []Reply) {
+	sc, ok := e.content.Screener(id)
+	if !ok {
+		return s, []Reply{e.screen(s, e.tr.T(s.Lang, msgStaleButton, nil))}
+	}
+	if s.node() != sc.Topic {
+		s = s.open(sc.Topic)
+	}
+	s.Screener, s.Answers = id, map[string]string{}
+	_, first := e.settle(sc, s.Answers)
+	s.Step = stepQuestion + first.ID
+	return s, []Reply{e.screenerScreen(s, sc.Intro.In(s.Lang))}
+}
+
+// checkAnswer says what is wrong with a pressed answer, or "" when it fits the question.
+func (e *Engine) checkAnswer(lang content.Lang, q *content.Question, value string) string {
+	switch q.Type {
+	case content.Choice:
+		if _, ok := q.Option(value); ok {
+			return ""
+		}
+	case content.YesNo:
+		if value == "y" || value == "n" {
+			return ""
+		}
+	case content.Region:
+		if _, ok := e.content.RegionName(value, lang); ok {
+			return ""
+		}
+	}
+	return e.tr.T(lang, msgStaleButton, nil)
+}
+
+// typedAnswer reads a typed answer: a number for number questions; for the others, the
+// text of one of the buttons, as people on a keyboard sometimes do.
+func (e *Engine) typedAnswer(lang content.Lang, q *content.Question, text string) (string, string) {
+	if q.Type == content.Number {
+		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ".")))
+		data := map[string]any{"Min": q.Min, "Max": q.Max, "Value": strings.TrimSpace(text)}
+		switch {
+		case err != nil:
+			data["Example"] = (q.Min + q.Max) / 3
+			return "", e.tr.T(lang, msgNotANumber, data)
+		case n < q.Min || n > q.Max:
+			data["Value"] = n
+			return "", e.tr.T(lang, msgOutOfRange, data)
+		}
+		return strconv.Itoa(n), ""
+	}
+	for _, b := range e.answerButtons(lang, q) {
+		if strings.EqualFold(strings.TrimSpace(text), b.Label) {
+			return strings.TrimPrefix(b.Data, dataAnswer), ""
+		}
+	}
+	return "", e.tr.T(lang, msgUseButtons, nil)
+}
+
+// answerButtons are a question's answers as buttons.
+func (e *Engine) answerButtons(lang content.Lang, q *content.Question) []Button {
+	var bs []Button
+	switch q.Type {
+	case content.Choice:
+		for _, o := range q.Options {
+			bs = append(bs, Button{Label: o.Label.In(lang), Data: dataAnswer + o.Value})
+		}
+	case content.YesNo:
+		bs = []Button{
+			{Label: e.tr.T(lang, msgYes, nil), Data: dataAnswer + "y"},
+			{Label: e.tr.T(lang, msgNo, nil), Data: dataAnswer + "n"},
+		}
+	case content.Region:
+		for _, r := range e.content.Regions() {
+			bs = append(bs, Button{Label: r.Name.In(lang), Data: dataAnswer + r.ID})
+		}
+	}
+	return bs
+}
+
+// answerText is an answer as the summary shows it.
+func (e *Engine) answerText(lang content.Lang, q *content.Question, value string) string {
+	switch q.Type {
+	case content.Choice:
+		o, _ := q.Option(value)
+		return o.Label.In(lang)
+	case content.YesNo:
+		if value == "y" {
+			return e.tr.T(lang, msgYes, nil)
+		}
+		return e.tr.T(lang, msgNo, nil)
+	case content.Region:
+		name, _ := e.content.RegionName(value, lang)
+		return name
+	}
+	return value
+}
+
+// screenerScreen shows the screener's current step, with note (if any) above it.
+func (e *Engine) screenerScreen(s Session, note string) Reply {
+	sc, _ := e.content.Screener(s.Screener)
+	lang := s.Lang
+	var r Reply
+	parts := []string{}
+	if note != "" {
+		parts = append(parts, note)
+	}
+	nav := []Button{
+		{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataScreenerBack},
+		{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu},
+	}
+	switch {
+	case e.current(sc, s) != nil:
+		q := e.current(sc, s)
+		asked := e.asked(sc, s.Answers)
+		n := len(asked)
+		for i, a := range asked {
+			if a == q {
+				n = i + 1
+			}
+		}
+		parts = append(parts, sc.Title.In(lang), e.tr.T(lang, msgQuestionOf, map[string]any{"N": n, "Total": len(asked)}), q.Text.In(lang))
+		if q.Type == content.Number {
+			parts = append(parts, e.tr.T(lang, msgTypeNumber, map[string]any{"Min": q.Min, "Max": q.Max}))
+		}
+		bs := e.answerButtons(lang, q)
+		perRow := 1
+		if q.Type == content.Region || q.Type == content.YesNo {
+			perRow = 2
+		}
+		for i := 0; i < len(bs); i += perRow {
+			r.Buttons = append(r.Buttons, bs[i:min(i+perRow, len(bs))])
+		}
+	case s.Step == stepSummary:
+		lines := []string{e.tr.T(lang, msgSummaryTitle, nil)}
+		for _, q := range e.asked(sc, s.Answers) {
+			lines = append(lines, "• "+q.Short.In(lang)+": "+e.answerText(lang, q, s.Answers[q.ID]))
+			r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgChangeAnswer, map[string]any{"Question": q.Short.In(lang)}), Data: dataChange + q.ID}})
+		}
+		parts = append(parts, sc.Title.In(lang), strings.Join(lines, "\n"))
+		r.Buttons = append([][]Button{{{Label: e.tr.T(lang, msgShowResult, nil), Data: dataResult}}}, r.Buttons...)
+	case s.Step == stepResult:
+		parts = append(parts, e.resultText(s, sc))
+		r.Buttons = [][]Button{
+			{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}},
+			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
+			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
+		}
+	case s.Step == stepWhyNot:
+		parts = append(parts, e.whyNotText(s, sc))
+		r.Buttons = [][]Button{{{Label: e.tr.T(lang, msgShowResult, nil), Data: dataResult}}}
+	}
+	r.Text = strings.Join(parts, "\n\n")
+	r.Buttons = append(r.Buttons, nav)
+	return r
+}
+
+// matched splits the screener's services into those that match the answers and those
+// that do not, with the region taken into account.
+func (e *Engine) matched(s Session, sc *content.Screener) (yes, no []*content.Service) {
+	answers := answersOf(sc, s.Answers)
+	region, _ := answers[regionQuestion(sc)].(string)
+	match := map[string]bool{}
+	for _, sv := range e.content.Match(sc, answers, e.now().Year()) {
+		match[sv.ID] = inRegion(sv, region)
+	}
+	for _, id := range sc.Services {
+		sv, _ := e.content.Service(id)
+		if match[id] {
+			yes = append(yes, sv)
+		} else {
+			no = append(no, sv)
+		}
+	}
+	return yes, no
+}
+
+// regionQuestion returns the id of the screener's region question, if any.
+func regionQuestion(sc *content.Screener) string {
+	for _, q := range sc.Questions {
+		if q.Type == content.Region {
+			return q.ID
+		}
+	}
+	return ""
+}
+
+func inRegion(sv *content.Service, region string) bool {
+	if len(sv.Regions) == 0 || region == "" {
+		return true
+	}
+	for _, r := range sv.Regions {
+		if r == region {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceDetails are a service's lines as the result and the checklist show them.
+type serviceDetails struct {
+	name, description, amount, documents, apply, legal, verified, contact string
+	documentList                                                          []string
+}
+
+func (e *Engine) details(lang content.Lang, sc *content.Screener, sv *content.Service, s Session) serviceDetails {
+	d := serviceDetails{name: sv.Name.In(lang), description: sv.Description.In(lang)}
+	if amount := e.amount(lang, sc, sv, s); amount != "" {
+		d.amount = amount
+	}
+	for _, doc := range sv.Documents {
+		d.documentList = append(d.documentList, doc.In(lang))
+	}
+	d.documents = strings.Join(d.documentList, "; ")
+	d.apply = sv.Apply.In(lang)
+	d.legal = sv.LegalBasis.In(lang)
+	d.verified = e.tr.T(lang, msgVerified, map[string]any{
+		"Date": sv.VerifiedOn.Format("02.01.2006"), "Sites": strings.Join(sv.SourceSites(), ", "),
+	})
+	region := s.Answers[regionQuestion(sc)]
+	for _, c := range sv.Contacts {
+		if c.Region == region {
+			d.contact = c.Text.In(lang)
+		}
+	}
+	return d
+}
+
+// amount writes out a service's amount with the year it applies to.
+func (e *Engine) amount(lang content.Lang, sc *content.Screener, sv *content.Service, s Session) string {
+	if sv.Amount == nil {
+		return ""
+	}
+	year := e.now().Year()
+	env := e.content.Env(sc, answersOf(sc, s.Answers), year)
+	v, err := sv.Amount.Number(env)
+	if err != nil || v <= 0 {
+		return ""
+	}
+	applies := sv.AmountYear
+	if applies == 0 {
+		applies = e.content.Reference().Year(year)
+	}
+	text := tenge(v)
+	if p := sv.AmountPeriod.In(lang); p != "" {
+		text += " " + p
+	}
+	text += fmt.Sprintf(" (%d)", applies)
+	if sv.AmountUnverified {
+		text = e.tr.T(lang, msgUnverified, nil) + " " + text
+	}
+	return text
+}
+
+// tenge writes an amount as people read it: 43 250 ₸.
+func tenge(v float64) string {
+	s := strconv.FormatInt(int64(v+0.5), 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + " ₸"
+}
+
+func (e *Engine) resultText(s Session, sc *content.Screener) string {
+	lang := s.Lang
+	yes, _ := e.matched(s, sc)
+	if len(yes) == 0 {
+		return sc.Title.In(lang) + "\n\n" + e.tr.T(lang, msgResultNone, nil)
+	}
+	blocks := []string{sc.Title.In(lang), e.tr.T(lang, msgResultIntro, nil)}
+	for i, sv := range yes {
+		d := e.details(lang, sc, sv, s)
+		lines := []string{fmt.Sprintf("%d. %s", i+1, d.name), d.description}
+		if d.amount != "" {
+			lines = append(lines, e.tr.T(lang, msgLabelAmount, nil)+": "+d.amount)
+		}
+		if d.documents != "" {
+			lines = append(lines, e.tr.T(lang, msgLabelDocuments, nil)+": "+d.documents)
+		}
+		lines = append(lines, e.tr.T(lang, msgLabelApply, nil)+": "+d.apply)
+		if d.contact != "" {
+			lines = append(lines, e.tr.T(lang, msgLabelContact, nil)+": "+d.contact)
+		}
+		lines = append(lines, e.tr.T(lang, msgLabelLegal, nil)+": "+d.legal, d.verified)
+		blocks = append(blocks, strings.Join(lines, "\n"))
+	}
+	return strings.Join(blocks, "\n\n")
+}
+
+func (e *Engine) whyNotText(s Session, sc *content.Screener) string {
+	lang := s.Lang
+	_, no := e.matched(s, sc)
+	lines := []string{e.tr.T(lang, msgWhyNotTitle, nil)}
+	if len(no) == 0 {
+		lines = append(lines, e.tr.T(lang, msgWhyNotNone, nil))
+	}
+	region := answersOf(sc, s.Answers)[regionQuestion(sc)]
+	for _, sv := range no {
+		reason := sv.For.In(lang)
+		if r, _ := region.(string); !inRegion(sv, r) {
+			reason = e.tr.T(lang, msgNotInRegion, nil)
+		}
+		lines = append(lines, "• "+sv.Name.In(lang)+" — "+reason)
+	}
+	return sc.Title.In(lang) + "\n\n" + strings.Join(lines, "\n")
+}
+
+// checklistReply offers the result as a document, in both languages.
+func (e *Engine) checklistReply(s Session, sc *content.Screener) Reply {
+	yes, _ := e.matched(s, sc)
+	c := &Checklist{Made: e.now()}
+	for _, lang := range content.Langs {
+		sec := ChecklistSection{
+			Lang:   lang,
+			Title:  sc.Title.In(lang),
+			Made:   e.tr.T(lang, msgChecklistMade, map[string]any{"Date": e.now().Format("02.01.2006")}),
+			Footer: e.tr.T(lang, msgChecklistFooter, nil),
+		}
+		for _, q := range e.asked(sc, s.Answers) {
+			sec.Answers = append(sec.Answers, q.Short.In(lang)+": "+e.answerText(lang, q, s.Answers[q.ID]))
+		}
+		for _, sv := range yes {
+			d := e.details(lang, sc, sv, s)
+			apply := d.apply
+			if d.contact != "" {
+				apply += " " + d.contact
+			}
+			sec.Items = append(sec.Items, ChecklistItem{
+				Name: d.name, Description: d.description, Amount: d.amount, Documents: d.documentList,
+				Apply: apply, Legal: d.legal, Verified: d.verified,
+			})
+		}
+		c.Sections = append(c.Sections, sec)
+	}
+	r := e.screenerScreen(s, e.tr.T(s.Lang, msgChecklistSent, nil))
+	r.Checklist = c
+	return r
+}

@@ -1,0 +1,249 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/locales"
+)
+
+// screenerFixture adds a screener on topic "a" to the fixture: for whom; whether disability
+// is established; its group (only if established); age; region.
+var screenerFixture = func() fstest.MapFS {
+	fs := fstest.MapFS{}
+	for k, v := range fixture {
+		fs[k] = v
+	}
+	fs["s.yaml"] = &fstest.MapFile{Data: []byte(`reference:
+  mrp: {2025: 3932, 2026: 4325}
+  pm: {2025: 46228, 2026: 50851}
+regions:
+  - {id: astana, name: {kk: Астана қаласы, ru: г. Астана}}
+  - {id: ulytau, name: {kk: Ұлытау облысы, ru: область Ұлытау}}
+screeners:
+  - id: check
+    topic: a
+    title: {kk: Маған не тиесілі, ru: Что мне положено}
+    intro: {kk: Бес сұрақ қоямыз, ru: Зададим пять вопросов}
+    questions:
+      - id: who
+        type: choice
+        text: {kk: "Кім үшін сұрайсыз?", ru: "Для кого спрашиваете?"}
+        short: {kk: Кім үшін, ru: Для кого}
+        options:
+          - {value: self, label: {kk: Өзім үшін, ru: Для себя}}
+          - {value: child, label: {kk: Балам үшін, ru: Для ребенка}}
+      - id: established
+        type: yesno
+        text: {kk: "Мүгедектік белгіленген бе?", ru: "Инвалидность установлена?"}
+        short: {kk: Белгіленген, ru: Установлена}
+      - id: group
+        type: choice
+        when: established
+        text: {kk: "Қай топ?", ru: "Какая группа?"}
+        short: {kk: Топ, ru: Группа}
+        options:
+          - {value: "1", label: {kk: I топ, ru: I группа}}
+          - {value: "2", label: {kk: II топ, ru: II группа}}
+      - id: age
+        type: number
+        min: 0
+        max: 120
+        text: {kk: "Жасы нешеде?", ru: "Сколько лет?"}
+        short: {kk: Жасы, ru: Возраст}
+      - id: region
+        type: region
+        text: {kk: "Қай өңір?", ru: "Какой регион?"}
+        short: {kk: Өңір, ru: Регион}
+    services: [child_benefit, guardian, assess, astana_only]
+services:
+  - id: child_benefit
+    name: {kk: Балаға жәрдемақы, ru: Пособие ребенку}
+    description: {kk: Ай сайынғы жәрдемақы, ru: Ежемесячное пособие}
+    for: {kk: Мүгедектігі бар балаларға, ru: Детям с инвалидностью}
+    eligible: 'who == "child" && established && age < 18'
+    amount: 'age < 7 ? 81871 : (group == "1" ? 111873 : 93058)'
+    amount_year: 2026
+    amount_period: {kk: айына, ru: в месяц}
+    documents: [{kk: Туу туралы куәлік, ru: Свидетельство о рождении}]
+    apply: {kk: eGov немесе ХҚО, ru: eGov или ЦОН}
+    provider: {kk: Министрлік, ru: Министерство}
+    legal_basis: {kk: Әлеуметтік кодекс, ru: Социальный кодекс}
+    contacts:
+      - {region: astana, text: {kk: Астанадағы бөлім, ru: Отдел в Астане}}
+    sources: [egov.kz/cms/en/services/pass158_mtszn]
+    verified_on: 2026-11-01
+  - id: guardian
+    name: {kk: Қорғаншыға төлем, ru: Выплата опекуну}
+    description: {kk: Айлық төлем, ru: Ежемесячная выплата}
+    for: {kk: Қорғаншыларға, ru: Опекунам}
+    eligible: 'who == "child"'
+    amount: '10 * mrp'
+    amount_period: {kk: айына, ru: в месяц}
+    amount_unverified: true
+    apply: {kk: Қорғаншылық органы, ru: Орган опеки}
+    provider: {kk: Әкімдік, ru: Акимат}
+    legal_basis: {kk: Кодекс, ru: Кодекс}
+    sources: [inform.kz/x]
+    verified_on: 2026-11-01
+  - id: assess
+    name: {kk: Мүгедектікті белгілеу, ru: Установление инвалидности}
+    description: {kk: Сараптама, ru: Экспертиза}
+    for: {kk: Мүгедектігі әлі белгіленбегендерге, ru: "Тем, у кого инвалидность еще не установлена"}
+    eligible: '!established'
+    apply: {kk: Емхана, ru: Поликлиника}
+    provider: {kk: Министрлік, ru: Министерство}
+    legal_basis: {kk: Кодекс, ru: Кодекс}
+    sources: [gov.kz/situations/62]
+    verified_on: 2026-11-01
+  - id: astana_only
+    name: {kk: Астана бағдарламасы, ru: Программа Астаны}
+    description: {kk: Жергілікті көмек, ru: Местная помощь}
+    for: {kk: Барлығына, ru: Всем}
+    eligible: 'true'
+    regions: [astana]
+    apply: {kk: Әкімдік, ru: Акимат}
+    provider: {kk: Әкімдік, ru: Акимат}
+    legal_basis: {kk: Шешім, ru: Решение}
+    sources: [astana.gov.kz]
+    verified_on: 2026-11-01
+`)}
+	return fs
+}()
+
+func screenerEngine(t *testing.T, year int) *bot.Engine {
+	t.Helper()
+	c, _, err := content.LoadAt(screenerFixture, "fixture", time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := locales.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.NewEngine(c, b, bot.WithClock(func() time.Time { return time.Date(year, 11, 22, 10, 0, 0, 0, time.UTC) }))
+}
+
+func TestScreenerToAPersonalResult(t *testing.T) {
+	c := &convo{t: t, e: screenerEngine(t, 2026)}
+	for _, s := range []string{
+		"/start", "[Русский]", "[Инвалидность]",
+		"~✓ Что мне положено?", "[✓ Что мне положено? Короткий опрос]",
+		"~Зададим пять вопросов", "~Вопрос 1 из 4", "~Для кого спрашиваете?",
+		"[Для ребенка]", "~Инвалидность установлена?",
+		"[Да]", "~Вопрос 3 из 5", "~Какая группа?",
+		"[I группа]", "~Сколько лет?", "~от 0 до 120",
+		"пять", "~Не получилось прочитать «пять» как число", "~Сколько лет?",
+		"250", "~Число 250 не подходит: нужно от 0 до 120", "~Сколько лет?",
+		"-3", "~Число -3 не подходит",
+		"5", "~Какой регион?", "~Ұлытау",
+		"[г. Астана]",
+		"~Проверьте ответы", "~Для кого: Для ребенка", "~Группа: I группа", "~Возраст: 5", "~Регион: г. Астана",
+		"[Показать результат]",
+		"~1. Пособие ребенку", "~Сумма: 81 871 ₸ в месяц (2026)", "~Документы: Свидетельство о рождении",
+		"~В вашем регионе: Отдел в Астане", "~Проверено 01.11.2026; источники: egov.kz",
+		"~Выплата опекуну", "~Сумма: Не подтверждено: 43 250 ₸ в месяц (2026)",
+		"~Программа Астаны", "!Установление инвалидности",
+		"[Почему не подошло остальное]", "~Установление инвалидности — Тем, у кого инвалидность еще не установлена",
+	} {
+		c.do(s)
+	}
+}
+
+func TestChangingAnAnswerReasksOnlyWhatItAffects(t *testing.T) {
+	c := &convo{t: t, e: screenerEngine(t, 2026)}
+	for _, s := range []string{
+		"/start", "[Русский]", "[Инвалидность]", "[✓ Что мне положено? Короткий опрос]",
+		"[Для ребенка]", "[Нет]", "10", "[область Ұлытау]",
+		"~Проверьте ответы", "!Группа",
+		"[Показать результат]", "~Установление инвалидности", "!Программа Астаны",
+		"[Почему не подошло остальное]", "~Программа Астаны — нет в вашем регионе",
+		"[Показать результат]", "[Изменить ответы]",
+		// Established: no → yes brings in the group question, and only it.
+		"[Изменить: Установлена]", "~Инвалидность установлена?", "[Да]",
+		"~Какая группа?", "[II группа]",
+		"~Проверьте ответы", "~Возраст: 10", "~Регион: область Ұлытау", "~Группа: II группа",
+		"[Показать результат]", "~Сумма: 93 058 ₸ в месяц (2026)", "!Установление инвалидности",
+		// And back: yes → no drops the group answer without asking anything.
+		"[Изменить ответы]", "[Изменить: Установлена]", "[Нет]", "~Проверьте ответы", "!Группа",
+	} {
+		c.do(s)
+	}
+}
+
+func TestScreenerBackMainMenuAndLanguage(t *testing.T) {
+	c := &convo{t: t, e: screenerEngine(t, 2026)}
+	for _, s := range []string{
+		"/start", "[Қазақша]", "[Мүгедектік]", "[✓ Маған не тиесілі? Қысқа сауалнама]",
+		"[Балам үшін]", "~Мүгедектік белгіленген бе?",
+		"/lang", "~Инвалидность установлена?", "~Язык: русский",
+		"[← Назад]", "~Для кого спрашиваете?",
+		"[← Назад]", "=a", "~Раздел А", // out of the screener, at its topic
+		"[✓ Что мне положено? Короткий опрос]", "[Для себя]", "[Главное меню]", "=main",
+	} {
+		c.do(s)
+	}
+	if c.s.Screener != "" || c.s.Answers != nil {
+		t.Fatalf("leaving kept the screener: %+v", c.s)
+	}
+}
+
+func TestStaleScreenerButtons(t *testing.T) {
+	e := screenerEngine(t, 2026)
+	s := bot.Session{Lang: content.RU, Node: "a"}
+	for _, data := range []string{"a:child", "e:who", "r", "p", "s:nowhere"} {
+		after, replies := e.Step(s, bot.Input{Kind: bot.InputButton, Data: data})
+		if !strings.Contains(replies[0].Text, "кнопка устарела") || after.Screener != "" {
+			t.Errorf("%s outside a screener: %q, %+v", data, replies[0].Text, after)
+		}
+	}
+	// Inside one, an answer that is not an option changes nothing.
+	s, _ = e.Step(s, bot.Input{Kind: bot.InputButton, Data: "s:check"})
+	after, replies := e.Step(s, bot.Input{Kind: bot.InputButton, Data: "a:martian"})
+	if !strings.Contains(replies[0].Text, "кнопка устарела") || len(after.Answers) != 0 {
+		t.Errorf("a foreign answer: %q, %+v", replies[0].Text, after)
+	}
+	after, replies = e.Step(s, bot.Input{Kind: bot.InputText, Text: "не знаю"})
+	if !strings.Contains(replies[0].Text, "Выберите ответ одной из кнопок") || len(after.Answers) != 0 {
+		t.Errorf("text for a choice: %q, %+v", replies[0].Text, after)
+	}
+}
+
+func TestChecklistHasBothLanguages(t *testing.T) {
+	c := &convo{t: t, e: screenerEngine(t, 2026)}
+	for _, s := range []string{"/start", "[Русский]", "[Инвалидность]", "[✓ Что мне положено? Короткий опрос]",
+		"[Для ребенка]", "[Да]", "[I группа]", "8", "[г. Астана]", "[Показать результат]", "[Сохранить список (PDF)]",
+		"~Ваш список — в файле ниже"} {
+		c.do(s)
+	}
+	cl := c.reply.Checklist
+	if cl == nil || len(cl.Sections) != 2 {
+		t.Fatalf("checklist: %+v", cl)
+	}
+	kk, ru := cl.Sections[0], cl.Sections[1]
+	if kk.Lang != content.KK || ru.Lang != content.RU {
+		t.Fatalf("sections in %s, %s; want kk, ru", kk.Lang, ru.Lang)
+	}
+	if kk.Items[0].Name != "Балаға жәрдемақы" || ru.Items[0].Name != "Пособие ребенку" || ru.Items[0].Amount != "111 873 ₸ в месяц (2026)" {
+		t.Fatalf("items: %+v / %+v", kk.Items[0], ru.Items[0])
+	}
+	if !strings.Contains(strings.Join(kk.Answers, "\n"), "Кім үшін: Балам үшін") || !strings.Contains(ru.Made, "22.11.2026") {
+		t.Fatalf("answers %v, made %q", kk.Answers, ru.Made)
+	}
+	if !strings.Contains(ru.Items[0].Apply, "Отдел в Астане") {
+		t.Fatalf("regional contact missing: %q", ru.Items[0].Apply)
+	}
+}
+
+func TestAmountsUseTheLatestYearKnown(t *testing.T) {
+	// In 2027 the content knows МРП only up to 2026: the amount says so.
+	c := &convo{t: t, e: screenerEngine(t, 2027)}
+	for _, s := range []string{"/start", "[Русский]", "[Инвалидность]", "[✓ Что мне положено? Короткий опрос]",
+		"[Для ребенка]", "[Нет]", "3", "[г. Астана]", "[Показать результат]", "~43 250 ₸ в месяц (2026)"} {
+		c.do(s)
+	}
+}

@@ -1,0 +1,535 @@
+package content
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+)
+
+// QuestionType is what kind of answer a question takes.
+type QuestionType string
+
+// The kinds of question a screener can ask.
+const (
+	Choice QuestionType = "choice" // one of its options
+	YesNo  QuestionType = "yesno"  // yes or no
+	Number QuestionType = "number" // a whole number between Min and Max
+	Region QuestionType = "region" // one of the regions
+)
+
+// Option is one answer to a choice question.
+type Option struct {
+	Value string
+	Label Text
+}
+
+// Question is one thing a screener asks.
+type Question struct {
+	ID       string
+	Type     QuestionType
+	Text     Text
+	Short    Text // its label in the summary of answers
+	Options  []Option
+	Min, Max int
+	When     *Rule // ask only when true; nil: always
+	Line     int
+}
+
+// Option returns the option with the given value.
+func (q *Question) Option(value string) (Option, bool) {
+	for _, o := range q.Options {
+		if o.Value == value {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
+
+// Screener asks a few questions and matches services to the answers.
+type Screener struct {
+	ID        string
+	Topic     string // the node that offers it
+	Title     Text
+	Intro     Text
+	Questions []*Question
+	Services  []string
+
+	File string
+	Line int
+
+	serviceLines []int
+}
+
+// Question returns the question with the given id.
+func (s *Screener) Question(id string) (*Question, bool) {
+	for _, q := range s.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return nil, false
+}
+
+// Contact is a service's contact in one region.
+type Contact struct {
+	Region string
+	Text   Text
+}
+
+// Service is a benefit, programme or kind of help, with the rule saying who gets it.
+type Service struct {
+	ID               string
+	Name             Text
+	Description      Text
+	For              Text // who it is for, in words
+	Eligible         *Rule
+	Amount           *Rule // tenge; nil when there is no money
+	AmountYear       int   // the year the figures in Amount apply to; 0: computed for the current year
+	AmountPeriod     Text
+	AmountUnverified bool
+	Documents        []Text
+	Apply            Text
+	Provider         Text
+	Links            []Link
+	LegalBasis       Text
+	Regions          []string // where it exists; empty: everywhere
+	Contacts         []Contact
+	Sources          []string
+	VerifiedOn       time.Time
+
+	Screener string // the screener that decides on it
+	File     string
+	Line     int
+}
+
+// SourceSites returns the distinct sites the service's facts come from.
+func (s *Service) SourceSites() []string { return sourceSites(s.Sources) }
+
+// Rule is an expression over a screener's answers, compiled and type-checked at load.
+type Rule struct {
+	Source  string
+	Line    int
+	program *vm.Program
+}
+
+// Answers are a person's answers to a screener, by question id: string (choice, region),
+// bool (yesno) or int (number).
+type Answers map[string]any
+
+// Reference holds values that change every year.
+type Reference struct {
+	MRP     map[int]float64 // МРП (АЕК), tenge, by year
+	PM      map[int]float64 // прожиточный минимум, tenge, by year
+	Sources []string
+}
+
+// Year returns the latest year at or before year that has both values, so a rule run in a
+// year the content does not know yet uses the latest known values and says which year.
+func (r Reference) Year(year int) int {
+	best := 0
+	for y := range r.MRP {
+		if _, ok := r.PM[y]; ok && y <= year && y > best {
+			best = y
+		}
+	}
+	if best == 0 { // every year known is in the future: take the earliest
+		years := slices.Sorted(maps.Keys(r.MRP))
+		if len(years) > 0 {
+			best = years[0]
+		}
+	}
+	return best
+}
+
+// RegionInfo is a region as people name it.
+type RegionInfo struct {
+	ID   string
+	Name Text
+}
+
+// TestCase is one content test: answers and the services that must and must not match.
+type TestCase struct {
+	Name     string
+	Screener string
+	Answers  Answers
+	Match    []string
+	NoMatch  []string
+	File     string
+	Line     int
+}
+
+// Screener returns the screener with the given id.
+func (c *Content) Screener(id string) (*Screener, bool) {
+	s, ok := c.screeners[id]
+	return s, ok
+}
+
+// ScreenerFor returns the screener a topic node offers, if any.
+func (c *Content) ScreenerFor(node string) (*Screener, bool) {
+	for _, id := range c.screenerOrder {
+		if s := c.screeners[id]; s.Topic == node {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// Screeners returns every screener in the order defined.
+func (c *Content) Screeners() []*Screener {
+	out := make([]*Screener, 0, len(c.screenerOrder))
+	for _, id := range c.screenerOrder {
+		out = append(out, c.screeners[id])
+	}
+	return out
+}
+
+// Service returns the service with the given id.
+func (c *Content) Service(id string) (*Service, bool) {
+	s, ok := c.services[id]
+	return s, ok
+}
+
+// Regions returns the regions in the order defined.
+func (c *Content) Regions() []RegionInfo { return c.regions }
+
+// RegionName returns a region's name in lang.
+func (c *Content) RegionName(id string, lang Lang) (string, bool) {
+	for _, r := range c.regions {
+		if r.ID == id {
+			return r.Name.In(lang), true
+		}
+	}
+	return "", false
+}
+
+// Reference returns the yearly reference values.
+func (c *Content) Reference() Reference { return c.reference }
+
+// Tests returns the content's test cases.
+func (c *Content) Tests() []TestCase { return c.tests }
+
+// Env is what rules see: the answers (a question not asked has its zero value) and the
+// reference values of the given year.
+func (c *Content) Env(s *Screener, a Answers, year int) map[string]any {
+	env := make(map[string]any, len(s.Questions)+3)
+	for _, q := range s.Questions {
+		if v, ok := a[q.ID]; ok {
+			env[q.ID] = v
+		} else {
+			env[q.ID] = zero(q.Type)
+		}
+	}
+	y := c.reference.Year(year)
+	env["mrp"], env["pm"], env["year"] = c.reference.MRP[y], c.reference.PM[y], year
+	return env
+}
+
+// Bool evaluates a rule that yields true or false.
+func (r *Rule) Bool(env map[string]any) (bool, error) {
+	out, err := expr.Run(r.program, env)
+	if err != nil {
+		return false, err
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
+
+// Number evaluates a rule that yields an amount.
+func (r *Rule) Number(env map[string]any) (float64, error) {
+	out, err := expr.Run(r.program, env)
+	if err != nil {
+		return 0, err
+	}
+	switch v := out.(type) {
+	case float64:
+		return v, nil
+	case int:
+		return float64(v), nil
+	}
+	return 0, fmt.Errorf("rule %q gave %T, not a number", r.Source, out)
+}
+
+func zero(t QuestionType) any {
+	switch t {
+	case YesNo:
+		return false
+	case Number:
+		return 0
+	}
+	return ""
+}
+
+// compileEnv is the type-checking environment of a screener's rules; upTo limits it to the
+// questions before that index (for a question's own `when`).
+func compileEnv(s *Screener, upTo int) map[string]any {
+	env := map[string]any{"mrp": 0.0, "pm": 0.0, "year": 0}
+	for i, q := range s.Questions {
+		if i >= upTo {
+			break
+		}
+		env[q.ID] = zero(q.Type)
+	}
+	return env
+}
+
+func compile(source string, env map[string]any, want func() expr.Option) (*vm.Program, error) {
+	return expr.Compile(source, expr.Env(env), want())
+}
+
+// validateScreeners checks screeners, services, regions, reference values and tests.
+func (l *loader) validateScreeners() {
+	c := l.c
+	regionIDs := map[string]bool{}
+	for _, r := range c.regions {
+		regionIDs[r.ID] = true
+	}
+	owner := map[string]string{}
+	for _, id := range c.screenerOrder {
+		s := c.screeners[id]
+		l.file = s.File
+		if _, ok := c.nodes[s.Topic]; !ok {
+			l.errorf(s.Line, "screener %q: topic %q is not a node", s.ID, s.Topic)
+		}
+		l.checkText(s.Title, "title")
+		l.checkText(s.Intro, "intro")
+		if len(s.Questions) == 0 {
+			l.errorf(s.Line, "screener %q asks no questions", s.ID)
+		}
+		seen := map[string]bool{}
+		for i, q := range s.Questions {
+			l.checkQuestion(s, i, q, seen, len(c.regions))
+		}
+		for i, sid := range s.Services {
+			if prev, dup := owner[sid]; dup {
+				l.errorf(s.serviceLines[i], "service %q is already decided by screener %q", sid, prev)
+				continue
+			}
+			owner[sid] = s.ID
+			if _, ok := c.services[sid]; !ok {
+				l.errorf(s.serviceLines[i], "screener %q lists unknown service %q", s.ID, sid)
+			}
+		}
+	}
+	for _, id := range c.serviceOrder {
+		sv := c.services[id]
+		l.file = sv.File
+		sid, ok := owner[id]
+		if !ok {
+			l.errorf(sv.Line, "service %q is in no screener's services", id)
+			continue
+		}
+		sv.Screener = sid
+		l.checkService(sv, c.screeners[sid], regionIDs)
+	}
+	for _, tc := range c.tests {
+		l.file = tc.File
+		l.checkTestCase(tc)
+	}
+}
+
+func (l *loader) checkQuestion(s *Screener, i int, q *Question, seen map[string]bool, regions int) {
+	if !idPattern.MatchString(q.ID) || q.ID == "mrp" || q.ID == "pm" || q.ID == "year" {
+		l.errorf(q.Line, "question id %q must be lowercase latin letters, digits and _ (and not mrp, pm or year)", q.ID)
+	}
+	if seen[q.ID] {
+		l.errorf(q.Line, "screener %q asks %q twice", s.ID, q.ID)
+	}
+	seen[q.ID] = true
+	l.checkText(q.Text, "text")
+	l.checkText(q.Short, "short")
+	switch q.Type {
+	case Choice:
+		if len(q.Options) < 2 {
+			l.errorf(q.Line, "choice question %q needs at least two options", q.ID)
+		}
+		values := map[string]bool{}
+		for _, o := range q.Options {
+			if values[o.Value] || o.Value == "" {
+				l.errorf(o.Label.Line, "question %q: option value %q is empty or repeated", q.ID, o.Value)
+			}
+			values[o.Value] = true
+			l.checkText(o.Label, "option label")
+			l.checkLabel(o.Label, "option label")
+		}
+	case Number:
+		if q.Min >= q.Max {
+			l.errorf(q.Line, "number question %q: min %d must be below max %d", q.ID, q.Min, q.Max)
+		}
+	case YesNo:
+	case Region:
+		if regions == 0 {
+			l.errorf(q.Line, "region question %q, but no regions are defined", q.ID)
+		}
+	default:
+		l.errorf(q.Line, "question %q: type %q is not choice, yesno, number or region", q.ID, q.Type)
+	}
+	if q.When != nil {
+		p, err := compile(q.When.Source, compileEnv(s, i), expr.AsBool)
+		if err != nil {
+			l.errorf(q.When.Line, "when of question %q: %s", q.ID, oneLine(err))
+		}
+		q.When.program = p
+	}
+}
+
+func (l *loader) checkService(sv *Service, s *Screener, regionIDs map[string]bool) {
+	for what, t := range map[string]Text{"name": sv.Name, "description": sv.Description, "for": sv.For, "apply": sv.Apply, "provider": sv.Provider, "legal_basis": sv.LegalBasis} {
+		if t.IsZero() {
+			l.errorf(sv.Line, "service %q has no %s", sv.ID, what)
+			continue
+		}
+		l.checkText(t, what)
+	}
+	l.checkLabel(sv.Name, "name")
+	for _, d := range sv.Documents {
+		l.checkText(d, "document")
+	}
+	if !sv.AmountPeriod.IsZero() {
+		l.checkText(sv.AmountPeriod, "amount_period")
+	}
+	env := compileEnv(s, len(s.Questions))
+	if sv.Eligible == nil {
+		l.errorf(sv.Line, "service %q has no eligible rule", sv.ID)
+	} else if p, err := compile(sv.Eligible.Source, env, expr.AsBool); err != nil {
+		l.errorf(sv.Eligible.Line, "eligible of %q: %s", sv.ID, oneLine(err))
+	} else {
+		sv.Eligible.program = p
+	}
+	if sv.Amount != nil {
+		if p, err := compile(sv.Amount.Source, env, expr.AsFloat64); err != nil {
+			l.errorf(sv.Amount.Line, "amount of %q: %s", sv.ID, oneLine(err))
+		} else {
+			sv.Amount.program = p
+		}
+		if sv.AmountYear != 0 && sv.AmountYear < 2000 {
+			l.errorf(sv.Line, "service %q: amount_year %d is not a year", sv.ID, sv.AmountYear)
+		}
+	}
+	for _, r := range sv.Regions {
+		if !regionIDs[r] {
+			l.errorf(sv.Line, "service %q: unknown region %q", sv.ID, r)
+		}
+	}
+	for _, ct := range sv.Contacts {
+		if !regionIDs[ct.Region] {
+			l.errorf(ct.Text.Line, "service %q: contact for unknown region %q", sv.ID, ct.Region)
+		}
+		l.checkText(ct.Text, "contact")
+	}
+	if len(sv.Sources) == 0 {
+		l.errorf(sv.Line, "service %q has no sources", sv.ID)
+	}
+	switch {
+	case sv.VerifiedOn.IsZero():
+		l.errorf(sv.Line, "service %q has no verified_on date (YYYY-MM-DD)", sv.ID)
+	case sv.VerifiedOn.After(l.now):
+		l.errorf(sv.Line, "service %q: verified_on %s is in the future", sv.ID, sv.VerifiedOn.Format(time.DateOnly))
+	case sv.VerifiedOn.Before(l.now.AddDate(-1, 0, 0)):
+		l.warn(sv.File, sv.Line, "service %q was last verified on %s, more than 12 months ago", sv.ID, sv.VerifiedOn.Format(time.DateOnly))
+	}
+}
+
+func (l *loader) checkTestCase(tc TestCase) {
+	s, ok := l.c.screeners[tc.Screener]
+	if !ok {
+		l.errorf(tc.Line, "test %q: unknown screener %q", tc.Name, tc.Screener)
+		return
+	}
+	ids := slices.Sorted(maps.Keys(tc.Answers))
+	for _, id := range ids {
+		q, ok := s.Question(id)
+		if !ok {
+			l.errorf(tc.Line, "test %q: screener %q has no question %q", tc.Name, s.ID, id)
+			continue
+		}
+		if msg := l.c.checkAnswer(q, tc.Answers[id]); msg != "" {
+			l.errorf(tc.Line, "test %q: %s", tc.Name, msg)
+		}
+	}
+	for _, sid := range append(slices.Clone(tc.Match), tc.NoMatch...) {
+		if !slices.Contains(s.Services, sid) {
+			l.errorf(tc.Line, "test %q: screener %q does not decide on service %q", tc.Name, s.ID, sid)
+		}
+	}
+}
+
+// checkAnswer says what is wrong with an answer to q, or "" when nothing is.
+func (c *Content) checkAnswer(q *Question, v any) string {
+	switch q.Type {
+	case YesNo:
+		if _, ok := v.(bool); !ok {
+			return fmt.Sprintf("%s takes true or false, not %v", q.ID, v)
+		}
+	case Number:
+		n, ok := v.(int)
+		if !ok || n < q.Min || n > q.Max {
+			return fmt.Sprintf("%s takes a whole number from %d to %d, not %v", q.ID, q.Min, q.Max, v)
+		}
+	case Choice:
+		s, _ := v.(string)
+		if _, ok := q.Option(s); !ok {
+			return fmt.Sprintf("%s has no option %v", q.ID, v)
+		}
+	case Region:
+		s, _ := v.(string)
+		if _, ok := c.RegionName(s, RU); !ok {
+			return fmt.Sprintf("%s: unknown region %v", q.ID, v)
+		}
+	}
+	return ""
+}
+
+// RunTests runs the content's test cases in both languages: a matching service must be in
+// the result, a non-matching one must not. It returns a line per failure.
+func (c *Content) RunTests(year int) []string {
+	var failures []string
+	for _, tc := range c.tests {
+		s := c.screeners[tc.Screener]
+		matched := map[string]bool{}
+		for _, sv := range c.Match(s, tc.Answers, year) {
+			matched[sv.ID] = true
+		}
+		where := fmt.Sprintf("%s:%d: %s", tc.File, tc.Line, tc.Name)
+		for _, id := range tc.Match {
+			if !matched[id] {
+				failures = append(failures, fmt.Sprintf("%s: %s should match and does not", where, id))
+			}
+		}
+		for _, id := range tc.NoMatch {
+			if matched[id] {
+				failures = append(failures, fmt.Sprintf("%s: %s should not match and does", where, id))
+			}
+		}
+	}
+	sort.Strings(failures)
+	return failures
+}
+
+// Match returns the screener's services whose rule holds for the answers, in order. A rule
+// that fails to run counts as not matching: its error is a content defect tests catch.
+func (c *Content) Match(s *Screener, a Answers, year int) []*Service {
+	env := c.Env(s, a, year)
+	var out []*Service
+	for _, id := range s.Services {
+		sv := c.services[id]
+		if ok, err := sv.Eligible.Bool(env); err == nil && ok {
+			out = append(out, sv)
+		}
+	}
+	return out
+}
+
+func oneLine(err error) string {
+	s := err.Error()
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
