@@ -111,6 +111,17 @@ services:
     legal_basis: {kk: Шешім, ru: Решение}
     sources: [astana.gov.kz]
     verified_on: 2026-11-01
+cases:
+  - name: a child of 5 in Astana
+    screener: check
+    answers: {who: child, established: true, group: "1", age: 5, region: astana}
+    match: [child_benefit, guardian, astana_only]
+    no_match: [assess]
+  - name: an adult without a group in Ulytau
+    screener: check
+    answers: {who: self, established: false, age: 40, region: ulytau}
+    match: [assess]
+    no_match: [child_benefit, guardian, astana_only]
 `)}
 	return fs
 }()
@@ -245,5 +256,66 @@ func TestAmountsUseTheLatestYearKnown(t *testing.T) {
 	for _, s := range []string{"/start", "[Русский]", "[Инвалидность]", "[✓ Что мне положено? Короткий опрос]",
 		"[Для ребенка]", "[Нет]", "3", "[г. Астана]", "[Показать результат]", "~43 250 ₸ в месяц (2026)"} {
 		c.do(s)
+	}
+}
+
+func TestContentCasesRunInBothLanguages(t *testing.T) {
+	runs, failed, failures := screenerEngine(t, 2026).RunContentTests()
+	if runs != 4 || failed != 0 {
+		t.Fatalf("%d runs, %d failed: %v", runs, failed, failures)
+	}
+
+	// A case that expects the wrong thing fails in each language, pointing at itself.
+	broken := fstest.MapFS{}
+	for k, v := range screenerFixture {
+		broken[k] = v
+	}
+	text := strings.Replace(string(screenerFixture["s.yaml"].Data),
+		"    match: [assess]\n    no_match: [child_benefit, guardian, astana_only]",
+		"    match: [assess, child_benefit]\n    no_match: [guardian, astana_only]", 1)
+	broken["s.yaml"] = &fstest.MapFile{Data: []byte(text)}
+	c, _, err := content.LoadAt(broken, "fixture", time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := locales.Bundle()
+	_, failed, failures = bot.NewEngine(c, b).RunContentTests()
+	if failed != 2 || !strings.Contains(strings.Join(failures, "\n"), "fixture/s.yaml:") || !strings.Contains(failures[0], "child_benefit should match and does not") {
+		t.Fatalf("failed %d: %v", failed, failures)
+	}
+}
+
+// TestShippedScreenersAreCoveredByContentTests requires a screener per topic, and every
+// service matched by some case and left out by another, with every case passing in both
+// languages.
+func TestShippedScreenersAreCoveredByContentTests(t *testing.T) {
+	c, _, err := content.Load(content.Embedded(), "content/data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, topic := range []string{"disability", "employment", "family"} {
+		if _, ok := c.ScreenerFor(topic); !ok {
+			t.Errorf("topic %q offers no screener", topic)
+		}
+	}
+	matched, unmatched := map[string]bool{}, map[string]bool{}
+	for _, tc := range c.Tests() {
+		for _, id := range tc.Match {
+			matched[id] = true
+		}
+		for _, id := range tc.NoMatch {
+			unmatched[id] = true
+		}
+	}
+	for _, sc := range c.Screeners() {
+		for _, id := range sc.Services {
+			if !matched[id] || !unmatched[id] {
+				t.Errorf("service %s: matched by a case %v, left out by a case %v", id, matched[id], unmatched[id])
+			}
+		}
+	}
+	runs, failed, failures := newEngine(t, nil).RunContentTests()
+	if runs == 0 || failed > 0 {
+		t.Fatalf("%d runs, %d failed:\n%s", runs, failed, strings.Join(failures, "\n"))
 	}
 }

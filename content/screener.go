@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -482,32 +481,6 @@ func (c *Content) checkAnswer(q *Question, v any) string {
 		}
 	}
 	return ""
-}
-
-// RunTests runs the content's test cases in both languages: a matching service must be in
-// the result, a non-matching one must not. It returns a line per failure.
-func (c *Content) RunTests(year int) []string {
-	var failures []string
-	for _, tc := range c.tests {
-		s := c.screeners[tc.Screener]
-		matched := map[string]bool{}
-		for _, sv := range c.Match(s, tc.Answers, year) {
-			matched[sv.ID] = true
-		}
-		where := fmt.Sprintf("%s:%d: %s", tc.File, tc.Line, tc.Name)
-		for _, id := range tc.Match {
-			if !matched[id] {
-				failures = append(failures, fmt.Sprintf("%s: %s should match and does not", where, id))
-			}
-		}
-		for _, id := range tc.NoMatch {
-			if matched[id] {
-				failures = append(failures, fmt.Sprintf("%s: %s should not match and does", where, id))
-			}
-		}
-	}
-	sort.Strings(failures)
-	return failures
 }
 
 // Match returns the screener's services whose rule holds for the answers, in order. A rule

@@ -1,0 +1,123 @@
+package content_test
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/qamqor/qamqor/content"
+)
+
+// screener is a valid screener on "topic" with one service; cases break one thing each.
+const screener = `reference:
+  mrp: {2025: 3932, 2026: 4325}
+  pm: {2025: 46228, 2026: 50851}
+regions:
+  - {id: astana, name: {kk: Астана қаласы, ru: г. Астана}}
+screeners:
+  - id: check
+    topic: topic
+    title: {kk: Маған не тиесілі, ru: Что мне положено}
+    intro: {kk: Екі сұрақ, ru: Два вопроса}
+    questions:
+      - id: age
+        type: number
+        min: 0
+        max: 120
+        text: {kk: Жасыңыз, ru: Ваш возраст}
+        short: {kk: Жасы, ru: Возраст}
+      - id: student
+        type: yesno
+        when: age < 35
+        text: {kk: Студентсіз бе, ru: Вы студент}
+        short: {kk: Студент, ru: Студент}
+    services: [youth]
+services:
+  - id: youth
+    name: {kk: Жастар практикасы, ru: Молодежная практика}
+    description: {kk: Жалақы, ru: Зарплата}
+    for: {kk: Жастарға, ru: Молодым}
+    eligible: 'student && age <= 35'
+    amount: '30 * mrp'
+    apply: {kk: Мансап орталығы, ru: Карьерный центр}
+    provider: {kk: Мансап орталығы, ru: Карьерный центр}
+    legal_basis: {kk: Кодекс, ru: Кодекс}
+    sources: [kymis.info/x]
+    verified_on: 2026-11-01
+cases:
+  - name: a student of 20
+    screener: check
+    answers: {age: 20, student: true}
+    match: [youth]
+`
+
+var now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+func loadScreener(text string) (*content.Content, content.Problems, error) {
+	fsys := fstest.MapFS{
+		"main.yaml":  {Data: []byte(mainNode)},
+		"topic.yaml": {Data: []byte(topic)},
+		"s.yaml":     {Data: []byte(text)},
+	}
+	return content.LoadAt(fsys, "dir", now)
+}
+
+func TestValidScreenerLoadsAndMatches(t *testing.T) {
+	c, problems, err := loadScreener(screener)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("err %v, problems %v", err, problems)
+	}
+	sc, _ := c.Screener("check")
+	if got := c.Match(sc, content.Answers{"age": 20, "student": true}, 2026); len(got) != 1 {
+		t.Fatalf("a student of 20 matches %d services", len(got))
+	}
+	if got := c.Match(sc, content.Answers{"age": 50}, 2026); len(got) != 0 {
+		t.Fatalf("a person of 50 matches %d services", len(got))
+	}
+	sv, _ := c.Service("youth")
+	v, err := sv.Amount.Number(c.Env(sc, content.Answers{"age": 20, "student": true}, 2026))
+	if err != nil || v != 129750 {
+		t.Fatalf("30 МРП in 2026 = %v (%v), want 129750", v, err)
+	}
+}
+
+func TestScreenerRulesReportFileAndLine(t *testing.T) {
+	cases := []struct{ name, old, new, want string }{
+		{"rule does not compile", "eligible: 'student && age <= 35'", "eligible: 'student && age <='", "dir/s.yaml:29: eligible of \"youth\":"},
+		{"rule names an answer the screener cannot produce", "eligible: 'student && age <= 35'", "eligible: 'student && income < 100'", "dir/s.yaml:29: eligible of \"youth\": unknown name income"},
+		{"rule of the wrong type", "eligible: 'student && age <= 35'", "eligible: 'age + 1'", "dir/s.yaml:29: eligible of \"youth\":"},
+		{"amount that is not a number", "amount: '30 * mrp'", "amount: 'student'", "dir/s.yaml:30: amount of \"youth\":"},
+		{"when names a later question", "when: age < 35", "when: student", "dir/s.yaml:20: when of question \"student\": unknown name student"},
+		{"no sources", "    sources: [kymis.info/x]\n", "", "dir/s.yaml:25: service \"youth\" has no sources"},
+		{"no verified_on", "    verified_on: 2026-11-01\n", "", "dir/s.yaml:25: service \"youth\" has no verified_on date"},
+		{"verified_on in the future", "verified_on: 2026-11-01", "verified_on: 2027-01-01", "verified_on 2027-01-01 is in the future"},
+		{"a service in no screener", "    services: [youth]\n", "    services: []\n", "service \"youth\" is in no screener's services"},
+		{"topic that is not a node", "topic: topic", "topic: nowhere", "dir/s.yaml:7: screener \"check\": topic \"nowhere\" is not a node"},
+		{"number without a range", "max: 120", "max: 0", "dir/s.yaml:12: number question \"age\": min 0 must be below max 0"},
+		{"missing Russian question", "text: {kk: Жасыңыз, ru: Ваш возраст}", "text: {kk: Жасыңыз}", "dir/s.yaml:16: text: missing ru (Russian) text"},
+		{"test case with an unknown answer", "answers: {age: 20, student: true}", "answers: {age: 20, student: true, pet: cat}", "test \"a student of 20\": screener \"check\" has no question \"pet\""},
+		{"test case with an answer out of range", "answers: {age: 20, student: true}", "answers: {age: 300, student: true}", "age takes a whole number from 0 to 120, not 300"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(screener, tc.old) {
+				t.Fatalf("fixture lacks %q", tc.old)
+			}
+			_, _, err := loadScreener(strings.Replace(screener, tc.old, tc.new, 1))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("errors:\n%v\nwant one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestOldVerificationIsAWarning(t *testing.T) {
+	_, problems, err := loadScreener(strings.Replace(screener, "verified_on: 2026-11-01", "verified_on: 2025-06-30", 1))
+	if err != nil {
+		t.Fatalf("an old date is not an error: %v", err)
+	}
+	if len(problems) != 1 || !problems[0].Warning || !strings.Contains(problems[0].String(), "more than 12 months ago") {
+		t.Fatalf("problems: %v", problems)
+	}
+}
