@@ -45,6 +45,9 @@ type Reply struct {
 	Text      string
 	Buttons   [][]Button
 	Checklist *Checklist
+	// TypedAnswer says the screen asks for something typed (a number): an adapter that
+	// maps typed numbers to buttons must not do so here.
+	TypedAnswer bool
 }
 
 // Button is either an action (Data, sent back as InputButton) or a web page (URL).

@@ -335,6 +335,7 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		parts = append(parts, sc.Title.In(lang), e.tr.T(lang, msgQuestionOf, map[string]any{"N": n, "Total": len(asked)}), q.Text.In(lang))
 		if q.Type == content.Number {
 			parts = append(parts, e.tr.T(lang, msgTypeNumber, map[string]any{"Min": q.Min, "Max": q.Max}))
+			r.TypedAnswer = true
 		}
 		bs := e.answerButtons(lang, q)
 		perRow := 1
