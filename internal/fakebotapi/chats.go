@@ -2,6 +2,7 @@ package fakebotapi
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -27,6 +28,7 @@ type storedMessage struct {
 	edits     int
 	editDate  time.Time
 	deleted   bool
+	document  *storedDocument // set for a message sent with sendDocument
 }
 
 func (s *Server) chatLocked(id int64) *chat {
@@ -89,6 +91,18 @@ func (s *Server) modelLocked(c *chat, m *storedMessage) *models.Message {
 	if !m.fromBot {
 		msg.Entities = commandEntities(m.text)
 	}
+	if d := m.document; d != nil {
+		msg.Document = &models.Document{
+			FileID: d.file.id, FileUniqueID: d.file.uniqueID, FileName: d.file.name,
+			MimeType: d.file.mimeType, FileSize: int64(len(d.file.data)),
+		}
+		msg.Caption = d.caption
+		if d.captionEntities != nil {
+			if data, err := json.Marshal(d.captionEntities); err == nil {
+				_ = json.Unmarshal(data, &msg.CaptionEntities)
+			}
+		}
+	}
 	return msg
 }
 
@@ -96,6 +110,12 @@ func viewOf(m *storedMessage) Message {
 	out := Message{
 		ID: m.id, FromBot: m.fromBot, Text: m.text, Source: m.source, ParseMode: m.parseMode,
 		Edits: m.edits, Deleted: m.deleted, Date: m.date,
+	}
+	if d := m.document; d != nil {
+		out.Document = &Document{
+			Filename: d.file.name, MimeType: d.file.mimeType, Data: slices.Clone(d.file.data),
+			Caption: d.caption, CaptionSource: d.captionSource, FileID: d.file.id, URL: d.file.url,
+		}
 	}
 	if m.keyboard != nil {
 		for _, row := range m.keyboard.InlineKeyboard {

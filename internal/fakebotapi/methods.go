@@ -210,6 +210,8 @@ func (s *Server) edit(p params, withText bool) reply {
 		return badRequest(DescMessageToEdit)
 	case !m.fromBot:
 		return badRequest(DescMessageCantBeEdited)
+	case withText && m.document != nil:
+		return badRequest(DescNoTextToEdit)
 	}
 	if !withText {
 		content.text, content.source, content.parseMode, content.entities = m.text, m.source, m.parseMode, m.entities

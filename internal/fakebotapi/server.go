@@ -72,10 +72,22 @@ const (
 	DescWrongChatAction     = "Bad Request: wrong parameter action in request"
 	DescBotCommandInvalid   = "Bad Request: BOT_COMMAND_INVALID"
 	DescCommandDescInvalid  = "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID"
+	DescNoDocument          = "Bad Request: there is no document in the request"
+	DescCaptionTooLong      = "Bad Request: message caption is too long"
+	DescWrongFileID         = "Bad Request: wrong file identifier/HTTP URL specified"
+	DescFileEmpty           = "Bad Request: file must be non-empty"
+	DescNoTextToEdit        = "Bad Request: there is no text in the message to edit"
+	DescTooLarge            = "Request Entity Too Large"
 )
 
 // MaxTextLength is the longest message text Telegram accepts, in UTF-16 code units.
 const MaxTextLength = 4096
+
+// MaxCaptionLength is the longest caption Telegram accepts, in UTF-16 code units.
+const MaxCaptionLength = 1024
+
+// MaxUploadSize is the largest file a bot may upload, in bytes (Telegram's 50 MB).
+const MaxUploadSize = 50 << 20
 
 // maxGetUpdatesLimit is both getUpdates' default and largest limit.
 const maxGetUpdatesLimit = 100
@@ -123,6 +135,9 @@ type Server struct {
 	callbacks    map[string]bool // callback query id → answered
 	nextCallback int64
 
+	files    map[string]*storedFile // uploaded files by file_id, to be sent again by it
+	nextFile int64
+
 	webhookURL     string
 	webhookSecret  string
 	webhookAllowed []string
@@ -137,7 +152,7 @@ type Server struct {
 // Call is one request the server received.
 type Call struct {
 	Method string         // the method name, spelled as in the Bot API docs when known ("sendMessage")
-	Params map[string]any // parameters: scalars as strings, JSON-carrying fields (reply_markup, ...) decoded
+	Params map[string]any // parameters: scalars as strings, JSON-carrying fields (reply_markup, ...) decoded, uploads as {"file_name", "size", "data"}
 	Time   time.Time      // when the request arrived
 	Code   int            // 200 when the call succeeded, otherwise the error_code it got
 	Error  string         // the error description it got, "" on success
@@ -166,6 +181,18 @@ type Message struct {
 	Edits     int        // how many times the bot edited it
 	Deleted   bool       // deleted by the bot
 	Date      time.Time  // when it was sent
+	Document  *Document  // the file, for a message sent with sendDocument; nil otherwise
+}
+
+// Document is a file the bot sent with sendDocument, as the person receives it.
+type Document struct {
+	Filename      string // file_name: the upload's name, or the last part of a URL's path
+	MimeType      string // mime_type, from the name's extension
+	Data          []byte // the bytes uploaded; nil for a file sent by URL
+	Caption       string // the caption shown, after parse_mode formatting is applied
+	CaptionSource string // the caption as the bot sent it (markup included)
+	FileID        string // the file_id the server gave the file, to send it again by
+	URL           string // the HTTP URL it was sent by, "" for an upload or a file_id
 }
 
 // Button is an inline keyboard button.
@@ -249,6 +276,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		updates:      map[int64][]byte{},
 		chats:        map[int64]*chat{},
 		callbacks:    map[string]bool{},
+		files:        map[string]*storedFile{},
 		commands:     map[string][]models.BotCommand{},
 		nextFaults:   map[string][]*countedFault{},
 		ratioFaults:  map[string]*ratioFault{},
@@ -309,6 +337,8 @@ func lookupMethod(name string) (canonical string, fn methodFunc) {
 		return "getUpdates", (*Server).getUpdates
 	case "sendmessage":
 		return "sendMessage", (*Server).sendMessage
+	case "senddocument":
+		return "sendDocument", (*Server).sendDocument
 	case "editmessagetext":
 		return "editMessageText", (*Server).editMessageText
 	case "editmessagereplymarkup":
@@ -483,7 +513,7 @@ func decodeMultipart(p params, body []byte, boundary string) error {
 			return fmt.Errorf("can't parse multipart/form-data: %v", err)
 		}
 		if part.FileName() != "" {
-			p[part.FormName()] = map[string]any{"file_name": part.FileName(), "size": float64(len(data))}
+			p[part.FormName()] = map[string]any{"file_name": part.FileName(), "size": float64(len(data)), "data": data}
 			continue
 		}
 		p[part.FormName()] = string(data)
@@ -619,8 +649,9 @@ func (s *Server) ClearFaults() {
 	clear(s.ratioFaults)
 }
 
-// BlockedBy makes the person in chatID block the bot: sendMessage, editMessageText,
-// editMessageReplyMarkup and sendChatAction to that chat answer 403 until Unblock.
+// BlockedBy makes the person in chatID block the bot: sendMessage, sendDocument,
+// editMessageText, editMessageReplyMarkup and sendChatAction to that chat answer 403 until
+// Unblock.
 func (s *Server) BlockedBy(chatID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

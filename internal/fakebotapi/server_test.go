@@ -998,3 +998,109 @@ func TestMarkupEditsDeletesAndChatActions(t *testing.T) {
 		t.Fatalf("zero Fault = %d %+v", status, answer)
 	}
 }
+
+func TestSendDocument(t *testing.T) {
+	srv := fakebotapi.Start(t)
+	b := newClient(t, srv)
+	ctx := context.Background()
+	pdf := []byte("%PDF-1.3\n% Тізім — список\n%%EOF\n")
+
+	sent, err := b.SendDocument(ctx, &bot.SendDocumentParams{
+		ChatID:      chatID,
+		Document:    &models.InputFileUpload{Filename: "qamqor-checklist.pdf", Data: bytes.NewReader(pdf)},
+		Caption:     "<b>Тізім</b> — список",
+		ParseMode:   models.ParseModeHTML,
+		ReplyMarkup: keyboard([]models.InlineKeyboardButton{button("Menu", "menu")}),
+	})
+	if err != nil {
+		t.Fatalf("SendDocument: %v", err)
+	}
+	d := sent.Document
+	if sent.ID != 1 || sent.Caption != "Тізім — список" || sent.Text != "" || d == nil || d.FileName != "qamqor-checklist.pdf" ||
+		d.MimeType != "application/pdf" || d.FileSize != int64(len(pdf)) || d.FileID == "" || d.FileUniqueID == "" {
+		t.Fatalf("returned message = %+v, document %+v", sent, d)
+	}
+	got := srv.Last(chatID)
+	want := &fakebotapi.Document{
+		Filename: "qamqor-checklist.pdf", MimeType: "application/pdf", Data: pdf,
+		Caption: "Тізім — список", CaptionSource: "<b>Тізім</b> — список", FileID: d.FileID,
+	}
+	if got.ID != 1 || !got.FromBot || got.Text != "" || !reflect.DeepEqual(got.Document, want) || got.Buttons[0][0].CallbackData != "menu" {
+		t.Fatalf("Last = %+v, document %+v", got, got.Document)
+	}
+	recorded := srv.Calls("sendDocument")[0]
+	upload, _ := recorded.Params["document"].(map[string]any)
+	if data, _ := upload["data"].([]byte); upload["file_name"] != "qamqor-checklist.pdf" || !bytes.Equal(data, pdf) {
+		t.Fatalf("the call's document param = %#v", recorded.Params["document"])
+	}
+
+	// Message ids go on across methods; a document's caption is not text to edit.
+	if m, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: "next"}); err != nil || m.ID != 2 {
+		t.Fatalf("SendMessage after the document = %+v, %v; want message_id 2", m, err)
+	}
+	_, err = b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: chatID, MessageID: 1, Text: "x"})
+	wantBadRequest(t, err, fakebotapi.DescNoTextToEdit)
+
+	// Sent again by the file_id it got, or by URL.
+	again, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID, Document: &models.InputFileString{Data: d.FileID}})
+	if err != nil || again.Document == nil || again.Document.FileID != d.FileID {
+		t.Fatalf("SendDocument by file_id = %+v, %v", again, err)
+	}
+	if m := srv.Last(chatID); m.ID != 3 || !bytes.Equal(m.Document.Data, pdf) || m.Document.Caption != "" {
+		t.Fatalf("sent by file_id, Last = %+v, document %+v", m, m.Document)
+	}
+	byURL, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID, Document: &models.InputFileString{Data: "https://example.org/files/report.pdf"}})
+	if err != nil || byURL.Document == nil || byURL.Document.FileName != "report.pdf" {
+		t.Fatalf("SendDocument by URL = %+v, %v", byURL, err)
+	}
+	if m := srv.Last(chatID).Document; m.URL != "https://example.org/files/report.pdf" || m.Data != nil || m.Filename != "report.pdf" {
+		t.Fatalf("sent by URL, document = %+v", m)
+	}
+
+	// Refused as Telegram refuses them, leaving nothing in the chat.
+	before := len(srv.Messages(chatID))
+	file := func(name string, data []byte) models.InputFile {
+		return &models.InputFileUpload{Filename: name, Data: bytes.NewReader(data)}
+	}
+	cases := []struct {
+		name   string
+		params bot.SendDocumentParams
+		want   string
+	}{
+		{"empty file_id", bot.SendDocumentParams{Document: &models.InputFileString{Data: ""}}, fakebotapi.DescNoDocument},
+		{"unknown file_id", bot.SendDocumentParams{Document: &models.InputFileString{Data: "BQACAgIAAxkBAAIBBmZ"}}, fakebotapi.DescWrongFileID},
+		{"empty upload", bot.SendDocumentParams{Document: file("empty.pdf", []byte{})}, fakebotapi.DescFileEmpty},
+		{"caption of 1025 characters", bot.SendDocumentParams{Document: file("a.pdf", pdf), Caption: strings.Repeat("қ", 1025)}, fakebotapi.DescCaptionTooLong},
+		{"caption with bad HTML", bot.SendDocumentParams{Document: file("a.pdf", pdf), Caption: "<b>x", ParseMode: models.ParseModeHTML}, fakebotapi.DescCantParseEntities},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.params.ChatID = chatID
+			_, err := b.SendDocument(ctx, &c.params)
+			wantBadRequest(t, err, c.want)
+		})
+	}
+	if _, err := b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID, Document: file("a.pdf", pdf), Caption: strings.Repeat("қ", 1024)}); err != nil {
+		t.Fatalf("a caption of 1024 characters: %v", err)
+	}
+	if got := len(srv.Messages(chatID)); got != before+1 {
+		t.Fatalf("%d messages, want %d: refused documents must leave nothing", got, before+1)
+	}
+
+	// No document at all, on the wire.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("chat_id", fmt.Sprint(chatID))
+	_ = mw.WriteField("caption", "no file")
+	_ = mw.Close()
+	status, answer := call(t, ctx, srv.URL+"/bot"+srv.Token+"/sendDocument", mw.FormDataContentType(), body.Bytes())
+	if status != http.StatusBadRequest || answer.OK || answer.Description != fakebotapi.DescNoDocument {
+		t.Fatalf("sendDocument without a document = %d %+v", status, answer)
+	}
+
+	srv.BlockedBy(chatID)
+	_, err = b.SendDocument(ctx, &bot.SendDocumentParams{ChatID: chatID, Document: file("a.pdf", pdf)})
+	if !errors.Is(err, bot.ErrorForbidden) {
+		t.Fatalf("SendDocument to a chat that blocked the bot: %v", err)
+	}
+}
