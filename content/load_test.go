@@ -166,6 +166,14 @@ func TestShippedContentIsValid(t *testing.T) {
 	for _, p := range problems {
 		t.Logf("warning: %v", p)
 	}
+	if n := len(c.Regions()); n != 20 {
+		t.Errorf("%d regions, want 20: 17 oblasts, Astana, Almaty and Shymkent", n)
+	}
+	for _, r := range c.Regions() {
+		if r.Name.KK == "" || r.Name.RU == "" {
+			t.Errorf("region %s lacks a name", r.ID)
+		}
+	}
 	for _, topic := range []string{"disability", "employment", "family", "helplines"} {
 		if depth := deepest(c, topic); depth < 3 {
 			t.Errorf("topic %q goes %d levels deep, want at least 3", topic, depth)

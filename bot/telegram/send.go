@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/checklist"
 )
 
 // maxMessage is Telegram's limit on a message's text, in UTF-16 code units.
@@ -53,8 +55,31 @@ func (s *sender) deliver(ctx context.Context, chat int64, editID int, replies []
 				return err
 			}
 		}
+		if r.Checklist != nil {
+			if err := s.document(ctx, chat, *r.Checklist); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// ChecklistFile is the name a checklist document is sent under.
+const ChecklistFile = "qamqor-checklist.pdf"
+
+// document sends a checklist as a PDF file.
+func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) error {
+	pdf, err := checklist.PDF(c)
+	if err != nil {
+		return fmt.Errorf("rendering the checklist: %w", err)
+	}
+	return s.retry(ctx, func() error {
+		_, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
+			ChatID:   chat,
+			Document: &models.InputFileUpload{Filename: ChecklistFile, Data: bytes.NewReader(pdf)},
+		})
+		return err
+	})
 }
 
 // edit replaces a message's text and buttons. It reports false, with no error, when the

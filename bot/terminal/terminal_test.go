@@ -33,8 +33,12 @@ func service(t *testing.T, srv *redistest.Server) *bot.Service {
 func chat(t *testing.T, svc *bot.Service, user int64, script ...string) string {
 	t.Helper()
 	var out strings.Builder
-	in := strings.NewReader(strings.Join(script, "\n") + "\n")
-	if err := terminal.Chat(context.Background(), svc, user, in, &out, false); err != nil {
+	input := ""
+	if len(script) > 0 {
+		input = strings.Join(script, "\n") + "\n"
+	}
+	in := strings.NewReader(input)
+	if err := terminal.Chat(context.Background(), svc, user, in, &out, terminal.Options{SaveDir: t.TempDir()}); err != nil {
 		t.Fatalf("chat: %v", err)
 	}
 	return out.String()
@@ -69,15 +73,16 @@ var walks = []struct {
 	press []string
 	leaf  map[content.Lang][]string
 }{
-	{"disability", []string{"1", "2", "2"}, map[content.Lang][]string{ // benefits → for a child
+	// Topics with a screener show "What can I get?" as button 1.
+	{"disability", []string{"1", "3", "2"}, map[content.Lang][]string{ // benefits → for a child
 		content.RU: {"Пособие на ребенка с инвалидностью", "81 871 ₸", "(2026)"},
 		content.KK: {"Мүгедектігі бар балаға жәрдемақы", "81 871 ₸", "(2026)"},
 	}},
-	{"employment", []string{"2", "1", "1"}, map[content.Lang][]string{ // register → online
+	{"employment", []string{"2", "2", "1"}, map[content.Lang][]string{ // register → online
 		content.RU: {"egov.kz", "карьерн"},
 		content.KK: {"egov.kz", "мансап орталығ"},
 	}},
-	{"family", []string{"3", "3", "3"}, map[content.Lang][]string{ // guardianship → allowance
+	{"family", []string{"3", "4", "3"}, map[content.Lang][]string{ // guardianship → allowance
 		content.RU: {"10 МРП", "Не подтверждено"},
 		content.KK: {"10 АЕК", "Расталмаған"},
 	}},
@@ -135,7 +140,7 @@ func buttonNumber(t *testing.T, screen, label string) string {
 
 func TestLanguageSwitchMidFlowKeepsThePlace(t *testing.T) {
 	srv := redistest.Start(t)
-	out := chat(t, service(t, srv), 1, "/start", "2", "1", "2", "/lang", "/lang")
+	out := chat(t, service(t, srv), 1, "/start", "2", "1", "3", "/lang", "/lang")
 	expectInOrder(t, out,
 		"Пособия",                      // the Russian section
 		"Тіл: қазақша", "Жәрдемақылар", // the same section in Kazakh
@@ -144,7 +149,7 @@ func TestLanguageSwitchMidFlowKeepsThePlace(t *testing.T) {
 
 func TestASecondRunContinuesTheConversation(t *testing.T) {
 	srv := redistest.Start(t)
-	chat(t, service(t, srv), 7, "/start", "2", "3", "2") // family → adoption
+	chat(t, service(t, srv), 7, "/start", "2", "3", "3") // family → adoption
 	out := chat(t, service(t, srv), 7)                   // a new run, nothing typed
 	first := strings.SplitN(out, "\n", 2)[0]
 	if first != "Усыновление" {
@@ -178,11 +183,23 @@ func TestNumbersWithoutAButtonAndOtherBadInput(t *testing.T) {
 func TestEndOfInputEndsTheChat(t *testing.T) {
 	srv := redistest.Start(t)
 	var out strings.Builder
-	err := terminal.Chat(context.Background(), service(t, srv), 1, strings.NewReader("/start"), &out, false)
+	err := terminal.Chat(context.Background(), service(t, srv), 1, strings.NewReader("/start"), &out, terminal.Options{})
 	if err != nil {
 		t.Fatalf("a last line without a newline: %v", err)
 	}
 	if strings.Count(out.String(), "Сәлеметсіз бе") != 2 {
 		t.Fatalf("the last line was not handled:\n%s", out.String())
 	}
+}
+
+func TestATypedNumberIsAnAnswerWhereOneIsAsked(t *testing.T) {
+	srv := redistest.Start(t)
+	// Russian → disability → "What can I get?" → for myself → established: yes → age "2".
+	out := chat(t, service(t, srv), 4, "/start", "2", "1", "1", "1", "1", "2")
+	expectInOrder(t, out,
+		"Сколько полных лет", "[b1] ← Назад", // while a number is asked, buttons are b1, b2...
+		"В каком регионе") // ...so "2" was the age (no group below 7), not the second button
+	// On the region screen numbers press buttons again: 21 is Back, to the age question.
+	out = chat(t, service(t, srv), 4, "21")
+	expectInOrder(t, out, "В каком регионе", "Сколько полных лет", "[b1] ← Назад")
 }

@@ -35,6 +35,7 @@ const usage = `Qamqor — social protection in Kazakhstan, in Kazakh and Russian
 Usage:
   qamqor chat [--user ID]       talk to the bot in this terminal
   qamqor content check [DIR]    validate content (default: the content built in)
+  qamqor content test [DIR]     run the content's test cases, in both languages
   qamqor serve                  run the Telegram bot
   qamqor version                print the version
 
@@ -103,7 +104,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if f, ok := stdin.(*os.File); ok {
 		prompt = term.IsTerminal(int(f.Fd()))
 	}
-	if err := terminal.Chat(ctx, app.service, *user, stdin, stdout, prompt); err != nil && !errors.Is(err, context.Canceled) {
+	if err := terminal.Chat(ctx, app.service, *user, stdin, stdout, terminal.Options{Prompt: prompt}); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 1
 	}
@@ -111,8 +112,8 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 func runContent(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "check" || len(args) > 2 {
-		fmt.Fprint(stderr, "usage: qamqor content check [DIR]\n")
+	if len(args) == 0 || (args[0] != "check" && args[0] != "test") || len(args) > 2 {
+		fmt.Fprint(stderr, "usage: qamqor content check|test [DIR]\n")
 		return 2
 	}
 	fsys, prefix := content.Embedded(), "content/data"
@@ -136,7 +137,33 @@ func runContent(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%d problem(s) in %s\n", n, prefix)
 		return 1
 	}
+	if args[0] == "test" {
+		return runContentTests(fsys, prefix, stdout, stderr)
+	}
 	fmt.Fprintf(stdout, "content ok: %s\n", prefix)
+	return 0
+}
+
+// runContentTests runs the content's test cases through the engine, in both languages.
+func runContentTests(fsys fs.FS, prefix string, stdout, stderr io.Writer) int {
+	c, _, err := content.Load(fsys, prefix)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	bundle, err := locales.Bundle()
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	runs, failed, failures := bot.NewEngine(c, bundle).RunContentTests()
+	for _, f := range failures {
+		fmt.Fprintln(stdout, f)
+	}
+	fmt.Fprintf(stdout, "content tests (cases × languages): %d passed, %d failed\n", runs-failed, failed)
+	if failed > 0 {
+		return 1
+	}
 	return 0
 }
 

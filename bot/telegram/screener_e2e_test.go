@@ -1,0 +1,102 @@
+package telegram_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/qamqor/qamqor/checklist/checklisttest"
+	"github.com/qamqor/qamqor/content"
+)
+
+// TestFromStartToAChecklistOnTelegram walks each screener in each language with the answers
+// of its first content test case that matches something, and checks the result and the
+// PDF document the chat receives.
+func TestFromStartToAChecklistOnTelegram(t *testing.T) {
+	c, _, err := content.Load(content.Embedded(), "content/data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t)
+	w.start(polling)
+	labels := map[content.Lang]map[string]string{
+		content.KK: {"lang": "Қазақша", "start": "✓ Маған не тиесілі? Қысқа сауалнама", "result": "Нәтижені көрсету", "save": "Тізімді сақтау (PDF)", "yes": "Иә", "no": "Жоқ"},
+		content.RU: {"lang": "Русский", "start": "✓ Что мне положено? Короткий опрос", "result": "Показать результат", "save": "Сохранить список (PDF)", "yes": "Да", "no": "Нет"},
+	}
+	chat := int64(7000)
+	for _, sc := range c.Screeners() {
+		var tc *content.TestCase
+		for _, x := range c.Tests() {
+			if x.Screener == sc.ID && len(x.Match) > 0 {
+				tc = &x
+				break
+			}
+		}
+		if tc == nil {
+			t.Errorf("screener %s has no matching content test case", sc.ID)
+			continue
+		}
+		for _, lang := range content.Langs {
+			chat++
+			t.Run(sc.ID+"/"+string(lang), func(t *testing.T) {
+				l := labels[lang]
+				w.t = t
+				w.text(polling, chat, "/start")
+				w.press(polling, chat, l["lang"])
+				topic, _ := c.Node(sc.Topic)
+				w.press(polling, chat, topic.ButtonLabel(lang))
+				w.press(polling, chat, l["start"])
+				for range len(sc.Questions) + 1 {
+					var q *content.Question
+					for _, x := range sc.Questions {
+						if strings.Contains(w.api.Last(chat).Text, x.Text.In(lang)) {
+							q = x
+						}
+					}
+					if q == nil {
+						break
+					}
+					switch v := tc.Answers[q.ID].(type) {
+					case bool:
+						w.press(polling, chat, map[bool]string{true: l["yes"], false: l["no"]}[v])
+					case int:
+						w.text(polling, chat, fmt.Sprint(v))
+					case string:
+						if q.Type == content.Region {
+							name, _ := c.RegionName(v, lang)
+							w.press(polling, chat, name)
+						} else {
+							o, _ := q.Option(v)
+							w.press(polling, chat, o.Label.In(lang))
+						}
+					}
+				}
+				w.press(polling, chat, l["result"])
+				var names []string
+				all := ""
+				for _, m := range w.api.Messages(chat) {
+					all += m.Text + "\n"
+				}
+				for _, id := range tc.Match {
+					sv, _ := c.Service(id)
+					names = append(names, sv.Name.KK, sv.Name.RU)
+					if !strings.Contains(all, sv.Name.In(lang)) {
+						t.Errorf("the result lacks %q", sv.Name.In(lang))
+					}
+				}
+				w.press(polling, chat, l["save"])
+				w.waitFor(func() bool { return w.api.Last(chat).Document != nil }, "the checklist document")
+				doc := w.api.Last(chat).Document
+				if doc.Filename != "qamqor-checklist.pdf" {
+					t.Errorf("document named %q", doc.Filename)
+				}
+				text := checklisttest.Text(t, doc.Data)
+				for _, name := range names {
+					if !strings.Contains(text, name) {
+						t.Errorf("the PDF lacks %q", name)
+					}
+				}
+			})
+		}
+	}
+}
