@@ -78,13 +78,16 @@ type Link struct {
 
 // Node is one screen: a title, a text and buttons leading to other nodes.
 type Node struct {
-	ID      string
-	Title   Text
-	Label   Text // shorter button label; the title when zero
-	Text    Text
-	Buttons []string
-	Links   []Link
-	Sources []string
+	ID    string
+	Title Text
+	Label Text // shorter button label; the title when zero
+	Text  Text
+	// Keywords are words people may search with that the text does not use,
+	// comma-separated per language.
+	Keywords Text
+	Buttons  []string
+	Links    []Link
+	Sources  []string
 
 	File string // where it was defined, for messages
 	Line int
@@ -141,7 +144,11 @@ type Content struct {
 	reference     Reference
 	hasReference  bool
 	tests         []TestCase
+	synonyms      map[Lang][][]string
 }
+
+// Synonyms returns the groups of words and phrases search treats as meaning the same, in lang.
+func (c *Content) Synonyms(lang Lang) [][]string { return c.synonyms[lang] }
 
 // Node returns the node with the given id.
 func (c *Content) Node(id string) (*Node, bool) {

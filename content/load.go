@@ -174,8 +174,10 @@ func (l *loader) parseFile(data []byte) {
 			for _, item := range l.list(val, "cases") {
 				l.parseTestCase(item)
 			}
+		case "synonyms":
+			l.parseSynonyms(val)
 		default:
-			l.errorf(key.Line, "unknown key %q (expected nodes, screeners, services, reference, regions or cases)", key.Value)
+			l.errorf(key.Line, "unknown key %q (expected nodes, screeners, services, reference, regions, cases or synonyms)", key.Value)
 		}
 	}
 }
@@ -223,6 +225,8 @@ func (l *loader) parseNode(m *yaml.Node) *Node {
 			n.Label = l.text(key, val, "label")
 		case "text":
 			n.Text = l.text(key, val, "text")
+		case "keywords":
+			n.Keywords = l.text(key, val, "keywords")
 		case "buttons":
 			for _, b := range l.list(val, "buttons") {
 				n.Buttons = append(n.Buttons, l.scalar(b, "button"))
@@ -237,7 +241,7 @@ func (l *loader) parseNode(m *yaml.Node) *Node {
 				n.Sources = append(n.Sources, l.scalar(s, "source"))
 			}
 		default:
-			l.errorf(key.Line, "unknown key %q in node (expected id, title, label, text, buttons, links, sources)", key.Value)
+			l.errorf(key.Line, "unknown key %q in node (expected id, title, label, text, keywords, buttons, links, sources)", key.Value)
 		}
 	}
 	if n.ID == "" {

@@ -115,6 +115,21 @@ func TestEveryRuleReportsFileAndLine(t *testing.T) {
 			want:  `dir/topic.yaml:7: unknown key "titel" in node`,
 		},
 		{
+			name:  "empty keywords",
+			topic: topic + "    keywords: {kk: \" , \", ru: \"\"}\n",
+			want:  `dir/topic.yaml:7: node "topic" has empty keywords`,
+		},
+		{
+			name:  "a synonym group of one",
+			extra: "synonyms:\n  ru:\n    - коляска\n",
+			want:  "dir/extra.yaml:3: a synonym group needs at least two words or phrases",
+		},
+		{
+			name:  "synonyms in an unknown language",
+			extra: "synonyms:\n  en:\n    - wheelchair, chair\n",
+			want:  `dir/extra.yaml:2: unknown language "en" in synonyms`,
+		},
+		{
 			name:  "YAML syntax",
 			topic: strings.Replace(topic, "{kk: Мүгедектік, ru: Инвалидность}", "Мүгедектік: Инвалидность", 1),
 			want:  "dir/topic.yaml:3: YAML syntax: mapping values are not allowed in this context",
@@ -140,6 +155,28 @@ func TestEveryRuleReportsFileAndLine(t *testing.T) {
 				t.Fatal("an error but no problems listed")
 			}
 		})
+	}
+}
+
+func TestKeywordsAndSynonymsLoad(t *testing.T) {
+	fsys := fstest.MapFS{
+		"main.yaml":   {Data: []byte(mainNode)},
+		"topic.yaml":  {Data: []byte(topic + "    keywords:\n      ru: оформить инвалидность, МСЭ\n")},
+		"search.yaml": {Data: []byte("synonyms:\n  ru:\n    - коляска, кресло-коляска, технические средства\n  kk:\n    - арба, мүгедектер арбасы\n")},
+	}
+	c, _, err := content.Load(fsys, "dir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := c.Node("topic")
+	if got := content.SplitList(n.Keywords.RU); strings.Join(got, "|") != "оформить инвалидность|МСЭ" {
+		t.Errorf("keywords %q", got)
+	}
+	if got := c.Synonyms(content.RU); len(got) != 1 || strings.Join(got[0], "|") != "коляска|кресло-коляска|технические средства" {
+		t.Errorf("ru synonyms %q", got)
+	}
+	if got := c.Synonyms(content.KK); len(got) != 1 || len(got[0]) != 2 {
+		t.Errorf("kk synonyms %q", got)
 	}
 }
 

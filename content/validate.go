@@ -79,6 +79,11 @@ func (l *loader) checkNode(n *Node) {
 	if !n.Text.IsZero() {
 		l.checkText(n.Text, "text")
 	}
+	// Keywords may be given in one language only: they are search words, not text shown
+	// to anyone, so the language checks of texts do not apply.
+	if !n.Keywords.IsZero() && len(SplitList(n.Keywords.KK))+len(SplitList(n.Keywords.RU)) == 0 {
+		l.errorf(n.Keywords.Line, "node %q has empty keywords: give comma-separated words under kk and ru, or remove them", n.ID)
+	}
 	if strings.TrimSpace(n.Text.KK+n.Text.RU) == "" && len(n.Buttons) == 0 {
 		l.errorf(n.Line, "node %q is a dead end: it has neither text nor buttons", n.ID)
 	}
