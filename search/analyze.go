@@ -1,0 +1,129 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/russian"
+
+	"github.com/qamqor/qamqor/content"
+)
+
+// maxQueryRunes bounds how much of a message is read as a question: nobody asks in more,
+// and it keeps a 10,000-character message as cheap as a short one.
+const maxQueryRunes = 300
+
+// fold maps a letter to what it becomes when typed on a Russian keyboard, so Kazakh typed
+// without ә ғ қ ң ө ұ ү һ і still matches, and ё to е, which Russian writers often skip.
+var fold = map[rune]rune{
+	'ә': 'а', 'ғ': 'г', 'қ': 'к', 'ң': 'н', 'ө': 'о', 'ұ': 'у', 'ү': 'у', 'һ': 'х', 'і': 'и',
+	'ё': 'е',
+	// Latin look-alikes of Kazakh letters, typed on phones without a Kazakh layout.
+	'ı': 'и',
+}
+
+// words splits text into lowercased, folded words: runs of letters and digits. It reads at
+// most limit runes (0: all).
+func words(text string, limit int) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, b.String())
+			b.Reset()
+		}
+	}
+	n := 0
+	for _, r := range text {
+		inWord := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if limit > 0 {
+			if n == limit {
+				if inWord {
+					b.Reset() // a word cut in two would be a word nobody wrote
+				}
+				break
+			}
+			n++
+		}
+		if !inWord {
+			flush()
+			continue
+		}
+		r = unicode.ToLower(r)
+		if f, ok := fold[r]; ok {
+			r = f
+		}
+		b.WriteRune(r)
+	}
+	flush()
+	return out
+}
+
+// terms turns text into the terms the index keeps: folded words without stop words,
+// reduced to their stems in the given language. memo, when not nil, keeps stems already
+// computed: content repeats its words, and stemming is most of the cost of a build.
+func terms(lang content.Lang, text string, limit int, memo map[string]string) []string {
+	ws := words(text, limit)
+	out := ws[:0]
+	for _, w := range ws {
+		if stop[lang][w] {
+			continue
+		}
+		st, ok := memo[w]
+		if !ok {
+			st = stem(lang, w)
+			if memo != nil {
+				memo[w] = st
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// stem reduces a folded word to its stem: Snowball for Russian, suffix stripping for
+// Kazakh. Words with digits or Latin letters (111, egov) are kept as they are.
+func stem(lang content.Lang, w string) string {
+	if !isCyrillic(w) {
+		return w
+	}
+	if lang == content.KK {
+		return kazakhStem(w)
+	}
+	return russian.Stem(w, true)
+}
+
+func isCyrillic(w string) bool {
+	for _, r := range w {
+		if !unicode.Is(unicode.Cyrillic, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// stop holds words too common to say what a question is about, folded. Russian adds
+// question words to Snowball's list; Kazakh has no such list in a library.
+var stop = map[content.Lang]map[string]bool{
+	content.RU: set(`и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец об другой хоть после над больше тот через эти нас про всего них какая много разве эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
+		какое какие каких каким какую нужно нужен нужна нужны хочу хотим хотела хотел скажите подскажите пожалуйста здравствуйте привет делать сделать это мой моей моего мою мои моих наш наша наши
+		лучший лучшая лучше хороший хорошая плохой самый самая сегодня завтра вчера очень просто вообще`),
+	content.KK: foldedSet(`және мен бен пен да де та те ма ме ба бе па пе ғой ғана не қалай қандай қай қайда қашан неге неше кім ол бұл осы сол мұнда сонда мен сен сіз біз олар маған саған сізге бізге менің сенің сіздің біздің оның өз өзім өзіңіз бар жоқ болады болу бола керек қажет үшін туралы бойынша арқылы ретінде дегеніміз деген дегенді деп сияқты немесе әлде ия иә жоқ сәлем сәлеметсіз рахмет айтыңызшы көмектесіңіз
+		ең өте жақсы жаман бүгін ертең кеше келеді келді келсе тұр енді`),
+}
+
+func set(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func foldedSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words(s, 0) {
+		m[w] = true
+	}
+	return m
+}

@@ -1,0 +1,73 @@
+package search_test
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/search"
+)
+
+func shipped(tb testing.TB) *search.Index {
+	tb.Helper()
+	c, _, err := content.Load(content.Embedded(), "content/data")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return search.New(c)
+}
+
+// TestDevSetAccuracy is the target: at least 90% of the development questions find
+// their answer among the first three results.
+func TestDevSetAccuracy(t *testing.T) { evalFile(t, "testdata/dev.tsv", 90) }
+
+// TestHoldoutAccuracy measures the same on questions written apart from the development
+// set and never tuned on, so the score above is not an artefact of one file.
+func TestHoldoutAccuracy(t *testing.T) { evalFile(t, "testdata/holdout.tsv", 90) }
+
+func evalFile(t *testing.T, name string, want float64) {
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rep, err := shipped(t).Eval(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(rep)
+	for _, m := range rep.Misses {
+		t.Log("miss: ", m)
+	}
+	if rep.Accuracy() < want {
+		t.Errorf("%s: %s, want at least %.0f%%", name, rep, want)
+	}
+}
+
+// TestOffTopicQuestionsFindNothing asks what Qamqor knows nothing about — trains, weather,
+// recipes — where an answer would be made up: at most one in six may get one.
+func TestOffTopicQuestionsFindNothing(t *testing.T) {
+	f, err := os.Open("testdata/offtopic.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	x := shipped(t)
+	sc := bufio.NewScanner(f)
+	sc.Scan() // the header
+	total, answered := 0, 0
+	for sc.Scan() {
+		lang, query, _ := strings.Cut(sc.Text(), "\t")
+		total++
+		if a := x.Search(query, content.Lang(lang), 3); len(a.Results) > 0 {
+			answered++
+			t.Logf("answered %q with %s", query, a.Results[0].Node.ID)
+		}
+	}
+	t.Logf("%d of %d off-topic questions answered", answered, total)
+	if total == 0 || answered*6 > total {
+		t.Errorf("%d of %d off-topic questions got an answer, want at most one in six", answered, total)
+	}
+}
