@@ -8,6 +8,7 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/search"
 )
 
 // InputKind says what a person did.
@@ -77,6 +78,7 @@ const maxCommandEcho = 32
 // beyond the content and strings it was built with, so one Engine serves every chat.
 type Engine struct {
 	content  *content.Content
+	index    *search.Index
 	tr       *translator
 	keptDays int
 	now      func() time.Time
@@ -94,9 +96,10 @@ func WithSessionTTL(d time.Duration) Option {
 // amounts a result shows and the date on a checklist.
 func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
 
-// NewEngine returns an engine over the given content and interface strings.
+// NewEngine returns an engine over the given content and interface strings. It builds the
+// search index of the content, so a new engine is what makes new content live.
 func NewEngine(c *content.Content, strings *i18n.Bundle, opts ...Option) *Engine {
-	e := &Engine{content: c, tr: newTranslator(strings), keptDays: 30, now: time.Now}
+	e := &Engine{content: c, index: search.New(c), tr: newTranslator(strings), keptDays: 30, now: time.Now}
 	for _, o := range opts {
 		o(e)
 	}
@@ -169,6 +172,8 @@ func (e *Engine) press(s Session, data string) (Session, []Reply) {
 		}
 		if id != s.node() {
 			s = s.open(id)
+		} else {
+			s = s.leaveScreener()
 		}
 	case strings.HasPrefix(data, dataBack):
 		if strings.TrimPrefix(data, dataBack) != s.node() || s.Screener != "" {
@@ -198,7 +203,7 @@ func (e *Engine) text(s Session, text string) (Session, []Reply) {
 	if text == "" {
 		return s, []Reply{e.here(s, e.tr.T(s.Lang, msgEmptyMessage, nil))}
 	}
-	return s, []Reply{e.notUnderstood(s)}
+	return s, []Reply{e.answer(s, text)}
 }
 
 func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
@@ -327,15 +332,6 @@ func (e *Engine) nodeButtons(n *content.Node, lang content.Lang) [][]Button {
 		rows = append(rows, []Button{{Label: target.ButtonLabel(lang), Data: dataOpen + id}})
 	}
 	return rows
-}
-
-// notUnderstood answers free text: it says so, offers the topics, and leaves the person
-// where they were, with Back to return there.
-func (e *Engine) notUnderstood(s Session) Reply {
-	r := Reply{Text: e.tr.T(s.Lang, msgNotUnderstood, nil)}
-	r.Buttons = e.nodeButtons(e.content.Main(), s.Lang)
-	r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(s.Lang, msgButtonBack, nil), Data: dataHere}})
-	return r
 }
 
 // parseCommand splits "/start@QamqorBot payload" into ("start", "payload").

@@ -19,7 +19,7 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
-// BenchmarkStepFreeText measures the answer to text the bot does not understand.
+// BenchmarkStepFreeText measures the answer to a typed question: a search and its reply.
 func BenchmarkStepFreeText(b *testing.B) {
 	e := newEngine(b, nil)
 	s := bot.Session{Lang: content.KK, Node: "family"}

@@ -163,11 +163,14 @@ func TestBadInputKeepsThePlace(t *testing.T) {
 		input bot.Input
 		want  map[content.Lang]string
 	}{
-		{"free text", bot.Input{Kind: bot.InputText, Text: "сколько мне положено?"}, map[content.Lang]string{content.RU: "не понимаю", content.KK: "түсінбеймін"}},
+		{"a question nothing answers", bot.Input{Kind: bot.InputText, Text: "где купить билет на поезд?"}, map[content.Lang]string{content.RU: "не нашёл подходящего ответа", content.KK: "сай жауап таппадым"}},
+		{"text that looks like SQL", bot.Input{Kind: bot.InputText, Text: "'; DROP TABLE sessions; --"}, map[content.Lang]string{content.RU: "не нашёл подходящего ответа", content.KK: "сай жауап таппадым"}},
+		{"text that looks like HTML", bot.Input{Kind: bot.InputText, Text: "<script>alert(1)</script>"}, map[content.Lang]string{content.RU: "не нашёл подходящего ответа", content.KK: "сай жауап таппадым"}},
+		{"only punctuation", bot.Input{Kind: bot.InputText, Text: "?!...,;:()"}, map[content.Lang]string{content.RU: "не нашёл подходящего ответа", content.KK: "сай жауап таппадым"}},
 		{"empty message", bot.Input{Kind: bot.InputText, Text: "   "}, map[content.Lang]string{content.RU: "Сообщение пустое", content.KK: "Хабарлама бос"}},
 		{"control characters only", bot.Input{Kind: bot.InputText, Text: "\x00\x07\x1b\u200b\u202e\r\n"}, map[content.Lang]string{content.RU: "Сообщение пустое", content.KK: "Хабарлама бос"}},
-		{"very long text", bot.Input{Kind: bot.InputText, Text: strings.Repeat("пособие ", 2000)}, map[content.Lang]string{content.RU: "не понимаю", content.KK: "түсінбеймін"}},
-		{"emoji only", bot.Input{Kind: bot.InputText, Text: "🙏🙏🙏"}, map[content.Lang]string{content.RU: "не понимаю", content.KK: "түсінбеймін"}},
+		{"very long text", bot.Input{Kind: bot.InputText, Text: strings.Repeat("пособие ", 2000)}, map[content.Lang]string{content.RU: "Вот что нашлось", content.KK: "орысша мәтіннен табылды"}},
+		{"emoji only", bot.Input{Kind: bot.InputText, Text: "🙏🙏🙏"}, map[content.Lang]string{content.RU: "не нашёл подходящего ответа", content.KK: "сай жауап таппадым"}},
 		{"invalid UTF-8", bot.Input{Kind: bot.InputText, Text: "\xff\xfe"}, map[content.Lang]string{content.RU: "Сообщение пустое", content.KK: "Хабарлама бос"}},
 		{"unknown command", bot.Input{Kind: bot.InputText, Text: "/pay_me_now"}, map[content.Lang]string{content.RU: "не знаю команду /pay_me_now", content.KK: "/pay_me_now командасын білмеймін"}},
 		{"a very long unknown command is cut", bot.Input{Kind: bot.InputText, Text: "/" + strings.Repeat("x", 5000)}, map[content.Lang]string{content.RU: "/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…", content.KK: "/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"}},

@@ -16,7 +16,9 @@ const (
 	msgLanguageChanged     = "LanguageChanged"
 	msgHelp                = "Help"
 	msgKeptDays            = "KeptDays"
-	msgNotUnderstood       = "NotUnderstood"
+	msgSearchFound         = "SearchFound"
+	msgSearchOtherLanguage = "SearchOtherLanguage"
+	msgSearchNothing       = "SearchNothing"
 	msgEmptyMessage        = "EmptyMessage"
 	msgUnknownCommand      = "UnknownCommand"
 	msgStaleButton         = "StaleButton"
@@ -65,7 +67,7 @@ const (
 // in both languages and that the files hold nothing unused.
 var MessageIDs = []string{
 	msgGreeting, msgChooseLanguageFirst, msgButtonBack, msgButtonMainMenu, msgLanguageChanged,
-	msgHelp, msgKeptDays, msgNotUnderstood, msgEmptyMessage, msgUnknownCommand, msgStaleButton,
+	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,

@@ -170,8 +170,8 @@ func TestNumbersWithoutAButtonAndOtherBadInput(t *testing.T) {
 		"Такой кнопки нет", "Поддержка людей с инвалидностью",
 		"Такой кнопки нет", "Поддержка людей с инвалидностью",
 		"Сообщение пустое", "Поддержка людей с инвалидностью",
-		"не понимаю",
-		"не понимаю",
+		"не нашёл подходящего ответа",
+		"не нашёл подходящего ответа",
 		"не знаю команду /unknown", "Поддержка людей с инвалидностью",
 		"Сообщение пустое", "Поддержка людей с инвалидностью")
 	// And the conversation is still where it was.
@@ -202,4 +202,16 @@ func TestATypedNumberIsAnAnswerWhereOneIsAsked(t *testing.T) {
 	// On the region screen numbers press buttons again: 21 is Back, to the age question.
 	out = chat(t, service(t, srv), 4, "21")
 	expectInOrder(t, out, "В каком регионе", "Сколько полных лет", "[b1] ← Назад")
+}
+
+func TestAQuestionTypedInTheTerminal(t *testing.T) {
+	srv := redistest.Start(t)
+	// Kazakh: a question, then the first answer opened by its number.
+	out := chat(t, service(t, srv), 9, "/start", "1", "жастар практикасы", "1")
+	expectInOrder(t, out,
+		"Сұрағыңыз бойынша табылғаны", "[1] Жастар практикасы",
+		"Жастар практикасы")
+	// Russian, and a question nothing answers.
+	out = chat(t, service(t, srv), 10, "/start", "2", "прогноз погоды на завтра")
+	expectInOrder(t, out, "не нашёл подходящего ответа", "[1] Поддержка людей с инвалидностью")
 }

@@ -1,0 +1,83 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/search"
+)
+
+// maxResults is how many answers a question gets, as buttons: more is hard to read on a
+// phone, and the first few are the ones that fit.
+const maxResults = 3
+
+// maxSummary bounds the summary of the best answer, in characters.
+const maxSummary = 280
+
+// maxQueryEcho bounds how much of a question the bot repeats when nothing fits.
+const maxQueryEcho = 60
+
+// answer treats typed text as a question: the best matching screens as buttons, with a
+// summary of the first, or a plain "nothing found" with the topics and the help lines. The
+// person's place is not moved, so Back returns to where they were.
+func (e *Engine) answer(s Session, question string) Reply {
+	lang := s.Lang
+	found := e.index.Search(question, lang, maxResults)
+	if len(found.Results) == 0 {
+		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)})}
+		r.Buttons = e.nodeButtons(e.content.Main(), lang)
+		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataHere}})
+		return r
+	}
+	parts := make([]string, 0, 4)
+	if found.Other {
+		parts = append(parts, e.tr.T(lang, msgSearchOtherLanguage, nil))
+	}
+	parts = append(parts, e.tr.T(lang, msgSearchFound, nil))
+	first := found.Results[0].Node
+	summary := first.Title.In(lang)
+	if text := summarize(first.Text.In(lang), maxSummary); text != "" {
+		summary += "\n" + text
+	}
+	parts = append(parts, summary)
+	r := Reply{Text: strings.Join(parts, "\n\n")}
+	for _, res := range found.Results {
+		r.Buttons = append(r.Buttons, []Button{{Label: res.Node.ButtonLabel(lang), Data: dataOpen + res.Node.ID}})
+	}
+	r.Buttons = append(r.Buttons, []Button{
+		{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataHere},
+		{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu},
+	})
+	return r
+}
+
+// summarize returns the first paragraph of text, cut at a word boundary to at most max
+// characters.
+func summarize(text string, max int) string {
+	para, _, _ := strings.Cut(strings.TrimSpace(text), "\n\n")
+	para = strings.Join(strings.Fields(para), " ")
+	return echo(para, max)
+}
+
+// echo cuts s at a word boundary to at most max characters, marking the cut with "…".
+func echo(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	runes := []rune(s)[:max-1]
+	cut := len(runes)
+	for i := len(runes) - 1; i > max/2; i-- {
+		if unicode.IsSpace(runes[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// Search returns the nodes that answer a question, for the command line and tests.
+func (e *Engine) Search(question string, lang content.Lang) search.Answer {
+	return e.index.Search(question, lang, maxResults)
+}

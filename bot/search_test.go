@@ -1,0 +1,68 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
+)
+
+func TestAQuestionIsAnsweredWithScreens(t *testing.T) {
+	cases := []struct {
+		name  string
+		steps []string
+	}{
+		{"a question in Russian, a result opened, Back to where it was asked", []string{
+			"/start", "[Русский]", "[Работа]", "=b",
+			"сумма пособия ребенку", "=b", "~Вот что нашлось", "~Ребенку\nСумма пособия", "~Ребенку",
+			"[Ребенку]", "=a11", "[← Назад]", "=b",
+		}},
+		{"a question in Kazakh typed on a Russian keyboard", []string{
+			"/start", "[Қазақша]", "жардемакы сомасы", "~Сұрағыңыз бойынша табылғаны", "~Балаға",
+			"[Балаға]", "=a11",
+		}},
+		{"Back from the answer returns to the screen", []string{
+			"/start", "[Русский]", "[Инвалидность]", "пособия", "[← Назад]", "=a", "~Раздел А",
+		}},
+		{"a Russian question asked in Kazakh is answered, saying so", []string{
+			"/start", "[Қазақша]", "сумма пособия", "~орысша мәтіннен табылды", "~Балаға", "!Сумма пособия",
+		}},
+		{"nothing fits: said plainly, with the topics", []string{
+			"/start", "[Русский]", "[Работа]", "прогноз погоды на завтра", "=b",
+			"~прогноз погоды на завтра", "~не нашёл подходящего ответа", "~Инвалидность", "~← Назад",
+			"[← Назад]", "=b",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &convo{t: t, e: newEngine(t, fixture)}
+			for _, s := range tc.steps {
+				c.do(s)
+			}
+		})
+	}
+}
+
+func TestAnAnswerOffersAtMostThreeScreensAndNeverMain(t *testing.T) {
+	e := newEngine(t, nil)
+	for _, lang := range content.Langs {
+		for _, q := range []string{"пособие инвалидность ребенок опека работа", "жәрдемақы мүгедектік бала жұмыс қорғаншы", "главное меню", "басты мәзір"} {
+			_, replies := e.Step(bot.Session{Lang: lang}, bot.Input{Kind: bot.InputText, Text: q})
+			var results int
+			for _, row := range replies[0].Buttons {
+				for _, b := range row {
+					if strings.HasPrefix(b.Data, "g:") && !strings.Contains(replies[0].Text, "таппадым") && !strings.Contains(replies[0].Text, "не нашёл") {
+						results++
+						if b.Data == "g:main" {
+							t.Errorf("%q: the main menu offered as an answer", q)
+						}
+					}
+				}
+			}
+			if results > 3 {
+				t.Errorf("%q in %s: %d result buttons", q, lang, results)
+			}
+		}
+	}
+}
