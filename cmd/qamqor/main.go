@@ -36,6 +36,9 @@ Usage:
   qamqor chat [--user ID]       talk to the bot in this terminal
   qamqor content check [DIR]    validate content (default: the content built in)
   qamqor content test [DIR]     run the content's test cases, in both languages
+  qamqor search QUESTION [--lang kk|ru]
+                                print the screens that answer a question
+  qamqor search --eval FILE     measure search on a TSV of questions (lang, query, expect)
   qamqor serve                  run the Telegram bot
   qamqor version                print the version
 
@@ -60,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runChat(ctx, args[1:], stdin, stdout, stderr)
 	case "content":
 		return runContent(args[1:], stdout, stderr)
+	case "search":
+		return runSearch(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return 0
