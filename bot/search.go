@@ -53,22 +53,22 @@ func (e *Engine) answer(s Session, question string) Reply {
 	return r
 }
 
-// summarize returns the first paragraph of text, cut at a word boundary to at most max
+// summarize returns the first paragraph of text, cut at a word boundary to at most limit
 // characters.
-func summarize(text string, max int) string {
+func summarize(text string, limit int) string {
 	para, _, _ := strings.Cut(strings.TrimSpace(text), "\n\n")
 	para = strings.Join(strings.Fields(para), " ")
-	return echo(para, max)
+	return echo(para, limit)
 }
 
-// echo cuts s at a word boundary to at most max characters, marking the cut with "…".
-func echo(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
+// echo cuts s at a word boundary to at most limit characters, marking the cut with "…".
+func echo(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
 		return s
 	}
-	runes := []rune(s)[:max-1]
+	runes := []rune(s)[:limit-1]
 	cut := len(runes)
-	for i := len(runes) - 1; i > max/2; i-- {
+	for i := len(runes) - 1; i > limit/2; i-- {
 		if unicode.IsSpace(runes[i]) {
 			cut = i
 			break
