@@ -506,3 +506,14 @@ func oneLine(err error) string {
 	}
 	return s
 }
+
+// ExampleCase returns the first test case of a screener that matches at least one service:
+// answers that walk the screener to a result, for demonstrations and end-to-end tests.
+func (c *Content) ExampleCase(screener string) (TestCase, bool) {
+	for _, tc := range c.tests {
+		if tc.Screener == screener && len(tc.Match) > 0 {
+			return tc, true
+		}
+	}
+	return TestCase{}, false
+}

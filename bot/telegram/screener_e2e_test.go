@@ -25,14 +25,8 @@ func TestFromStartToAChecklistOnTelegram(t *testing.T) {
 	}
 	chat := int64(7000)
 	for _, sc := range c.Screeners() {
-		var tc *content.TestCase
-		for _, x := range c.Tests() {
-			if x.Screener == sc.ID && len(x.Match) > 0 {
-				tc = &x
-				break
-			}
-		}
-		if tc == nil {
+		tc, ok := c.ExampleCase(sc.ID)
+		if !ok {
 			t.Errorf("screener %s has no matching content test case", sc.ID)
 			continue
 		}

@@ -56,14 +56,8 @@ func TestFromStartToAChecklistForEachTopicInEachLanguage(t *testing.T) {
 	}
 	user := int64(9000)
 	for _, sc := range c.Screeners() {
-		var tc *content.TestCase
-		for _, x := range c.Tests() {
-			if x.Screener == sc.ID && len(x.Match) > 0 {
-				tc = &x
-				break
-			}
-		}
-		if tc == nil {
+		tc, ok := c.ExampleCase(sc.ID)
+		if !ok {
 			t.Errorf("screener %s has no content test case that matches a service", sc.ID)
 			continue
 		}
