@@ -168,3 +168,12 @@ func decode(raw string) versioned {
 	}
 	return v
 }
+
+// Forget deletes a chat's session (bot.SessionForgetter), for /forget.
+func (s *Sessions) Forget(ctx context.Context, chatID int64) error {
+	s.forget(chatID)
+	if err := s.rdb.Del(ctx, SessionKey(chatID)).Err(); err != nil {
+		return fmt.Errorf("store: deleting a session: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Referrals: NGO staff (partners) send clients to the right help with a link and learn
+// whether they got there. These are the records and the store the Service needs; the
+// store (Redis, in package store) encrypts what is personal.
+
+// Partner is a staff member of an organisation that refers clients.
+type Partner struct {
+	User  int64
+	Org   string
+	Since time.Time
+}
+
+// Referral statuses, in the order a referral goes through them.
+const (
+	StatusCreated   = "created"
+	StatusOpened    = "opened"
+	StatusCompleted = "completed" // the client finished the screener
+	StatusExpired   = "expired"   // nobody opened it in time
+	StatusClosed    = "closed"    // the partner recorded an outcome
+	StatusWithdrew  = "withdrew"  // the client asked to be forgotten
+)
+
+// Outcomes a partner records when closing a referral.
+const (
+	OutcomeHelped      = "helped"
+	OutcomeNotHelped   = "not_helped"
+	OutcomeUnreachable = "unreachable"
+)
+
+// Referral is one client sent by a partner to a topic or a screener.
+type Referral struct {
+	Code    string
+	Partner int64
+	Org     string
+	Target  string // a node id, or dataStartScreener + a screener id
+	Note    string // for the client, from the partner; personal, kept encrypted
+	Created time.Time
+	Expires time.Time // the link works until then
+
+	Client    int64 // who opened it; 0 until then
+	Consent   bool  // the client lets the partner see their progress
+	Asked     bool  // the client has answered the consent question
+	Opened    time.Time
+	Completed time.Time
+	Matched   []string // service ids the screener matched; kept only with consent, encrypted
+	Closed    time.Time
+	Outcome   string
+	Withdrew  bool
+}
+
+// Status is where the referral stands at now.
+func (r Referral) Status(now time.Time) string {
+	switch {
+	case r.Withdrew:
+		return StatusWithdrew
+	case !r.Closed.IsZero():
+		return StatusClosed
+	case !r.Completed.IsZero():
+		return StatusCompleted
+	case r.Client != 0:
+		return StatusOpened
+	case now.After(r.Expires):
+		return StatusExpired
+	}
+	return StatusCreated
+}
+
+// ErrRateLimited means a partner has created too many referrals lately.
+var ErrRateLimited = errors.New("too many referrals created in the last hour")
+
+// ReferralStore keeps partners, invitations and referrals.
+type ReferralStore interface {
+	// CreateInvite stores a one-time invitation to become a partner of org.
+	CreateInvite(ctx context.Context, org string, by int64) (code string, err error)
+	// ClaimInvite makes user a partner of the invitation's organisation, once; false when
+	// the code is unknown, used or expired.
+	ClaimInvite(ctx context.Context, code string, user int64) (Partner, bool, error)
+	Partner(ctx context.Context, user int64) (Partner, bool, error)
+	Partners(ctx context.Context) ([]Partner, error)
+	RevokePartner(ctx context.Context, user int64) (bool, error)
+
+	// CreateReferral stores r under a new random code; ErrRateLimited when the partner
+	// made too many lately.
+	CreateReferral(ctx context.Context, r Referral) (Referral, error)
+	// ClaimReferral gives an unclaimed, unexpired referral to client (or returns it again
+	// to the client who claimed it); false for any other code, with no hint why.
+	ClaimReferral(ctx context.Context, code string, client int64) (Referral, bool, error)
+	// UpdateReferral applies fn to the referral and keeps the result; false when gone.
+	UpdateReferral(ctx context.Context, code string, fn func(*Referral)) (Referral, bool, error)
+	// PartnerReferrals lists a partner's referrals, newest first, and how many there are.
+	PartnerReferrals(ctx context.Context, partner int64, offset, limit int) ([]Referral, int, error)
+	// ClientReferrals lists the referrals a client opened.
+	ClientReferrals(ctx context.Context, client int64) ([]Referral, error)
+	// Forget deletes everything kept about user as a client and as a partner, and returns
+	// the referrals that pointed to them as they were, so their partners can be told.
+	Forget(ctx context.Context, user int64) ([]Referral, error)
+}

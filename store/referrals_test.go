@@ -1,0 +1,171 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/internal/redistest"
+	"github.com/qamqor/qamqor/secret"
+	"github.com/qamqor/qamqor/store"
+)
+
+func referrals(t *testing.T) (*store.Referrals, *redistest.Server) {
+	t.Helper()
+	srv := redistest.Start(t)
+	key, err := secret.ParseKey(secret.GenerateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.NewReferrals(srv.Client(), key, 0), srv
+}
+
+func TestInvitationsAreOneTime(t *testing.T) {
+	ctx := context.Background()
+	refs, _ := referrals(t)
+	code, err := refs.CreateInvite(ctx, "Бота үміт", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(code) != 16 || strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		t.Fatalf("code %q does not fit a deep link", code)
+	}
+	// Two people open it at once: one becomes a partner.
+	var wg sync.WaitGroup
+	wins := make(chan int64, 2)
+	for _, user := range []int64{20, 21} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, ok, err := refs.ClaimInvite(ctx, code, user); err == nil && ok {
+				wins <- user
+			}
+		}()
+	}
+	wg.Wait()
+	close(wins)
+	var winners []int64
+	for w := range wins {
+		winners = append(winners, w)
+	}
+	if len(winners) != 1 {
+		t.Fatalf("%d people became partners with one invitation", len(winners))
+	}
+	p, ok, err := refs.Partner(ctx, winners[0])
+	if err != nil || !ok || p.Org != "Бота үміт" {
+		t.Fatalf("partner %+v %v %v", p, ok, err)
+	}
+	for _, bad := range []string{code, "AAAAAAAAAAAAAAAA", "short", "<script>alert()</script>", strings.Repeat("A", 64)} {
+		if _, ok, err := refs.ClaimInvite(ctx, bad, 30); ok || err != nil {
+			t.Errorf("claim of %q: %v %v", bad, ok, err)
+		}
+	}
+	if ok, _ := refs.RevokePartner(ctx, winners[0]); !ok {
+		t.Fatal("revoke found nobody")
+	}
+	if _, ok, _ := refs.Partner(ctx, winners[0]); ok {
+		t.Fatal("still a partner after revoking")
+	}
+}
+
+func TestAReferralIsClaimedByOneClientAndItsNoteIsEncrypted(t *testing.T) {
+	ctx := context.Background()
+	refs, srv := referrals(t)
+	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "Бота үміт", Target: "disability", Note: "Приходите в среду"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := srv.Client().HGet(ctx, "{ref:"+r.Code+"}", "note").Result()
+	if err != nil || raw == "" || strings.Contains(raw, "среду") {
+		t.Fatalf("the note is stored as %q (%v), want it sealed", raw, err)
+	}
+	got, ok, err := refs.ClaimReferral(ctx, r.Code, 300)
+	if err != nil || !ok || got.Note != "Приходите в среду" || got.Client != 300 || got.Opened.IsZero() {
+		t.Fatalf("claim: %+v %v %v", got, ok, err)
+	}
+	if _, ok, _ := refs.ClaimReferral(ctx, r.Code, 300); !ok {
+		t.Error("the same client cannot open their link again")
+	}
+	if _, ok, _ := refs.ClaimReferral(ctx, r.Code, 301); ok {
+		t.Error("a second client claimed a used referral")
+	}
+	// Completion with consent keeps the matched services, sealed.
+	got, _, err = refs.UpdateReferral(ctx, r.Code, func(r *bot.Referral) { r.Consent, r.Matched = true, []string{"a", "b"} })
+	if err != nil || strings.Join(got.Matched, ",") != "a,b" {
+		t.Fatalf("update: %+v %v", got, err)
+	}
+	if raw, _ := srv.Client().HGet(ctx, "{ref:"+r.Code+"}", "matched").Result(); strings.Contains(raw, "a,b") {
+		t.Fatalf("matched services stored in the clear: %q", raw)
+	}
+	list, total, err := refs.PartnerReferrals(ctx, 20, 0, 5)
+	if err != nil || total != 1 || len(list) != 1 || list[0].Code != r.Code {
+		t.Fatalf("partner's list: %+v %d %v", list, total, err)
+	}
+}
+
+func TestAnExpiredReferralCannotBeClaimed(t *testing.T) {
+	ctx := context.Background()
+	refs, srv := referrals(t)
+	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Client().HSet(ctx, "{ref:"+r.Code+"}", "expires", "1")
+	if _, ok, _ := refs.ClaimReferral(ctx, r.Code, 300); ok {
+		t.Fatal("an expired referral was claimed")
+	}
+}
+
+func TestReferralCreationIsRateLimited(t *testing.T) {
+	ctx := context.Background()
+	refs, _ := referrals(t)
+	for i := range store.ReferralsPerHour {
+		if _, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability"}); err != nil {
+			t.Fatalf("referral %d: %v", i+1, err)
+		}
+	}
+	if _, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability"}); err != bot.ErrRateLimited {
+		t.Fatalf("referral %d: %v, want rate limited", store.ReferralsPerHour+1, err)
+	}
+	// Another partner is not affected.
+	if _, err := refs.CreateReferral(ctx, bot.Referral{Partner: 21, Org: "X", Target: "disability"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestForgetLeavesNothingAboutTheClient(t *testing.T) {
+	ctx := context.Background()
+	refs, srv := referrals(t)
+	sessions := store.NewSessions(srv.Client())
+	r, _ := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability", Note: "n"})
+	if _, ok, _ := refs.ClaimReferral(ctx, r.Code, 300); !ok {
+		t.Fatal("claim failed")
+	}
+	if err := sessions.Update(ctx, 300, func(s bot.Session) (bot.Session, error) { s.Lang, s.Ref = "ru", r.Code; return s, nil }); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := refs.Forget(ctx, 300)
+	if err != nil || len(gone) != 1 || gone[0].Partner != 20 {
+		t.Fatalf("forget: %+v %v", gone, err)
+	}
+	if err := sessions.Forget(ctx, 300); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := srv.Client().Keys(ctx, "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if strings.Contains(k, "300") || strings.Contains(k, r.Code) {
+			t.Errorf("key %q is left after forgetting", k)
+		}
+		if v, _ := srv.Client().HGet(ctx, k, "client").Result(); v == "300" {
+			t.Errorf("key %q still names the client", k)
+		}
+	}
+	if list, total, _ := refs.PartnerReferrals(ctx, 20, 0, 5); total != 0 || len(list) != 0 {
+		t.Errorf("the partner still lists %d referrals", total)
+	}
+}
