@@ -43,12 +43,23 @@ type Input struct {
 // Reply is one message to show: text and buttons, in rows, and possibly a checklist for
 // the adapter to send as a document.
 type Reply struct {
+	// To is the chat the reply goes to when it is not the chat the input came from (a
+	// notice to a referring partner); 0 means the input's chat.
+	To        int64
 	Text      string
 	Buttons   [][]Button
 	Checklist *Checklist
+	// Image is a picture sent with Text as its caption (a referral's QR code).
+	Image *Image
 	// TypedAnswer says the screen asks for something typed (a number): an adapter that
 	// maps typed numbers to buttons must not do so here.
 	TypedAnswer bool
+}
+
+// Image is a PNG picture to send.
+type Image struct {
+	Name string // file name, e.g. "qamqor-referral.png"
+	PNG  []byte
 }
 
 // Button is either an action (Data, sent back as InputButton) or a web page (URL).

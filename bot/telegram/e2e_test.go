@@ -57,6 +57,13 @@ func (m mode) String() string { return [...]string{"polling", "webhook"}[m] }
 // start runs a bot until the test ends or stop is called.
 func (w *world) start(m mode) *running {
 	w.t.Helper()
+	return w.startWith(m, nil)
+}
+
+// startWith runs a bot that answers with h, or with the service over the shipped content
+// when h is nil.
+func (w *world) startWith(m mode, h telegram.Handler) *running {
+	w.t.Helper()
 	c, _, err := content.Load(content.Embedded(), "content/data")
 	if err != nil {
 		w.t.Fatal(err)
@@ -68,7 +75,10 @@ func (w *world) start(m mode) *running {
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	engine := bot.NewEngine(c, bundle)
 	rdb := w.redis.Client()
-	svc := bot.NewService(engine, store.NewSessions(rdb), log)
+	var handler telegram.Handler = bot.NewService(engine, store.NewSessions(rdb), log)
+	if h != nil {
+		handler = h
+	}
 	addr := freeAddr(w.t)
 	cfg := telegram.Config{
 		Token: w.api.Token, APIURL: w.api.URL, HTTPAddr: addr,
@@ -77,7 +87,7 @@ func (w *world) start(m mode) *running {
 	if m == webhook {
 		cfg.WebhookURL, cfg.WebhookSecret = "http://"+addr+"/telegram/hook", secret
 	}
-	tb, err := telegram.New(cfg, svc, engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, rdb) }, log, prometheus.NewRegistry())
+	tb, err := telegram.New(cfg, handler, engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, rdb) }, log, prometheus.NewRegistry())
 	if err != nil {
 		w.t.Fatal(err)
 	}

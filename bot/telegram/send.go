@@ -19,6 +19,9 @@ import (
 // maxMessage is Telegram's limit on a message's text, in UTF-16 code units.
 const maxMessage = 4096
 
+// maxCaption is Telegram's limit on a photo's or document's caption, in UTF-16 code units.
+const maxCaption = 1024
+
 // errBlocked means the person blocked the bot: nothing can reach them until they return.
 var errBlocked = errors.New("telegram: the user blocked the bot")
 
@@ -31,18 +34,68 @@ type sender struct {
 	maxBackoff time.Duration
 }
 
-// deliver shows replies in chat. With editID set (a pressed button), the first message
-// replaces the one pressed, so the chat does not fill with old menus.
+// deliver shows replies in chat, the chat the input came from. With editID set (a pressed
+// button), the first message to chat replaces the one pressed, so the chat does not fill
+// with old menus. A reply addressed to another chat (Reply.To) is always a new message
+// there; when Telegram refuses it for good (that person blocked the bot, or never started
+// it), it is logged and skipped: the person who pressed still gets their answer.
 func (s *sender) deliver(ctx context.Context, chat int64, editID int, replies []bot.Reply) error {
 	for _, r := range replies {
-		parts := splitText(r.Text, maxMessage)
+		if r.To != 0 && r.To != chat {
+			err := s.reply(ctx, r.To, 0, r)
+			switch {
+			case errors.Is(err, errBlocked):
+				s.log.Info("a reply to another chat was refused: that person blocked the bot or never started it", "chat", chat, "to", r.To, "err", err)
+			case errors.Is(err, tg.ErrorBadRequest):
+				s.log.Warn("a reply to another chat was refused", "chat", chat, "to", r.To, "err", err)
+			case err != nil:
+				return err // ctx ended: the rest cannot go either
+			}
+			continue
+		}
+		err := s.reply(ctx, chat, editID, r)
+		editID = 0 // used or not, only the first reply to chat may replace the pressed message
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reply sends one reply to chat: its picture or text, then its checklist. With editID set,
+// a text replaces that message; a picture cannot, so it comes as a new message.
+func (s *sender) reply(ctx context.Context, chat int64, editID int, r bot.Reply) error {
+	var markup models.ReplyMarkup
+	if len(r.Buttons) > 0 {
+		markup = keyboard(r.Buttons)
+	}
+	text := r.Text
+	if r.Image != nil {
+		// The text is the picture's caption, unless it is too long for one: then the picture
+		// goes bare and the text follows as messages, the buttons under the last.
+		caption, photoMarkup := text, markup
+		if strings.TrimSpace(caption) == "" {
+			caption = ""
+		}
+		if utf16Len(caption) > maxCaption {
+			caption, photoMarkup = "", nil
+		} else {
+			text = "" // said with the picture
+		}
+		if err := s.photo(ctx, chat, *r.Image, caption, photoMarkup); err != nil {
+			return err
+		}
+		editID = 0
+	}
+	if r.Image == nil || text != "" {
+		parts := splitText(text, maxMessage)
 		for i, part := range parts {
-			var markup models.ReplyMarkup
-			if i == len(parts)-1 && len(r.Buttons) > 0 {
-				markup = keyboard(r.Buttons)
+			var partMarkup models.ReplyMarkup
+			if i == len(parts)-1 {
+				partMarkup = markup
 			}
 			if editID != 0 {
-				edited, err := s.edit(ctx, chat, editID, part, markup)
+				edited, err := s.edit(ctx, chat, editID, part, partMarkup)
 				editID = 0
 				if err != nil {
 					return err
@@ -51,17 +104,37 @@ func (s *sender) deliver(ctx context.Context, chat int64, editID int, replies []
 					continue
 				}
 			}
-			if err := s.send(ctx, chat, part, markup); err != nil {
-				return err
-			}
-		}
-		if r.Checklist != nil {
-			if err := s.document(ctx, chat, *r.Checklist); err != nil {
+			if err := s.send(ctx, chat, part, partMarkup); err != nil {
 				return err
 			}
 		}
 	}
+	if r.Checklist != nil {
+		if err := s.document(ctx, chat, *r.Checklist); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// ImageFile is the name a picture is sent under when its Image has none.
+const ImageFile = "qamqor.png"
+
+// photo sends a PNG picture with a caption (none when "") and buttons.
+func (s *sender) photo(ctx context.Context, chat int64, img bot.Image, caption string, markup models.ReplyMarkup) error {
+	name := img.Name
+	if name == "" {
+		name = ImageFile
+	}
+	return s.retry(ctx, func() error {
+		_, err := s.api.SendPhoto(ctx, &tg.SendPhotoParams{
+			ChatID:      chat,
+			Photo:       &models.InputFileUpload{Filename: name, Data: bytes.NewReader(img.PNG)}, // a new reader each try
+			Caption:     caption,
+			ReplyMarkup: markup,
+		})
+		return err
+	})
 }
 
 // ChecklistFile is the name a checklist document is sent under.

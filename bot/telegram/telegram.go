@@ -38,6 +38,9 @@ type Config struct {
 	Workers         int           // updates handled at once, across chats
 	ShutdownTimeout time.Duration // how long to finish in-flight updates on shutdown
 	PollTimeout     time.Duration // long-polling wait per getUpdates
+	// OnConnected, if set, learns the bot's username once Telegram has confirmed the
+	// token, before any update is handled: deep links need it.
+	OnConnected func(username string)
 }
 
 // Handler answers inputs: *bot.Service.
@@ -113,6 +116,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.log.Info("connected to Telegram", "bot", "@"+me.Username, "mode", b.mode())
+	if b.cfg.OnConnected != nil {
+		b.cfg.OnConnected(me.Username)
+	}
 
 	listener, err := net.Listen("tcp", b.cfg.HTTPAddr)
 	if err != nil {

@@ -2,6 +2,7 @@ package fakebotapi
 
 import (
 	"encoding/json"
+	"net/http"
 	"slices"
 	"time"
 
@@ -14,6 +15,9 @@ type chat struct {
 	messages     []*storedMessage
 	languageCode string // the person's language_code, from their last SendText
 	blocked      bool
+	// started: the person wrote to the bot (or pressed its button) at some time, so the bot
+	// may write to them; Telegram refuses a bot's first word.
+	started bool
 }
 
 type storedMessage struct {
@@ -28,7 +32,8 @@ type storedMessage struct {
 	edits     int
 	editDate  time.Time
 	deleted   bool
-	document  *storedDocument // set for a message sent with sendDocument
+	document  *storedMedia // set for a message sent with sendDocument
+	photo     *storedMedia // set for a message sent with sendPhoto
 }
 
 func (s *Server) chatLocked(id int64) *chat {
@@ -47,6 +52,41 @@ func (s *Server) isBlocked(chatID int64) bool {
 	return c != nil && c.blocked
 }
 
+// refusal is Telegram's 403 for a message to chatID the bot may not send, nil when it may:
+// the person blocked the bot, or never wrote to it (a bot cannot start a conversation, nor
+// write to a group it is not in).
+func (s *Server) refusal(chatID int64) *reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[chatID]
+	var r reply
+	switch {
+	case c != nil && c.blocked:
+		r = failure(http.StatusForbidden, DescBlocked)
+	case c != nil && c.started:
+		return nil
+	case chatType(chatID) == models.ChatTypePrivate:
+		r = failure(http.StatusForbidden, DescCantInitiate)
+	case chatType(chatID) == models.ChatTypeSupergroup:
+		r = failure(http.StatusForbidden, DescNotSupergroupMember)
+	default:
+		r = failure(http.StatusForbidden, DescNotGroupMember)
+	}
+	return &r
+}
+
+// Started makes the people in chatIDs people who wrote to the bot before (in an earlier
+// run, say), so the bot may write to them, without pushing an update. SendText and Press
+// do this for their chat; a message to a chat that never wrote gets Telegram's 403.
+func (s *Server) Started(chatIDs ...int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range chatIDs {
+		s.chatLocked(id).started = true
+	}
+	s.notifyLocked()
+}
+
 // find returns the chat's message with that id, nil when there is none or it was deleted.
 func (c *chat) find(id int) *storedMessage {
 	for _, m := range c.messages {
@@ -57,11 +97,24 @@ func (c *chat) find(id int) *storedMessage {
 	return nil
 }
 
-func (c *chat) model() models.Chat {
+// chatType is the type of chat id: positive ids are people, -100… supergroups, other
+// negative ids groups.
+func chatType(id int64) models.ChatType {
 	switch {
-	case c.id > 0:
+	case id > 0:
+		return models.ChatTypePrivate
+	case id < -1_000_000_000_000:
+		return models.ChatTypeSupergroup
+	default:
+		return models.ChatTypeGroup
+	}
+}
+
+func (c *chat) model() models.Chat {
+	switch chatType(c.id) {
+	case models.ChatTypePrivate:
 		return models.Chat{ID: c.id, Type: models.ChatTypePrivate, FirstName: UserFirstName}
-	case c.id < -1_000_000_000_000:
+	case models.ChatTypeSupergroup:
 		return models.Chat{ID: c.id, Type: models.ChatTypeSupergroup, Title: "Test supergroup"}
 	default:
 		return models.Chat{ID: c.id, Type: models.ChatTypeGroup, Title: "Test group"}
@@ -96,14 +149,27 @@ func (s *Server) modelLocked(c *chat, m *storedMessage) *models.Message {
 			FileID: d.file.id, FileUniqueID: d.file.uniqueID, FileName: d.file.name,
 			MimeType: d.file.mimeType, FileSize: int64(len(d.file.data)),
 		}
-		msg.Caption = d.caption
-		if d.captionEntities != nil {
-			if data, err := json.Marshal(d.captionEntities); err == nil {
-				_ = json.Unmarshal(data, &msg.CaptionEntities)
-			}
-		}
+		d.captionTo(msg)
+	}
+	if p := m.photo; p != nil {
+		// Telegram answers with the photo in several sizes; the fake has only the original.
+		msg.Photo = []models.PhotoSize{{
+			FileID: p.file.id, FileUniqueID: p.file.uniqueID,
+			Width: p.file.width, Height: p.file.height, FileSize: len(p.file.data),
+		}}
+		p.captionTo(msg)
 	}
 	return msg
+}
+
+// captionTo sets the caption of msg, which carries the file.
+func (d *storedMedia) captionTo(msg *models.Message) {
+	msg.Caption = d.caption
+	if d.captionEntities != nil {
+		if data, err := json.Marshal(d.captionEntities); err == nil {
+			_ = json.Unmarshal(data, &msg.CaptionEntities)
+		}
+	}
 }
 
 func viewOf(m *storedMessage) Message {
@@ -115,6 +181,12 @@ func viewOf(m *storedMessage) Message {
 		out.Document = &Document{
 			Filename: d.file.name, MimeType: d.file.mimeType, Data: slices.Clone(d.file.data),
 			Caption: d.caption, CaptionSource: d.captionSource, FileID: d.file.id, URL: d.file.url,
+		}
+	}
+	if p := m.photo; p != nil {
+		out.Photo = &Photo{
+			Filename: p.file.name, Data: slices.Clone(p.file.data), Width: p.file.width, Height: p.file.height,
+			Caption: p.caption, CaptionSource: p.captionSource, FileID: p.file.id, URL: p.file.url,
 		}
 	}
 	if m.keyboard != nil {

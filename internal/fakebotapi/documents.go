@@ -1,8 +1,13 @@
 package fakebotapi
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	_ "image/gif" // photos Telegram takes: JPEG, PNG, GIF (a first frame)
+	_ "image/jpeg"
+	_ "image/png"
 	"mime"
 	"net/http"
 	"net/url"
@@ -10,17 +15,25 @@ import (
 	"strings"
 )
 
+// The kinds of file the server holds; a file_id of one kind cannot be sent as another.
+const (
+	kindDocument = "document"
+	kindPhoto    = "photo"
+)
+
 // storedFile is a file the server holds, under the file_id it gave it.
 type storedFile struct {
-	id, uniqueID string
-	name         string
-	mimeType     string
-	data         []byte // nil for a file sent by URL
-	url          string // the URL it was sent by, "" for an upload
+	id, uniqueID  string
+	kind          string // kindDocument or kindPhoto
+	name          string
+	mimeType      string
+	data          []byte // nil for a file sent by URL
+	url           string // the URL it was sent by, "" for an upload
+	width, height int    // a photo's size in pixels; 0 for a photo sent by URL
 }
 
-// storedDocument is what a message sent with sendDocument carries.
-type storedDocument struct {
+// storedMedia is what a message sent with sendDocument or sendPhoto carries.
+type storedMedia struct {
 	file            *storedFile
 	caption         string // shown
 	captionSource   string // as sent
@@ -30,14 +43,26 @@ type storedDocument struct {
 // sendDocument sends a file: uploaded as multipart/form-data, or a file_id the server gave
 // out before, or an HTTP URL (kept as the URL; nothing is downloaded).
 func (s *Server) sendDocument(_ context.Context, p params) reply {
+	return s.sendMedia(p, kindDocument)
+}
+
+// sendPhoto sends a picture: uploaded (JPEG, PNG or GIF, at most 10 MB, width + height at
+// most 10,000 and a side at most 20 times the other, as Telegram requires), or a photo's
+// file_id, or an HTTP URL (kept as the URL; nothing is downloaded).
+func (s *Server) sendPhoto(_ context.Context, p params) reply {
+	return s.sendMedia(p, kindPhoto)
+}
+
+// sendMedia is sendDocument and sendPhoto: the file in parameter kind, a caption, a keyboard.
+func (s *Server) sendMedia(p params, kind string) reply {
 	chatID, bad := p.chatID()
 	if bad != nil {
 		return *bad
 	}
-	if s.isBlocked(chatID) {
-		return failure(http.StatusForbidden, DescBlocked)
+	if bad := s.refusal(chatID); bad != nil {
+		return *bad
 	}
-	caption, bad := parseCaption(p)
+	media, bad := parseCaption(p)
 	if bad != nil {
 		return *bad
 	}
@@ -48,24 +73,33 @@ func (s *Server) sendDocument(_ context.Context, p params) reply {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	file, bad := s.documentLocked(p["document"])
+	file, bad := s.fileLocked(p[kind], kind)
 	if bad != nil {
 		return *bad
 	}
-	caption.file = file
+	media.file = file
 	c := s.chatLocked(chatID)
 	c.lastID++
-	m := &storedMessage{id: c.lastID, fromBot: true, date: s.now(), keyboard: keyboard, document: &caption}
+	m := &storedMessage{id: c.lastID, fromBot: true, date: s.now(), keyboard: keyboard}
+	if kind == kindPhoto {
+		m.photo = &media
+	} else {
+		m.document = &media
+	}
 	c.messages = append(c.messages, m)
 	s.notifyLocked()
 	return ok(s.modelLocked(c, m))
 }
 
-// documentLocked finds or stores the file the document parameter names, validating it as
-// Telegram does.
-func (s *Server) documentLocked(document any) (*storedFile, *reply) {
+// fileLocked finds or stores the file a document or photo parameter names, validating it
+// as Telegram does.
+func (s *Server) fileLocked(value any, kind string) (*storedFile, *reply) {
 	fail := func(r reply) (*storedFile, *reply) { return nil, &r }
-	switch v := document.(type) {
+	missing := DescNoDocument
+	if kind == kindPhoto {
+		missing = DescNoPhoto
+	}
+	switch v := value.(type) {
 	case map[string]any: // an upload
 		data, _ := v["data"].([]byte)
 		name, _ := v["file_name"].(string)
@@ -74,48 +108,70 @@ func (s *Server) documentLocked(document any) (*storedFile, *reply) {
 			return fail(badRequest(DescFileEmpty))
 		case len(data) > MaxUploadSize:
 			return fail(failure(http.StatusRequestEntityTooLarge, DescTooLarge))
+		case kind == kindPhoto && len(data) > MaxPhotoSize:
+			return fail(badRequest(DescPhotoTooLarge))
 		}
-		return s.newFileLocked(name, data, ""), nil
+		if kind != kindPhoto {
+			return s.newFileLocked(kind, name, data, ""), nil
+		}
+		config, format, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return fail(badRequest(DescImageProcessFailed))
+		}
+		if w, h := config.Width, config.Height; w <= 0 || h <= 0 || w+h > 10_000 || w > 20*h || h > 20*w {
+			return fail(badRequest(DescPhotoDimensions))
+		}
+		f := s.newFileLocked(kind, name, data, "")
+		f.mimeType, f.width, f.height = "image/"+format, config.Width, config.Height
+		return f, nil
 	case string:
 		ref := strings.TrimSpace(v)
 		if ref == "" {
-			return fail(badRequest(DescNoDocument))
+			return fail(badRequest(missing))
 		}
 		if u, err := url.Parse(ref); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 			name := path.Base(u.Path)
 			if name == "/" || name == "." {
 				name = "file"
 			}
-			return s.newFileLocked(name, nil, ref), nil
+			return s.newFileLocked(kind, name, nil, ref), nil
 		}
-		if f := s.files[ref]; f != nil {
-			return f, nil
+		f := s.files[ref]
+		switch {
+		case f == nil:
+			return fail(badRequest(DescWrongFileID))
+		case f.kind != kind:
+			return fail(badRequest(DescFileTypeMismatch))
 		}
-		return fail(badRequest(DescWrongFileID))
+		return f, nil
 	}
-	return fail(badRequest(DescNoDocument))
+	return fail(badRequest(missing))
 }
 
-// newFileLocked stores a file under a new file_id.
-func (s *Server) newFileLocked(name string, data []byte, fromURL string) *storedFile {
+// newFileLocked stores a file under a new file_id, shaped as Telegram's are for its kind.
+func (s *Server) newFileLocked(kind, name string, data []byte, fromURL string) *storedFile {
 	s.nextFile++
 	mimeType := "application/octet-stream"
 	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
 		mimeType, _, _ = strings.Cut(t, ";")
 	}
+	prefix := "BQACAgIAAxkBAAI" // a document's file_id
+	if kind == kindPhoto {
+		prefix = "AgACAgIAAxkBAAI"
+	}
 	f := &storedFile{
-		id:       fmt.Sprintf("BQACAgIAAxkBAAI%06d-fake", s.nextFile),
+		id:       fmt.Sprintf("%s%06d-fake", prefix, s.nextFile),
 		uniqueID: fmt.Sprintf("AgAD%06d", s.nextFile),
-		name:     name, mimeType: mimeType, data: data, url: fromURL,
+		kind:     kind, name: name, mimeType: mimeType, data: data, url: fromURL,
 	}
 	s.files[f.id] = f
 	return f
 }
 
-// parseCaption validates caption and parse_mode as Telegram does; the document is left unset.
-func parseCaption(p params) (storedDocument, *reply) {
-	fail := func(r reply) (storedDocument, *reply) { return storedDocument{}, &r }
-	d := storedDocument{captionSource: p.str("caption"), captionEntities: p["caption_entities"]}
+// parseCaption validates caption and parse_mode as Telegram does; the file is left unset.
+func parseCaption(p params) (storedMedia, *reply) {
+	fail := func(r reply) (storedMedia, *reply) { return storedMedia{}, &r }
+	d := storedMedia{captionSource: p.str("caption"), captionEntities: p["caption_entities"]}
 	if d.captionSource == "" {
 		return d, nil
 	}

@@ -148,8 +148,8 @@ func (s *Server) sendMessage(_ context.Context, p params) reply {
 	if bad != nil {
 		return *bad
 	}
-	if s.isBlocked(chatID) {
-		return failure(http.StatusForbidden, DescBlocked)
+	if bad := s.refusal(chatID); bad != nil {
+		return *bad
 	}
 	content, bad := parseContent(p)
 	if bad != nil {
@@ -210,7 +210,7 @@ func (s *Server) edit(p params, withText bool) reply {
 		return badRequest(DescMessageToEdit)
 	case !m.fromBot:
 		return badRequest(DescMessageCantBeEdited)
-	case withText && m.document != nil:
+	case withText && (m.document != nil || m.photo != nil):
 		return badRequest(DescNoTextToEdit)
 	}
 	if !withText {
@@ -256,8 +256,8 @@ func (s *Server) sendChatAction(_ context.Context, p params) reply {
 	if bad != nil {
 		return *bad
 	}
-	if s.isBlocked(chatID) {
-		return failure(http.StatusForbidden, DescBlocked)
+	if bad := s.refusal(chatID); bad != nil {
+		return *bad
 	}
 	if !slices.Contains(chatActions, p.str("action")) {
 		return badRequest(DescWrongChatAction)

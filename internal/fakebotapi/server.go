@@ -78,6 +78,14 @@ const (
 	DescFileEmpty           = "Bad Request: file must be non-empty"
 	DescNoTextToEdit        = "Bad Request: there is no text in the message to edit"
 	DescTooLarge            = "Request Entity Too Large"
+	DescNoPhoto             = "Bad Request: there is no photo in the request"
+	DescImageProcessFailed  = "Bad Request: IMAGE_PROCESS_FAILED"
+	DescPhotoDimensions     = "Bad Request: PHOTO_INVALID_DIMENSIONS"
+	DescPhotoTooLarge       = "Bad Request: PHOTO_SAVE_FILE_INVALID"
+	DescFileTypeMismatch    = "Bad Request: type of file mismatch"
+	DescCantInitiate        = "Forbidden: bot can't initiate conversation with a user"
+	DescNotGroupMember      = "Forbidden: bot is not a member of the group chat"
+	DescNotSupergroupMember = "Forbidden: bot is not a member of the supergroup chat"
 )
 
 // MaxTextLength is the longest message text Telegram accepts, in UTF-16 code units.
@@ -88,6 +96,9 @@ const MaxCaptionLength = 1024
 
 // MaxUploadSize is the largest file a bot may upload, in bytes (Telegram's 50 MB).
 const MaxUploadSize = 50 << 20
+
+// MaxPhotoSize is the largest photo a bot may upload with sendPhoto, in bytes (10 MB).
+const MaxPhotoSize = 10 << 20
 
 // maxGetUpdatesLimit is both getUpdates' default and largest limit.
 const maxGetUpdatesLimit = 100
@@ -182,6 +193,7 @@ type Message struct {
 	Deleted   bool       // deleted by the bot
 	Date      time.Time  // when it was sent
 	Document  *Document  // the file, for a message sent with sendDocument; nil otherwise
+	Photo     *Photo     // the picture, for a message sent with sendPhoto; nil otherwise
 }
 
 // Document is a file the bot sent with sendDocument, as the person receives it.
@@ -192,6 +204,17 @@ type Document struct {
 	Caption       string // the caption shown, after parse_mode formatting is applied
 	CaptionSource string // the caption as the bot sent it (markup included)
 	FileID        string // the file_id the server gave the file, to send it again by
+	URL           string // the HTTP URL it was sent by, "" for an upload or a file_id
+}
+
+// Photo is a picture the bot sent with sendPhoto, as the person receives it.
+type Photo struct {
+	Filename      string // the upload's file name (Telegram does not show it), or the last part of a URL's path
+	Data          []byte // the bytes uploaded; nil for a photo sent by URL
+	Width, Height int    // in pixels, read from the upload; 0 for a photo sent by URL
+	Caption       string // the caption shown, after parse_mode formatting is applied
+	CaptionSource string // the caption as the bot sent it (markup included)
+	FileID        string // the file_id the server gave the photo, to send it again by
 	URL           string // the HTTP URL it was sent by, "" for an upload or a file_id
 }
 
@@ -339,6 +362,8 @@ func lookupMethod(name string) (canonical string, fn methodFunc) {
 		return "sendMessage", (*Server).sendMessage
 	case "senddocument":
 		return "sendDocument", (*Server).sendDocument
+	case "sendphoto":
+		return "sendPhoto", (*Server).sendPhoto
 	case "editmessagetext":
 		return "editMessageText", (*Server).editMessageText
 	case "editmessagereplymarkup":
@@ -649,7 +674,7 @@ func (s *Server) ClearFaults() {
 	clear(s.ratioFaults)
 }
 
-// BlockedBy makes the person in chatID block the bot: sendMessage, sendDocument,
+// BlockedBy makes the person in chatID block the bot: sendMessage, sendDocument, sendPhoto,
 // editMessageText, editMessageReplyMarkup and sendChatAction to that chat answer 403 until
 // Unblock.
 func (s *Server) BlockedBy(chatID int64) {

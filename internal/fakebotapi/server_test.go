@@ -146,6 +146,7 @@ func wantBadRequest(t *testing.T, err error, description string) {
 
 func TestSendMessageRecordsTheKeyboard(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID, chatID+1) // people who wrote to the bot before
 	b := newClient(t, srv)
 	ctx := context.Background()
 
@@ -199,6 +200,7 @@ func TestSendMessageRecordsTheKeyboard(t *testing.T) {
 
 func TestEditMessageText(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID) // people who wrote to the bot before
 	b := newClient(t, srv)
 	ctx := context.Background()
 	kb := keyboard([]models.InlineKeyboardButton{button("Next", "next")})
@@ -251,6 +253,7 @@ func TestEditMessageText(t *testing.T) {
 
 func TestValidation(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID) // people who wrote to the bot before
 	b := newClient(t, srv)
 	ctx := context.Background()
 
@@ -313,6 +316,7 @@ func TestValidation(t *testing.T) {
 
 func TestTooManyRequestsFault(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID) // people who wrote to the bot before
 	b := newClient(t, srv)
 	ctx := context.Background()
 
@@ -343,6 +347,7 @@ func TestTooManyRequestsFault(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID, chatID+1) // people who wrote to the bot before
 	b := newClient(t, srv)
 	ctx := context.Background()
 
@@ -372,6 +377,7 @@ func TestFaults(t *testing.T) {
 	// FailRatio is deterministic for a seed and stops at ClearFaults.
 	pattern := func() string {
 		s := fakebotapi.Start(t)
+		s.Started(chatID)
 		s.FailRatio("sendChatAction", 0.3, fakebotapi.FaultInternal(), 42)
 		c := newClient(t, s)
 		var out strings.Builder
@@ -800,6 +806,7 @@ func TestSetMyCommands(t *testing.T) {
 
 func TestWireErrorsAndEncodings(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID) // people who wrote to the bot before
 	ctx := context.Background()
 
 	raw := func(path string) (int, string) {
@@ -958,6 +965,7 @@ func TestConcurrentUse(t *testing.T) {
 
 func TestMarkupEditsDeletesAndChatActions(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID) // people who wrote to the bot before
 	b := newClient(t, srv)
 	ctx := context.Background()
 
@@ -1001,6 +1009,7 @@ func TestMarkupEditsDeletesAndChatActions(t *testing.T) {
 
 func TestSendDocument(t *testing.T) {
 	srv := fakebotapi.Start(t)
+	srv.Started(chatID) // people who wrote to the bot before
 	b := newClient(t, srv)
 	ctx := context.Background()
 	pdf := []byte("%PDF-1.3\n% Тізім — список\n%%EOF\n")

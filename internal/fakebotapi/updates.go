@@ -24,6 +24,7 @@ func (s *Server) SendText(chatID int64, text string, languageCode string) int64 
 	defer s.mu.Unlock()
 	c := s.chatLocked(chatID)
 	c.languageCode = languageCode
+	c.started = true
 	c.lastID++
 	m := &storedMessage{id: c.lastID, date: s.now(), text: text, source: text}
 	c.messages = append(c.messages, m)
@@ -38,6 +39,7 @@ func (s *Server) Press(chatID int64, messageID int, data string) (updateID int64
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chatLocked(chatID)
+	c.started = true
 	s.nextCallback++
 	callbackID = strconv.FormatInt(4_700_000_000_000_000_000+s.nextCallback, 10)
 	message := models.MaybeInaccessibleMessage{
@@ -60,10 +62,23 @@ func (s *Server) Press(chatID int64, messageID int, data string) (updateID int64
 }
 
 // Push pushes any update, giving it the next update_id when its ID is 0, and returns its
-// update_id. It does not change the chats that Messages and History show.
+// update_id. It does not change the chats that Messages and History show; the chat of a
+// message or of a pressed button's message becomes one the bot may write to.
 func (s *Server) Push(u models.Update) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var from int64
+	switch {
+	case u.Message != nil:
+		from = u.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
+		from = u.CallbackQuery.Message.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message.InaccessibleMessage != nil:
+		from = u.CallbackQuery.Message.InaccessibleMessage.Chat.ID
+	}
+	if from != 0 {
+		s.chatLocked(from).started = true
+	}
 	return s.pushLocked(&u)
 }
 
