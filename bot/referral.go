@@ -53,6 +53,10 @@ type Referral struct {
 	Closed    time.Time
 	Outcome   string
 	Withdrew  bool
+
+	// JustOpened is set, not stored, on the referral ClaimReferral returns when this call
+	// gave it to the client (not when the same client opened it again).
+	JustOpened bool
 }
 
 // Status is where the referral stands at now.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/qamqor/qamqor/content"
 )
@@ -14,6 +15,8 @@ type Service struct {
 	engine *Engine
 	store  SessionStore
 	log    *slog.Logger
+	refs   *ReferralOptions // nil: referral features off
+	admins map[int64]bool
 }
 
 // NewService returns a service that keeps sessions in store.
@@ -33,8 +36,14 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 			replies = []Reply{{Text: s.say(lang, msgInternalError)}}
 		}
 	}()
+	if out, ok := s.special(ctx, chatID, in); ok {
+		return out
+	}
 	var out []Reply
+	var before, after Session
+	pendingNote, showIntro := false, false
 	err := s.store.Update(ctx, chatID, func(sess Session) (Session, error) {
+		pendingNote, showIntro = false, false
 		if sess.Lang != "" {
 			lang = sess.Lang
 		}
@@ -42,18 +51,42 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 			out = nil
 			return sess, nil
 		}
+		if strings.HasPrefix(sess.Flow, flowNote) {
+			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.refs != nil {
+				pendingNote = true // the partner's note: handled with the store, below
+				out = nil
+				if in.UpdateID != 0 {
+					sess = sess.markSeen(in.UpdateID)
+				}
+				return sess, nil
+			}
+			sess.Flow = "" // they went elsewhere: the referral being made is dropped
+		}
 		next, r := s.engine.Step(sess, in)
+		if sess.Flow == flowIntro && next.Lang != "" && next.Ref != "" && s.refs != nil {
+			next.Flow, showIntro = "", true
+		}
 		if in.UpdateID != 0 {
 			next = next.markSeen(in.UpdateID)
 		}
-		out = r
+		before, after, out = sess, next, r
 		return next, nil
 	})
 	if err != nil {
 		s.log.Warn("session store unavailable", "chat", chatID, "err", err)
 		return []Reply{{Text: s.say(lang, msgUnavailable)}}
 	}
-	return out
+	switch {
+	case pendingNote:
+		if r, ok := s.handleNote(ctx, chatID, in); ok {
+			return r
+		}
+	case showIntro:
+		if r, found, err := s.refs.Store.UpdateReferral(ctx, after.Ref, func(*Referral) {}); err == nil && found && r.Client == chatID {
+			return []Reply{s.intro(r, after.Lang)}
+		}
+	}
+	return append(out, s.afterStep(ctx, chatID, before, after)...)
 }
 
 // say renders a message in lang, or in both languages when lang is unknown.

@@ -104,3 +104,53 @@ func TestARedeliveredUpdateIsAnsweredOnce(t *testing.T) {
 		t.Fatalf("the session grows with every update: %s", raw)
 	}
 }
+
+func TestWithoutReferralsLinksAndPartnerCommandsAreOrdinaryInput(t *testing.T) {
+	srv := redistest.Start(t)
+	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(srv.Client()), quiet)
+	ctx := context.Background()
+	say := func(text string) string {
+		replies := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: text})
+		if len(replies) == 0 {
+			t.Fatalf("no answer to %q", text)
+		}
+		return replies[len(replies)-1].Text
+	}
+	if got := say("/start r_AAAAAAAAAAAAAAAA"); !strings.Contains(got, "Сәлеметсіз бе") {
+		t.Errorf("a referral link with referrals off: %q", got)
+	}
+	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
+	for _, cmd := range []string{"/invite Org", "/refer", "/referrals"} {
+		if got := say(cmd); !strings.Contains(got, "Я не знаю команду") {
+			t.Errorf("%s with referrals off: %q", cmd, got)
+		}
+	}
+}
+
+func TestForgetAndMyDataWorkWithoutReferrals(t *testing.T) {
+	srv := redistest.Start(t)
+	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(srv.Client()), quiet)
+	ctx := context.Background()
+	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
+	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "g:a"})
+	got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/mydata"})[0].Text
+	if !strings.Contains(got, "язык: Русский") || !strings.Contains(got, "«Инвалидность»") {
+		t.Errorf("/mydata: %q", got)
+	}
+	// Cancelling keeps everything.
+	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/forget"})
+	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "F:n"})[0].Text; !strings.Contains(got, "Ничего не удалено") || !strings.Contains(got, "Раздел А") {
+		t.Errorf("cancelled /forget: %q", got)
+	}
+	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/forget"})
+	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "F:y"})[0].Text; !strings.Contains(got, "удалено") {
+		t.Errorf("confirmed /forget: %q", got)
+	}
+	if n, _ := srv.Client().Exists(ctx, store.SessionKey(1)).Result(); n != 0 {
+		t.Error("the session is still in Redis")
+	}
+	// The next message starts from nothing, even in this process (no cached session).
+	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "привет"})[0].Text; !strings.Contains(got, "Сәлеметсіз бе") && !strings.Contains(got, "Сначала выберите язык") {
+		t.Errorf("after /forget: %q", got)
+	}
+}

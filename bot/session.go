@@ -34,6 +34,12 @@ type Session struct {
 	Screener string            `json:"q,omitempty"`
 	Step     string            `json:"k,omitempty"`
 	Answers  map[string]string `json:"a,omitempty"`
+
+	// Referrals: the code of the referral this client came with, so finishing a screener
+	// can be reported to the partner (with consent); and what the next input means while a
+	// referral step waits for one (a partner's note, a client's language).
+	Ref  string `json:"r,omitempty"`
+	Flow string `json:"f,omitempty"`
 }
 
 // seen reports whether the update with this id was handled already.

@@ -233,7 +233,8 @@ func (s *Referrals) CreateReferral(ctx context.Context, r bot.Referral) (bot.Ref
 }
 
 // claimScript gives a referral to a client in one step: only an existing, unexpired,
-// unclaimed one, or one this client claimed before. It returns 1 when given, 0 otherwise.
+// unclaimed one, or one this client claimed before. It returns 2 when given now, 1 when
+// given before, 0 otherwise.
 var claimScript = redis.NewScript(`
 local r = redis.call('HMGET', KEYS[1], 'partner', 'expires', 'client')
 if not r[1] then return 0 end
@@ -243,7 +244,7 @@ if r[3] and r[3] ~= '' then
 end
 if tonumber(r[2]) < tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'client', ARGV[1], 'opened', ARGV[2])
-return 1
+return 2
 `)
 
 // ClaimReferral implements bot.ReferralStore.
@@ -255,7 +256,7 @@ func (s *Referrals) ClaimReferral(ctx context.Context, code string, client int64
 	if err != nil {
 		return bot.Referral{}, false, fmt.Errorf("store: claiming a referral: %w", err)
 	}
-	if n != 1 {
+	if n == 0 {
 		return bot.Referral{}, false, nil
 	}
 	pipe := s.rdb.TxPipeline()
@@ -265,6 +266,7 @@ func (s *Referrals) ClaimReferral(ctx context.Context, code string, client int64
 		return bot.Referral{}, false, fmt.Errorf("store: linking a referral to its client: %w", err)
 	}
 	r, ok, err := s.get(ctx, code)
+	r.JustOpened = n == 2
 	return r, ok, err
 }
 

@@ -40,31 +40,7 @@ func TestFromStartToAChecklistOnTelegram(t *testing.T) {
 				topic, _ := c.Node(sc.Topic)
 				w.press(polling, chat, topic.ButtonLabel(lang))
 				w.press(polling, chat, l["start"])
-				for range len(sc.Questions) + 1 {
-					var q *content.Question
-					for _, x := range sc.Questions {
-						if strings.Contains(w.api.Last(chat).Text, x.Text.In(lang)) {
-							q = x
-						}
-					}
-					if q == nil {
-						break
-					}
-					switch v := tc.Answers[q.ID].(type) {
-					case bool:
-						w.press(polling, chat, map[bool]string{true: l["yes"], false: l["no"]}[v])
-					case int:
-						w.text(polling, chat, fmt.Sprint(v))
-					case string:
-						if q.Type == content.Region {
-							name, _ := c.RegionName(v, lang)
-							w.press(polling, chat, name)
-						} else {
-							o, _ := q.Option(v)
-							w.press(polling, chat, o.Label.In(lang))
-						}
-					}
-				}
+				w.answerScreener(polling, chat, c, sc, tc, lang)
 				w.press(polling, chat, l["result"])
 				var names []string
 				all := ""
@@ -91,6 +67,41 @@ func TestFromStartToAChecklistOnTelegram(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// answerScreener answers the questions of sc shown in chat with the test case's answers,
+// until no question of sc is on screen.
+func (w *world) answerScreener(m mode, chat int64, c *content.Content, sc *content.Screener, tc content.TestCase, lang content.Lang) {
+	w.t.Helper()
+	yes, no := "Да", "Нет"
+	if lang == content.KK {
+		yes, no = "Иә", "Жоқ"
+	}
+	for range len(sc.Questions) + 1 {
+		var q *content.Question
+		for _, x := range sc.Questions {
+			if strings.Contains(w.api.Last(chat).Text, x.Text.In(lang)) {
+				q = x
+			}
+		}
+		if q == nil {
+			return
+		}
+		switch v := tc.Answers[q.ID].(type) {
+		case bool:
+			w.press(m, chat, map[bool]string{true: yes, false: no}[v])
+		case int:
+			w.text(m, chat, fmt.Sprint(v))
+		case string:
+			if q.Type == content.Region {
+				name, _ := c.RegionName(v, lang)
+				w.press(m, chat, name)
+			} else {
+				o, _ := q.Option(v)
+				w.press(m, chat, o.Label.In(lang))
+			}
 		}
 	}
 }

@@ -23,6 +23,12 @@ type Config struct {
 	LogFormat  string        `env:"LOG_FORMAT" envDefault:"text"`
 	LogLevel   slog.Level    `env:"LOG_LEVEL" envDefault:"info"`
 
+	// Referrals and privacy
+	DataKey     string        `env:"DATA_KEY"`
+	AdminIDs    []int64       `env:"ADMIN_IDS" envSeparator:","`
+	BotUsername string        `env:"BOT_USERNAME"`
+	ReferralTTL time.Duration `env:"REFERRAL_TTL" envDefault:"4320h"`
+
 	// Telegram (qamqor serve)
 	TelegramToken   string        `env:"TELEGRAM_BOT_TOKEN"`
 	TelegramAPIURL  string        `env:"TELEGRAM_API_URL" envDefault:"https://api.telegram.org"`
@@ -99,7 +105,7 @@ func setup(w io.Writer) (Config, *slog.Logger, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redact(cfg.TelegramToken, cfg.WebhookSecret)}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redact(cfg.TelegramToken, cfg.WebhookSecret, cfg.DataKey)}
 	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(w, opts)

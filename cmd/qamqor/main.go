@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,8 @@ import (
 	"github.com/qamqor/qamqor/bot/terminal"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
+	"github.com/qamqor/qamqor/qr"
+	"github.com/qamqor/qamqor/secret"
 	"github.com/qamqor/qamqor/store"
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/term"
@@ -202,6 +205,7 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 		HTTPAddr:        cfg.HTTPAddr,
 		Workers:         cfg.Workers,
 		ShutdownTimeout: cfg.ShutdownTimeout,
+		OnConnected:     func(name string) { app.botName.Store(name) },
 	}, app.service, app.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, app.rdb) }, log, reg)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
@@ -216,6 +220,7 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 
 // app is what the commands that talk to people share.
 type app struct {
+	botName atomic.Value // the bot's username, for deep links; learnt from Telegram by serve
 	engine  *bot.Engine
 	service *bot.Service
 	rdb     redis.UniversalClient
@@ -253,7 +258,39 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
+	if err := enableReferrals(a, cfg, log); err != nil {
+		a.close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// enableReferrals turns on partners and referrals when DATA_KEY is set, and says at
+// start-up that they are off when it is not.
+func enableReferrals(a *app, cfg Config, log *slog.Logger) error {
+	if cfg.DataKey == "" {
+		log.Warn("DATA_KEY is not set: partner and referral features are off (set it to base64 of 32 random bytes to turn them on)")
+		return nil
+	}
+	key, err := secret.ParseKey(cfg.DataKey)
+	if err != nil {
+		return err
+	}
+	a.botName.Store(cfg.BotUsername)
+	a.service.EnableReferrals(bot.ReferralOptions{
+		Store:  store.NewReferrals(a.rdb, key, cfg.ReferralTTL),
+		Admins: cfg.AdminIDs,
+		Link: func(payload string) string {
+			name, _ := a.botName.Load().(string)
+			if name == "" {
+				name = "<bot>"
+			}
+			return "https://t.me/" + name + "?start=" + payload
+		},
+		QR: func(link string) ([]byte, error) { return qr.PNG(link, 512) },
+	})
+	log.Info("referrals are on", "admins", len(cfg.AdminIDs))
+	return nil
 }
 
 func loadContent(cfg Config, log *slog.Logger) (*content.Content, error) {

@@ -1,0 +1,71 @@
+package bot
+
+// Message ids of the referral and privacy strings in locales/active.*.toml.
+const (
+	msgInviteUsage        = "InviteUsage"
+	msgInviteCreated      = "InviteCreated"
+	msgPartnersNone       = "PartnersNone"
+	msgPartnersTitle      = "PartnersTitle"
+	msgPartnersRevokeHint = "PartnersRevokeHint"
+	msgRevokeUsage        = "RevokeUsage"
+	msgRevokeNotFound     = "RevokeNotFound"
+	msgRevoked            = "Revoked"
+	msgLinkNotValid       = "LinkNotValid"
+	msgPartnerWelcome     = "PartnerWelcome"
+	msgReferChoose        = "ReferChoose"
+	msgReferNote          = "ReferNote"
+	msgReferNoNote        = "ReferNoNote"
+	msgReferNoteTooLong   = "ReferNoteTooLong"
+	msgReferCreated       = "ReferCreated"
+	msgReferRateLimited   = "ReferRateLimited"
+	msgReferralsNone      = "ReferralsNone"
+	msgReferralsTitle     = "ReferralsTitle"
+	msgReferralMatched    = "ReferralMatched"
+	msgReferralClose      = "ReferralClose"
+	msgPagePrev           = "PagePrev"
+	msgPageNext           = "PageNext"
+	msgOutcomeAsk         = "OutcomeAsk"
+	msgOutcomeSaved       = "OutcomeSaved"
+	msgReferredBy         = "ReferredBy"
+	msgReferredNote       = "ReferredNote"
+	msgConsentAsk         = "ConsentAsk"
+	msgConsentYes         = "ConsentYes"
+	msgConsentNo          = "ConsentNo"
+	msgConsentThanksYes   = "ConsentThanksYes"
+	msgConsentThanksNo    = "ConsentThanksNo"
+	msgNoticeOpened       = "NoticeOpened"
+	msgNoticeCompleted    = "NoticeCompleted"
+	msgNoticeWithdrew     = "NoticeWithdrew"
+	msgForgetConfirm      = "ForgetConfirm"
+	msgForgetYes          = "ForgetYes"
+	msgForgetNo           = "ForgetNo"
+	msgForgetCancelled    = "ForgetCancelled"
+	msgForgotten          = "Forgotten"
+	msgMyDataTitle        = "MyDataTitle"
+	msgMyDataLang         = "MyDataLang"
+	msgMyDataPlace        = "MyDataPlace"
+	msgMyDataAnswers      = "MyDataAnswers"
+	msgMyDataPartner      = "MyDataPartner"
+	msgMyDataReferral     = "MyDataReferral"
+	msgMyDataNothing      = "MyDataNothing"
+	msgMyDataForget       = "MyDataForget"
+)
+
+func init() {
+	MessageIDs = append(MessageIDs,
+		msgInviteUsage, msgInviteCreated, msgPartnersNone, msgPartnersTitle, msgPartnersRevokeHint,
+		msgRevokeUsage, msgRevokeNotFound, msgRevoked, msgLinkNotValid, msgPartnerWelcome,
+		msgReferChoose, msgReferNote, msgReferNoNote, msgReferNoteTooLong, msgReferCreated,
+		msgReferRateLimited, msgReferralsNone, msgReferralsTitle, msgReferralMatched, msgReferralClose,
+		msgPagePrev, msgPageNext, msgOutcomeAsk, msgOutcomeSaved, msgReferredBy, msgReferredNote,
+		msgConsentAsk, msgConsentYes, msgConsentNo, msgConsentThanksYes, msgConsentThanksNo,
+		msgNoticeOpened, msgNoticeCompleted, msgNoticeWithdrew, msgForgetConfirm, msgForgetYes,
+		msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle, msgMyDataLang, msgMyDataPlace,
+		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget)
+	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
+		MessageIDs = append(MessageIDs, "Status_"+st)
+	}
+	for _, o := range []string{OutcomeHelped, OutcomeNotHelped, OutcomeUnreachable} {
+		MessageIDs = append(MessageIDs, "Outcome_"+o)
+	}
+}
