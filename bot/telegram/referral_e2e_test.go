@@ -328,6 +328,19 @@ func TestReferralCreationIsRateLimitedOnTelegram(t *testing.T) {
 	if got := w.api.Last(staff).Text; !strings.Contains(got, "Слишком много направлений") {
 		t.Errorf("referral %d: %s", store.ReferralsPerHour+1, got)
 	}
+	// /referrals pages through them, five at a time.
+	w.text(polling, staff, "/referrals")
+	if got := w.api.Last(staff).Text; !strings.Contains(got, "1–5 из 30") || strings.Count(got, "• ") != 5 {
+		t.Fatalf("first page:\n%s", got)
+	}
+	w.press(polling, staff, "Следующие →")
+	if got := w.api.Last(staff).Text; !strings.Contains(got, "6–10 из 30") {
+		t.Fatalf("second page:\n%s", got)
+	}
+	w.press(polling, staff, "← Предыдущие")
+	if got := w.api.Last(staff).Text; !strings.Contains(got, "1–5 из 30") {
+		t.Fatalf("back to the first page:\n%s", got)
+	}
 }
 
 func TestForgetDeletesTheClientAndTellsThePartnerOnlyThatTheyWithdrew(t *testing.T) {

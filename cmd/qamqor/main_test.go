@@ -34,7 +34,7 @@ type result struct {
 func qamqor(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "REDIS_URL=", "CONTENT_DIR=", "LOG_FORMAT=", "LOG_LEVEL=", "SESSION_TTL=")
+	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "REDIS_URL=", "CONTENT_DIR=", "LOG_FORMAT=", "LOG_LEVEL=", "SESSION_TTL=", "DATA_KEY=", "ADMIN_IDS=")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
@@ -106,11 +106,31 @@ func TestBadConfigurationIsExplained(t *testing.T) {
 		{"LOG_LEVEL=loud", "LOG_LEVEL"},
 		{"REDIS_URL=mysql://x", "REDIS_URL"},
 		{"CONTENT_DIR=/nonexistent-qamqor-dir", "CONTENT_DIR: /nonexistent-qamqor-dir is not a directory"},
+		{"DATA_KEY=c2hvcnQta2V5", "DATA_KEY must be base64 of 32 bytes, got 9 bytes"},
+		{"ADMIN_IDS=admin", "ADMIN_IDS"},
 	} {
 		r := qamqor(t, "", []string{tc.env}, "chat")
 		if r.code == 0 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%s: exit %d, stderr %q; want a message with %q", tc.env, r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+func TestReferralsAreOffWithoutADataKeyAndSaySo(t *testing.T) {
+	r := qamqor(t, "", nil, "chat")
+	if r.code != 0 || !strings.Contains(r.stderr, "DATA_KEY is not set: partner and referral features are off") {
+		t.Errorf("without DATA_KEY: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := qamqor(t, "", []string{"DATA_KEY=c2hvcnQta2V5"}, "chat"); strings.Contains(r.stderr, "c2hvcnQta2V5") {
+		t.Errorf("a bad key is repeated in the message: %q", r.stderr)
+	}
+	key := "3q2+7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	r = qamqor(t, "/invite Org\n", []string{"DATA_KEY=" + key, "ADMIN_IDS=1", "BOT_USERNAME=QamqorTestBot"}, "chat")
+	if r.code != 0 || !strings.Contains(r.stderr, "referrals are on") || strings.Contains(r.stderr+r.stdout, key) {
+		t.Errorf("with DATA_KEY: exit %d\nstderr %q", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "https://t.me/QamqorTestBot?start=i_") {
+		t.Errorf("the admin (chat 1 in the terminal) got no invitation link:\n%s", r.stdout)
 	}
 }
 
