@@ -37,6 +37,20 @@ func newWorld(t *testing.T) *world {
 	return &world{t: t, api: fakebotapi.Start(t), redis: redistest.Start(t), logs: &syncBuffer{}}
 }
 
+// engine is the engine over the shipped content.
+func (w *world) engine() *bot.Engine {
+	w.t.Helper()
+	c, _, err := content.Load(content.Embedded(), "content/data")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	bundle, err := locales.Bundle()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return bot.NewEngine(c, bundle)
+}
+
 // running is one bot process: the serve path with its own store (nothing cached), as after
 // a restart.
 type running struct {
@@ -64,16 +78,8 @@ func (w *world) start(m mode) *running {
 // when h is nil.
 func (w *world) startWith(m mode, h telegram.Handler) *running {
 	w.t.Helper()
-	c, _, err := content.Load(content.Embedded(), "content/data")
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	bundle, err := locales.Bundle()
-	if err != nil {
-		w.t.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	engine := bot.NewEngine(c, bundle)
+	engine := w.engine()
 	rdb := w.redis.Client()
 	var handler telegram.Handler = bot.NewService(engine, store.NewSessions(rdb), log)
 	if h != nil {

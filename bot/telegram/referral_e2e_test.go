@@ -17,7 +17,6 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
-	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/qr"
 	datakey "github.com/qamqor/qamqor/secret"
 	"github.com/qamqor/qamqor/store"
@@ -40,20 +39,12 @@ func (w *world) startReferrals() *bot.Service { return w.startReferralsIn(pollin
 
 func (w *world) startReferralsIn(m mode) *bot.Service {
 	w.t.Helper()
-	c, _, err := content.Load(content.Embedded(), "content/data")
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	bundle, err := locales.Bundle()
-	if err != nil {
-		w.t.Fatal(err)
-	}
 	key, err := datakey.ParseKey(datakey.GenerateKey())
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	rdb := w.redis.Client()
-	svc := bot.NewService(bot.NewEngine(c, bundle), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
+	svc := bot.NewService(w.engine(), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store:  store.NewReferrals(rdb, key, 0),
 		Admins: []int64{admin},
