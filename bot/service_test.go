@@ -5,12 +5,15 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
+	"github.com/qamqor/qamqor/secret"
 	"github.com/qamqor/qamqor/store"
+	"github.com/redis/go-redis/v9"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -152,5 +155,44 @@ func TestForgetAndMyDataWorkWithoutReferrals(t *testing.T) {
 	// The next message starts from nothing, even in this process (no cached session).
 	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "привет"})[0].Text; !strings.Contains(got, "Сәлеметсіз бе") && !strings.Contains(got, "Сначала выберите язык") {
 		t.Errorf("after /forget: %q", got)
+	}
+}
+
+// commands counts the Redis commands a client sends (pipelines count as one round trip).
+type commands struct{ n atomic.Int64 }
+
+func (*commands) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c *commands) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+}
+func (c *commands) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+}
+
+// TestReferralsCostOrdinaryUpdatesNothing: with referrals on, navigating and asking still
+// take one round trip per update.
+func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client()
+	key, err := secret.ParseKey(secret.GenerateKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(rdb), quiet)
+	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Admins: []int64{1}, Link: func(p string) string { return p }})
+	ctx := context.Background()
+	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru", UpdateID: 1}) // reads, loads the script
+	counter := &commands{}
+	rdb.AddHook(counter)
+	inputs := []bot.Input{
+		{Kind: bot.InputButton, Data: "g:a"}, {Kind: bot.InputButton, Data: "g:a1"}, {Kind: bot.InputButton, Data: "b:a1"},
+		{Kind: bot.InputText, Text: "сумма пособия"}, {Kind: bot.InputText, Text: "/menu"}, {Kind: bot.InputButton, Data: "g:b"},
+	}
+	for i, in := range inputs {
+		in.UpdateID = int64(i + 2)
+		svc.Handle(ctx, 1, in)
+	}
+	if got := counter.n.Load(); got != int64(len(inputs)) {
+		t.Fatalf("%d ordinary updates took %d round trips, want one each", len(inputs), got)
 	}
 }
