@@ -1,6 +1,6 @@
 package bot
 
-// Message ids of the referral and privacy strings in locales/active.*.toml.
+// Message ids of the referral, privacy and administration strings in locales/active.*.toml.
 const (
 	msgInviteUsage        = "InviteUsage"
 	msgInviteCreated      = "InviteCreated"
@@ -49,6 +49,14 @@ const (
 	msgMyDataReferral     = "MyDataReferral"
 	msgMyDataNothing      = "MyDataNothing"
 	msgMyDataForget       = "MyDataForget"
+
+	msgRoleUsage   = "RoleUsage"
+	msgRoleFixed   = "RoleFixed"
+	msgRoleSet     = "RoleSet"
+	msgRoleRemoved = "RoleRemoved"
+	msgRolesTitle  = "RolesTitle"
+	msgAuditNone   = "AuditNone"
+	msgAuditTitle  = "AuditTitle"
 )
 
 func init() {
@@ -61,7 +69,9 @@ func init() {
 		msgConsentAsk, msgConsentYes, msgConsentNo, msgConsentThanksYes, msgConsentThanksNo,
 		msgNoticeOpened, msgNoticeCompleted, msgNoticeWithdrew, msgForgetConfirm, msgForgetYes,
 		msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle, msgMyDataLang, msgMyDataPlace,
-		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget)
+		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget,
+		msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
+		"Role_"+RoleAdmin, "Role_"+RoleEditor)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)
 	}

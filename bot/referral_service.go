@@ -39,10 +39,10 @@ const maxNote = 300
 // referralsPage is how many referrals /referrals shows at once.
 const referralsPage = 5
 
-// ReferralOptions turn the referral features on.
+// ReferralOptions turn the referral features on. Admins (EnableAdministration) invite
+// and revoke partners.
 type ReferralOptions struct {
-	Store  ReferralStore
-	Admins []int64 // Telegram user ids allowed to invite and revoke partners
+	Store ReferralStore
 	// Link makes a deep link from a /start payload, e.g. "https://t.me/QamqorBot?start=" +
 	// payload; it is called per link so an adapter can learn the bot's name late.
 	Link func(payload string) string
@@ -51,13 +51,7 @@ type ReferralOptions struct {
 }
 
 // EnableReferrals turns on partners, referrals and their commands.
-func (s *Service) EnableReferrals(o ReferralOptions) {
-	s.refs = &o
-	s.admins = map[int64]bool{}
-	for _, id := range o.Admins {
-		s.admins[id] = true
-	}
-}
+func (s *Service) EnableReferrals(o ReferralOptions) { s.refs = &o }
 
 // special handles what needs the referral store or deletes data: deep links with codes,
 // partner and admin commands and their buttons, /forget and /mydata. ok is false for
@@ -108,7 +102,20 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 		return func() []Reply { return s.forget(ctx, chat, in, data == dataForgetYes) }, true
 	case cmd == "mydata":
 		return func() []Reply { return s.myData(ctx, chat, in) }, true
-	case s.refs == nil || (!isCmd && data == ""):
+	case !isCmd && data == "":
+		return nil, false
+	case (cmd == "role" || cmd == "roles" || cmd == "audit") && s.adminStore != nil:
+		if !s.allowed(ctx, chat, RoleAdmin) {
+			return nil, false
+		}
+		switch cmd {
+		case "role":
+			return func() []Reply { return s.setRole(ctx, chat, in, arg) }, true
+		case "roles":
+			return func() []Reply { return s.listRoles(ctx, chat, in) }, true
+		}
+		return func() []Reply { return s.auditLog(ctx, chat, in, arg) }, true
+	case s.refs == nil:
 		return nil, false
 	case cmd == "start" && strings.HasPrefix(arg, payloadInvite):
 		return func() []Reply { return s.claimInvite(ctx, chat, in, strings.TrimPrefix(arg, payloadInvite)) }, true
@@ -116,11 +123,16 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 		return func() []Reply { return s.openReferral(ctx, chat, in, strings.TrimPrefix(arg, payloadReferral)) }, true
 	case strings.HasPrefix(data, dataConsent):
 		return func() []Reply { return s.consent(ctx, chat, in, data == dataConsent+"y") }, true
-	case s.admins[chat] && cmd == "invite":
-		return func() []Reply { return s.invite(ctx, chat, in, arg) }, true
-	case s.admins[chat] && cmd == "partners":
-		return func() []Reply { return s.partners(ctx, chat, in) }, true
-	case s.admins[chat] && cmd == "revoke":
+	case cmd == "invite" || cmd == "partners" || cmd == "revoke":
+		if !s.allowed(ctx, chat, RoleAdmin) {
+			return nil, false
+		}
+		switch cmd {
+		case "invite":
+			return func() []Reply { return s.invite(ctx, chat, in, arg) }, true
+		case "partners":
+			return func() []Reply { return s.partners(ctx, chat, in) }, true
+		}
 		return func() []Reply { return s.revoke(ctx, chat, in, arg) }, true
 	}
 	partnerOnly := cmd == "refer" || cmd == "referrals" || data == dataReferNoNote ||
@@ -222,7 +234,7 @@ func (s *Service) invite(ctx context.Context, chat int64, in Input, org string) 
 	if err != nil {
 		return s.unavailable(chat, in, err)
 	}
-	s.log.Info("audit: invitation created", "admin", chat, "org", org)
+	s.audit(ctx, chat, "partner.invite", org)
 	return []Reply{{Text: s.t(lang, msgInviteCreated, map[string]any{"Org": org, "Link": s.link(payloadInvite + code)})}}
 }
 
@@ -256,7 +268,7 @@ func (s *Service) revoke(ctx context.Context, chat int64, in Input, arg string) 
 	if !ok {
 		return []Reply{{Text: s.t(lang, msgRevokeNotFound, map[string]any{"User": user})}}
 	}
-	s.log.Info("audit: partner revoked", "admin", chat, "partner", user)
+	s.audit(ctx, chat, "partner.revoke", strconv.FormatInt(user, 10))
 	return []Reply{{Text: s.t(lang, msgRevoked, map[string]any{"User": user})}}
 }
 
@@ -279,7 +291,7 @@ func (s *Service) claimInvite(ctx context.Context, chat int64, in Input, code st
 	if !ok {
 		return s.neutral(ctx, chat, in)
 	}
-	s.log.Info("audit: partner joined", "partner", chat, "org", p.Org)
+	s.audit(ctx, chat, "partner.join", p.Org)
 	lang := s.lang(ctx, chat, in)
 	return []Reply{{Text: s.t(lang, msgPartnerWelcome, map[string]any{"Org": p.Org})}}
 }

@@ -16,7 +16,9 @@ type Service struct {
 	store  SessionStore
 	log    *slog.Logger
 	refs   *ReferralOptions // nil: referral features off
-	admins map[int64]bool
+	// adminStore keeps roles and the audit log; admins are ADMIN_IDS, admins always.
+	adminStore AdminStore
+	admins     map[int64]bool
 }
 
 // NewService returns a service that keeps sessions in store.

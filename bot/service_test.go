@@ -179,7 +179,8 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(rdb), quiet)
-	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Admins: []int64{1}, Link: func(p string) string { return p }})
+	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
+	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return p }})
 	ctx := context.Background()
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru", UpdateID: 1}) // reads, loads the script
 	counter := &commands{}

@@ -45,11 +45,11 @@ func (w *world) startReferralsIn(m mode) *bot.Service {
 	}
 	rdb := w.redis.Client()
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
+	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
 	svc.EnableReferrals(bot.ReferralOptions{
-		Store:  store.NewReferrals(rdb, key, 0),
-		Admins: []int64{admin},
-		Link:   func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
-		QR:     func(link string) ([]byte, error) { return qr.PNG(link, 400) },
+		Store: store.NewReferrals(rdb, key, 0),
+		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
+		QR:    func(link string) ([]byte, error) { return qr.PNG(link, 400) },
 	})
 	w.startWith(m, svc)
 	return svc

@@ -258,6 +258,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
+	a.service.EnableAdministration(store.NewAdmin(a.rdb), cfg.AdminIDs)
 	if err := enableReferrals(a, cfg, log); err != nil {
 		a.close()
 		return nil, err
@@ -278,8 +279,7 @@ func enableReferrals(a *app, cfg Config, log *slog.Logger) error {
 	}
 	a.botName.Store(cfg.BotUsername)
 	a.service.EnableReferrals(bot.ReferralOptions{
-		Store:  store.NewReferrals(a.rdb, key, cfg.ReferralTTL),
-		Admins: cfg.AdminIDs,
+		Store: store.NewReferrals(a.rdb, key, cfg.ReferralTTL),
 		Link: func(payload string) string {
 			name, _ := a.botName.Load().(string)
 			if name == "" {
@@ -289,7 +289,7 @@ func enableReferrals(a *app, cfg Config, log *slog.Logger) error {
 		},
 		QR: func(link string) ([]byte, error) { return qr.PNG(link, 512) },
 	})
-	log.Info("referrals are on", "admins", len(cfg.AdminIDs))
+	log.Info("referrals are on")
 	return nil
 }
 
