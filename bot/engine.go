@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -120,10 +121,31 @@ func NewEngine(c *content.Content, strings *i18n.Bundle, opts ...Option) *Engine
 // Step handles one input. It never fails: whatever arrives gets an answer in the person's
 // language, and input that makes no sense leaves the session where it was.
 func (e *Engine) Step(s Session, in Input) (Session, []Reply) {
-	if _, ok := e.content.Node(s.node()); !ok {
-		// The screen they were on is gone from the content: start them at the main menu.
-		s.Node, s.History = content.MainID, nil
+	s, moved := e.relocate(s)
+	next, replies := e.step(s, in)
+	if moved && len(replies) > 0 && s.Lang != "" {
+		replies[0].Text = e.tr.T(s.Lang, msgNodeGone, nil) + "\n\n" + replies[0].Text
 	}
+	return next, replies
+}
+
+// relocate moves a session whose screen is gone from the content (a new version was
+// published) to the nearest screen it came through that still exists, or the main menu.
+func (e *Engine) relocate(s Session) (Session, bool) {
+	if _, ok := e.content.Node(s.node()); ok {
+		return s, false
+	}
+	for i := len(s.History) - 1; i >= 0; i-- {
+		if _, ok := e.content.Node(s.History[i]); ok {
+			s.Node, s.History = s.History[i], slices.Clone(s.History[:i])
+			return s.leaveScreener(), true
+		}
+	}
+	s.Node, s.History = content.MainID, nil
+	return s.leaveScreener(), true
+}
+
+func (e *Engine) step(s Session, in Input) (Session, []Reply) {
 	if s.Screener != "" {
 		if _, ok := e.content.Screener(s.Screener); !ok {
 			s = s.leaveScreener() // gone from the content too

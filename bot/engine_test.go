@@ -286,3 +286,42 @@ func TestEveryShippedScreenInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestAScreenRemovedByANewVersionLeadsToTheNearestParent: a person deep in a topic whose
+// screen a new content version removed is taken up to the nearest screen that remains.
+func TestAScreenRemovedByANewVersionLeadsToTheNearestParent(t *testing.T) {
+	withoutA11 := fstest.MapFS{"f.yaml": &fstest.MapFile{Data: []byte(strings.Replace(
+		string(fixture["f.yaml"].Data), "    buttons: [a11]\n", "", 1))}}
+	// a11 is unreachable now: drop it too.
+	data := string(withoutA11["f.yaml"].Data)
+	data = data[:strings.Index(data, "  - id: a11")] + data[strings.Index(data, "  - id: b\n"):]
+	withoutA11["f.yaml"] = &fstest.MapFile{Data: []byte(data)}
+	e := newEngine(t, withoutA11)
+
+	for _, tc := range []struct {
+		name      string
+		before    bot.Session
+		wantNode  string
+		wantTrail string
+	}{
+		{"its parent remains", bot.Session{Lang: content.RU, Node: "a11", History: []string{"main", "a", "a1"}}, "a1", "main a"},
+		{"history names gone screens too", bot.Session{Lang: content.RU, Node: "a11", History: []string{"main", "a", "a11"}}, "a", "main"},
+		{"nothing remains", bot.Session{Lang: content.KK, Node: "a11", History: []string{"a11"}}, "main", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			after, replies := e.Step(tc.before, bot.Input{Kind: bot.InputResume})
+			if after.Node != tc.wantNode || strings.Join(after.History, " ") != tc.wantTrail {
+				t.Fatalf("at %q after %v, want %q after %q", after.Node, after.History, tc.wantNode, tc.wantTrail)
+			}
+			note := map[content.Lang]string{content.RU: "изменился или убран", content.KK: "өзгерді немесе алынып тасталды"}[tc.before.Lang]
+			if !strings.Contains(replies[0].Text, note) {
+				t.Fatalf("no note that the section changed:\n%s", replies[0].Text)
+			}
+		})
+	}
+	// Someone whose screen remains is not told anything.
+	_, replies := e.Step(bot.Session{Lang: content.RU, Node: "a1", History: []string{"main", "a"}}, bot.Input{Kind: bot.InputResume})
+	if strings.Contains(replies[0].Text, "изменился") {
+		t.Fatalf("a note for a screen that remains:\n%s", replies[0].Text)
+	}
+}

@@ -22,6 +22,7 @@ const (
 	msgEmptyMessage        = "EmptyMessage"
 	msgUnknownCommand      = "UnknownCommand"
 	msgStaleButton         = "StaleButton"
+	msgNodeGone            = "NodeGone"
 	msgNoSuchButton        = "NoSuchButton"
 	msgUnavailable         = "Unavailable"
 	msgInternalError       = "InternalError"
@@ -67,7 +68,7 @@ const (
 // in both languages and that the files hold nothing unused.
 var MessageIDs = []string{
 	msgGreeting, msgChooseLanguageFirst, msgButtonBack, msgButtonMainMenu, msgLanguageChanged,
-	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton,
+	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
