@@ -57,6 +57,12 @@ const (
 	msgRolesTitle  = "RolesTitle"
 	msgAuditNone   = "AuditNone"
 	msgAuditTitle  = "AuditTitle"
+
+	msgContentBuiltIn      = "ContentBuiltIn"
+	msgContentCurrent      = "ContentCurrent"
+	msgContentRollbackHint = "ContentRollbackHint"
+	msgContentNoVersion    = "ContentNoVersion"
+	msgContentRolledBack   = "ContentRolledBack"
 )
 
 func init() {
@@ -71,7 +77,8 @@ func init() {
 		msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle, msgMyDataLang, msgMyDataPlace,
 		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget,
 		msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
-		"Role_"+RoleAdmin, "Role_"+RoleEditor)
+		"Role_"+RoleAdmin, "Role_"+RoleEditor,
+		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)
 	}

@@ -115,6 +115,14 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 			return func() []Reply { return s.listRoles(ctx, chat, in) }, true
 		}
 		return func() []Reply { return s.auditLog(ctx, chat, in, arg) }, true
+	case (cmd == "content" || cmd == "rollback") && s.contentStore != nil:
+		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
+			return nil, false
+		}
+		if cmd == "content" {
+			return func() []Reply { return s.contentHistory(ctx, chat, in) }, true
+		}
+		return func() []Reply { return s.rollback(ctx, chat, in, arg) }, true
 	case s.refs == nil:
 		return nil, false
 	case cmd == "start" && strings.HasPrefix(arg, payloadInvite):
@@ -172,7 +180,7 @@ func (s *Service) link(payload string) string { return s.refs.Link(payload) }
 
 // t renders an interface string.
 func (s *Service) t(lang content.Lang, id string, data map[string]any) string {
-	return s.engine.tr.T(lang, id, data)
+	return s.engine().tr.T(lang, id, data)
 }
 
 // withSession runs fn, which must be pure, on the chat's session as one update and
@@ -277,9 +285,9 @@ func (s *Service) revoke(ctx context.Context, chat int64, in Input, arg string) 
 func (s *Service) neutral(ctx context.Context, chat int64, in Input) []Reply {
 	return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
 		if sess.Lang == "" {
-			return sess, []Reply{{Text: s.both(msgLinkNotValid, nil)}, s.engine.greeting("")}
+			return sess, []Reply{{Text: s.both(msgLinkNotValid, nil)}, s.engine().greeting("")}
 		}
-		return sess, []Reply{s.engine.here(sess, s.t(lang, msgLinkNotValid, nil))}
+		return sess, []Reply{s.engine().here(sess, s.t(lang, msgLinkNotValid, nil))}
 	})
 }
 
@@ -303,11 +311,11 @@ func (s *Service) referMenu(ctx context.Context, chat int64, in Input) []Reply {
 	return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
 		sess.Flow = ""
 		r := Reply{Text: s.t(lang, msgReferChoose, nil)}
-		for _, sc := range s.engine.content.Screeners() {
+		for _, sc := range s.engine().content.Screeners() {
 			r.Buttons = append(r.Buttons, []Button{{Label: "✓ " + sc.Title.In(lang), Data: dataRefer + dataStartScreener + sc.ID}})
 		}
-		for _, id := range s.engine.content.Main().Buttons {
-			n, _ := s.engine.content.Node(id)
+		for _, id := range s.engine().content.Main().Buttons {
+			n, _ := s.engine().content.Node(id)
 			r.Buttons = append(r.Buttons, []Button{{Label: n.ButtonLabel(lang), Data: dataRefer + id}})
 		}
 		return sess, []Reply{r}
@@ -317,12 +325,12 @@ func (s *Service) referMenu(ctx context.Context, chat int64, in Input) []Reply {
 // targetName is what a referral's target is called, in lang; "" when content lacks it.
 func (s *Service) targetName(target string, lang content.Lang) string {
 	if id, ok := strings.CutPrefix(target, dataStartScreener); ok {
-		if sc, ok := s.engine.content.Screener(id); ok {
+		if sc, ok := s.engine().content.Screener(id); ok {
 			return sc.Title.In(lang)
 		}
 		return ""
 	}
-	if n, ok := s.engine.content.Node(target); ok {
+	if n, ok := s.engine().content.Node(target); ok {
 		return n.ButtonLabel(lang)
 	}
 	return ""
@@ -333,7 +341,7 @@ func (s *Service) askNote(ctx context.Context, chat int64, in Input, target stri
 	return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
 		name := s.targetName(target, lang)
 		if name == "" {
-			return sess, []Reply{s.engine.here(sess, s.t(lang, msgStaleButton, nil))}
+			return sess, []Reply{s.engine().here(sess, s.t(lang, msgStaleButton, nil))}
 		}
 		sess.Flow = flowNote + target
 		return sess, []Reply{{
@@ -448,7 +456,7 @@ func (s *Service) listReferrals(ctx context.Context, chat int64, in Input, offse
 func (s *Service) serviceNames(ids []string, lang content.Lang) string {
 	var names []string
 	for _, id := range ids {
-		if sv, ok := s.engine.content.Service(id); ok {
+		if sv, ok := s.engine().content.Service(id); ok {
 			names = append(names, sv.Name.In(lang))
 		}
 	}
@@ -500,7 +508,7 @@ func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code s
 		next := Session{Lang: sess.Lang, Seen: sess.Seen, Ref: r.Code}
 		if next.Lang == "" {
 			next.Flow = flowIntro
-			return next, []Reply{s.engine.greeting("")}
+			return next, []Reply{s.engine().greeting("")}
 		}
 		return next, []Reply{s.intro(r, next.Lang)}
 	})
@@ -533,9 +541,9 @@ func (s *Service) consent(ctx context.Context, chat int64, in Input, yes bool) [
 	if code == "" { // not a referred client: an ordinary stale button
 		return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
 			if sess.Lang == "" {
-				return sess, []Reply{s.engine.greeting(msgChooseLanguageFirst)}
+				return sess, []Reply{s.engine().greeting(msgChooseLanguageFirst)}
 			}
-			return sess, []Reply{s.engine.here(sess, s.t(lang, msgStaleButton, nil))}
+			return sess, []Reply{s.engine().here(sess, s.t(lang, msgStaleButton, nil))}
 		})
 	}
 	r, found, err := s.refs.Store.UpdateReferral(ctx, code, func(r *Referral) {
@@ -550,7 +558,7 @@ func (s *Service) consent(ctx context.Context, chat int64, in Input, yes bool) [
 		note := s.t(lang, map[bool]string{true: msgConsentThanksYes, false: msgConsentThanksNo}[yes && r.Consent], nil)
 		if !found || r.Client != chat {
 			sess.Ref = ""
-			return sess, []Reply{s.engine.here(sess, "")}
+			return sess, []Reply{s.engine().here(sess, "")}
 		}
 		return s.goTo(sess, r.Target, note)
 	})
@@ -559,19 +567,19 @@ func (s *Service) consent(ctx context.Context, chat int64, in Input, yes bool) [
 // goTo takes a referred client to the target: a node, or a screener's first question.
 func (s *Service) goTo(sess Session, target, note string) (Session, []Reply) {
 	if id, ok := strings.CutPrefix(target, dataStartScreener); ok {
-		if sc, ok := s.engine.content.Screener(id); ok && sess.node() != sc.Topic {
+		if sc, ok := s.engine().content.Screener(id); ok && sess.node() != sc.Topic {
 			sess = sess.open(sc.Topic)
 		}
-		next, replies := s.engine.startScreener(sess, id)
+		next, replies := s.engine().startScreener(sess, id)
 		if len(replies) > 0 && note != "" {
 			replies[0].Text = note + "\n\n" + replies[0].Text
 		}
 		return next, replies
 	}
-	if _, ok := s.engine.content.Node(target); ok && target != sess.node() {
+	if _, ok := s.engine().content.Node(target); ok && target != sess.node() {
 		sess = sess.open(target)
 	}
-	return sess, []Reply{s.engine.screen(sess, note)}
+	return sess, []Reply{s.engine().screen(sess, note)}
 }
 
 // afterStep reports to a consenting client's partner that the client reached a result.
@@ -579,11 +587,11 @@ func (s *Service) afterStep(ctx context.Context, chat int64, before, after Sessi
 	if s.refs == nil || after.Ref == "" || after.Step != stepResult || before.Step == stepResult {
 		return nil
 	}
-	sc, ok := s.engine.content.Screener(after.Screener)
+	sc, ok := s.engine().content.Screener(after.Screener)
 	if !ok {
 		return nil
 	}
-	yes, _ := s.engine.matched(after, sc)
+	yes, _ := s.engine().matched(after, sc)
 	var ids []string
 	for _, sv := range yes {
 		ids = append(ids, sv.ID)
@@ -631,7 +639,7 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 	lang := s.lang(ctx, chat, in)
 	if !confirmed {
 		return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
-			return sess, []Reply{s.engine.here(sess, s.t(lang, msgForgetCancelled, nil))}
+			return sess, []Reply{s.engine().here(sess, s.t(lang, msgForgetCancelled, nil))}
 		})
 	}
 	var out []Reply
@@ -667,7 +675,7 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 	if sess.Lang != "" {
 		lines = append(lines, s.t(lang, msgMyDataLang, map[string]any{"Lang": langLabels[sess.Lang]}))
 	}
-	if n, ok := s.engine.content.Node(sess.node()); ok && sess.Lang != "" {
+	if n, ok := s.engine().content.Node(sess.node()); ok && sess.Lang != "" {
 		lines = append(lines, s.t(lang, msgMyDataPlace, map[string]any{"Screen": n.Title.In(lang), "Back": len(sess.History)}))
 	}
 	if len(sess.Answers) > 0 {
@@ -687,6 +695,6 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 	if len(lines) == 1 {
 		lines = append(lines, s.t(lang, msgMyDataNothing, nil))
 	}
-	lines = append(lines, s.t(lang, msgMyDataForget, map[string]any{"Kept": s.t(lang, msgKeptDays, map[string]any{"Days": s.engine.keptDays})}))
+	lines = append(lines, s.t(lang, msgMyDataForget, map[string]any{"Kept": s.t(lang, msgKeptDays, map[string]any{"Days": s.engine().keptDays})}))
 	return []Reply{{Text: strings.Join(lines, "\n")}}
 }

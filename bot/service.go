@@ -6,24 +6,28 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"github.com/qamqor/qamqor/content"
 )
 
 // Service runs the engine over stored sessions: what every adapter calls for each update.
 type Service struct {
-	engine *Engine
-	store  SessionStore
-	log    *slog.Logger
-	refs   *ReferralOptions // nil: referral features off
+	current atomic.Pointer[Engine] // swapped when new content is published
+	store   SessionStore
+	log     *slog.Logger
+	refs    *ReferralOptions // nil: referral features off
 	// adminStore keeps roles and the audit log; admins are ADMIN_IDS, admins always.
-	adminStore AdminStore
-	admins     map[int64]bool
+	adminStore   AdminStore
+	admins       map[int64]bool
+	contentStore ContentStore // nil: /content and /rollback off
 }
 
 // NewService returns a service that keeps sessions in store.
 func NewService(e *Engine, store SessionStore, log *slog.Logger) *Service {
-	return &Service{engine: e, store: store, log: log}
+	s := &Service{store: store, log: log}
+	s.current.Store(e)
+	return s
 }
 
 // Handle answers one input from a chat. It returns something to show for every new input:
@@ -41,6 +45,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 	if out, ok := s.special(ctx, chatID, in); ok {
 		return out
 	}
+	engine := s.engine() // one content version for the whole update
 	var out []Reply
 	var before, after Session
 	pendingNote, showIntro := false, false
@@ -64,7 +69,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 			}
 			sess.Flow = "" // they went elsewhere: the referral being made is dropped
 		}
-		next, r := s.engine.Step(sess, in)
+		next, r := engine.Step(sess, in)
 		if sess.Flow == flowIntro && next.Lang != "" && next.Ref != "" && s.refs != nil {
 			next.Flow, showIntro = "", true
 		}
@@ -91,10 +96,17 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
 }
 
+// engine is the engine of the content in use.
+func (s *Service) engine() *Engine { return s.current.Load() }
+
+// SetEngine switches to an engine over new content, for the updates that follow; updates
+// in hand finish with the engine they started with.
+func (s *Service) SetEngine(e *Engine) { s.current.Store(e) }
+
 // say renders a message in lang, or in both languages when lang is unknown.
 func (s *Service) say(lang content.Lang, id string) string {
 	if lang == "" {
-		return s.engine.tr.both(id)
+		return s.engine().tr.both(id)
 	}
-	return s.engine.tr.T(lang, id, nil)
+	return s.engine().tr.T(lang, id, nil)
 }

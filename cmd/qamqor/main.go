@@ -39,6 +39,8 @@ Usage:
   qamqor chat [--user ID]       talk to the bot in this terminal
   qamqor content check [DIR]    validate content (default: the content built in)
   qamqor content test [DIR]     run the content's test cases, in both languages
+  qamqor content publish DIR [--author NAME]
+                                check, test and publish content to every running replica
   qamqor search QUESTION [--lang kk|ru]
                                 print the screens that answer a question
   qamqor search --eval FILE     measure search on a TSV of questions (lang, query, expect)
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "chat":
 		return runChat(ctx, args[1:], stdin, stdout, stderr)
 	case "content":
-		return runContent(args[1:], stdout, stderr)
+		return runContent(ctx, args[1:], stdout, stderr)
 	case "search":
 		return runSearch(args[1:], stdout, stderr)
 	case "version":
@@ -119,9 +121,12 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return 0
 }
 
-func runContent(args []string, stdout, stderr io.Writer) int {
+func runContent(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "publish" {
+		return runPublish(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "check" && args[0] != "test") || len(args) > 2 {
-		fmt.Fprint(stderr, "usage: qamqor content check|test [DIR]\n")
+		fmt.Fprint(stderr, "usage: qamqor content check|test [DIR]\n       qamqor content publish DIR [--author NAME]\n")
 		return 2
 	}
 	fsys, prefix := content.Embedded(), "content/data"
@@ -256,9 +261,37 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		a.rdb, a.close = rdb, func() { _ = rdb.Close() }
 	}
-	a.engine = bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
+	newEngine := func(c *content.Content) *bot.Engine {
+		return bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
+	}
+	published := store.NewContent(a.rdb)
+	if v, ok, err := published.Current(ctx); err != nil {
+		log.Warn("published content could not be read; using the local content", "err", err)
+	} else if ok {
+		if pc, err := loadVersion(v); err != nil {
+			log.Error("published content is not valid; using the local content", "version", v.Number, "err", err)
+		} else {
+			c = pc
+			log.Info("using published content", "version", v.Number)
+		}
+	}
+	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
 	a.service.EnableAdministration(store.NewAdmin(a.rdb), cfg.AdminIDs)
+	a.service.EnableContentCommands(published)
+	// Every replica switches when a version is published or rolled back.
+	go published.Watch(ctx, log, func(n int64) {
+		v, err := published.Get(ctx, n)
+		if err == nil {
+			var pc *content.Content
+			if pc, err = loadVersion(v); err == nil {
+				a.service.SetEngine(newEngine(pc))
+				log.Info("switched to published content", "version", n)
+				return
+			}
+		}
+		log.Error("could not switch to published content; keeping the current one", "version", n, "err", err)
+	})
 	if err := enableReferrals(a, cfg, log); err != nil {
 		a.close()
 		return nil, err
@@ -291,6 +324,16 @@ func enableReferrals(a *app, cfg Config, log *slog.Logger) error {
 	})
 	log.Info("referrals are on")
 	return nil
+}
+
+// loadVersion loads and validates a published content version.
+func loadVersion(v bot.ContentVersion) (*content.Content, error) {
+	fsys, err := content.FromArchive(v.Archive)
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := content.Load(fsys, fmt.Sprintf("version %d", v.Number))
+	return c, err
 }
 
 func loadContent(cfg Config, log *slog.Logger) (*content.Content, error) {

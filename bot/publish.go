@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ContentVersion is one published version of the content.
+type ContentVersion struct {
+	Number  int64
+	Author  string
+	At      time.Time
+	Summary string // what changed, in a line
+	Archive []byte // a zip of the content's YAML files; nil in History
+}
+
+// ContentStore keeps published content versions.
+type ContentStore interface {
+	History(ctx context.Context, limit int) ([]ContentVersion, int64, error)
+	Rollback(ctx context.Context, n int64) error
+}
+
+// contentShown is how many versions /content lists.
+const contentShown = 10
+
+// EnableContentCommands turns on /content and /rollback for editors and admins.
+func (s *Service) EnableContentCommands(store ContentStore) { s.contentStore = store }
+
+// contentHistory handles /content: the version in use and the latest ones.
+func (s *Service) contentHistory(ctx context.Context, chat int64, in Input) []Reply {
+	lang := s.lang(ctx, chat, in)
+	versions, current, err := s.contentStore.History(ctx, contentShown)
+	if err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	if len(versions) == 0 {
+		return []Reply{{Text: s.t(lang, msgContentBuiltIn, nil)}}
+	}
+	lines := []string{s.t(lang, msgContentCurrent, map[string]any{"Version": current})}
+	for _, v := range versions {
+		mark := "  "
+		if v.Number == current {
+			mark = "▶ "
+		}
+		lines = append(lines, fmt.Sprintf("%s%d · %s · %s · %s", mark, v.Number, v.At.UTC().Format("02.01.2006 15:04"), v.Author, v.Summary))
+	}
+	lines = append(lines, s.t(lang, msgContentRollbackHint, nil))
+	return []Reply{{Text: strings.Join(lines, "\n")}}
+}
+
+// rollback handles /rollback <version>.
+func (s *Service) rollback(ctx context.Context, chat int64, in Input, arg string) []Reply {
+	lang := s.lang(ctx, chat, in)
+	n, err := strconv.ParseInt(strings.TrimSpace(arg), 10, 64)
+	if err != nil || n <= 0 {
+		return []Reply{{Text: s.t(lang, msgContentRollbackHint, nil)}}
+	}
+	if err := s.contentStore.Rollback(ctx, n); err != nil {
+		if errors.Is(err, ErrNoContentVersion) {
+			return []Reply{{Text: s.t(lang, msgContentNoVersion, map[string]any{"Version": n})}}
+		}
+		return s.unavailable(chat, in, err)
+	}
+	s.audit(ctx, chat, "content.rollback", strconv.FormatInt(n, 10))
+	return []Reply{{Text: s.t(lang, msgContentRolledBack, map[string]any{"Version": n})}}
+}
+
+// ErrNoContentVersion means no published content version has the number asked for.
+var ErrNoContentVersion = errors.New("no such content version")

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/redis/go-redis/v9"
+)
+
+// Published content: every version kept as a zip of the content directory, a pointer to
+// the one in use, and a channel that tells every replica when it changes.
+const (
+	contentSeqKey     = "content:seq"
+	contentCurrentKey = "content:current"
+	contentChannel    = "content:changed"
+	contentHistoryKey = "content:history"
+)
+
+func contentVersionKey(n int64) string { return "content:v:" + strconv.FormatInt(n, 10) }
+
+// Content keeps published content versions in Redis. Content is not personal: versions
+// are kept without a TTL, so a rollback can reach any of them.
+type Content struct{ rdb redis.UniversalClient }
+
+// NewContent returns the store of published content.
+func NewContent(rdb redis.UniversalClient) *Content { return &Content{rdb: rdb} }
+
+// Publish stores a new version, makes it current and tells every replica.
+func (c *Content) Publish(ctx context.Context, archive []byte, author, summary string) (int64, error) {
+	n, err := c.rdb.Incr(ctx, contentSeqKey).Result()
+	if err != nil {
+		return 0, fmt.Errorf("store: numbering a content version: %w", err)
+	}
+	err = c.rdb.HSet(ctx, contentVersionKey(n), "zip", archive, "author", author,
+		"at", time.Now().Unix(), "summary", summary).Err()
+	if err != nil {
+		return 0, fmt.Errorf("store: saving content version %d: %w", n, err)
+	}
+	c.rdb.LPush(ctx, contentHistoryKey, n)
+	return n, c.switchTo(ctx, n)
+}
+
+// Rollback makes an earlier version current again and tells every replica.
+func (c *Content) Rollback(ctx context.Context, n int64) error {
+	exists, err := c.rdb.Exists(ctx, contentVersionKey(n)).Result()
+	if err != nil {
+		return fmt.Errorf("store: finding content version %d: %w", n, err)
+	}
+	if exists == 0 {
+		return ErrNoVersion
+	}
+	return c.switchTo(ctx, n)
+}
+
+// ErrNoVersion means no content version has that number.
+var ErrNoVersion = bot.ErrNoContentVersion
+
+func (c *Content) switchTo(ctx context.Context, n int64) error {
+	if err := c.rdb.Set(ctx, contentCurrentKey, n, 0).Err(); err != nil {
+		return fmt.Errorf("store: switching content to version %d: %w", n, err)
+	}
+	if err := c.rdb.Publish(ctx, contentChannel, n).Err(); err != nil {
+		return fmt.Errorf("store: announcing content version %d: %w", n, err)
+	}
+	return nil
+}
+
+// Current returns the version in use, and false when none was ever published.
+func (c *Content) Current(ctx context.Context) (bot.ContentVersion, bool, error) {
+	n, err := c.rdb.Get(ctx, contentCurrentKey).Int64()
+	if errors.Is(err, redis.Nil) {
+		return bot.ContentVersion{}, false, nil
+	}
+	if err != nil {
+		return bot.ContentVersion{}, false, fmt.Errorf("store: reading the current content version: %w", err)
+	}
+	v, err := c.Get(ctx, n)
+	return v, err == nil, err
+}
+
+// Get returns version n with its archive.
+func (c *Content) Get(ctx context.Context, n int64) (bot.ContentVersion, error) {
+	m, err := c.rdb.HGetAll(ctx, contentVersionKey(n)).Result()
+	if err != nil {
+		return bot.ContentVersion{}, fmt.Errorf("store: reading content version %d: %w", n, err)
+	}
+	if m["zip"] == "" {
+		return bot.ContentVersion{}, ErrNoVersion
+	}
+	at, _ := strconv.ParseInt(m["at"], 10, 64)
+	return bot.ContentVersion{Number: n, Author: m["author"], At: time.Unix(at, 0), Summary: m["summary"], Archive: []byte(m["zip"])}, nil
+}
+
+// History returns the latest versions published, newest first, without their archives,
+// and the number of the one in use.
+func (c *Content) History(ctx context.Context, limit int) ([]bot.ContentVersion, int64, error) {
+	ids, err := c.rdb.LRange(ctx, contentHistoryKey, 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: reading content history: %w", err)
+	}
+	var out []bot.ContentVersion
+	for _, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		m, err := c.rdb.HMGet(ctx, contentVersionKey(n), "author", "at", "summary").Result()
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: reading content version %d: %w", n, err)
+		}
+		v := bot.ContentVersion{Number: n}
+		v.Author, _ = m[0].(string)
+		if s, ok := m[1].(string); ok {
+			at, _ := strconv.ParseInt(s, 10, 64)
+			v.At = time.Unix(at, 0)
+		}
+		v.Summary, _ = m[2].(string)
+		out = append(out, v)
+	}
+	current, _ := c.rdb.Get(ctx, contentCurrentKey).Int64()
+	return out, current, nil
+}
+
+// Watch calls switchTo with each version number announced until ctx ends, reconnecting
+// after Redis comes back (go-redis resubscribes by itself).
+func (c *Content) Watch(ctx context.Context, log *slog.Logger, switchTo func(n int64)) {
+	sub := c.rdb.Subscribe(ctx, contentChannel)
+	defer sub.Close()
+	ch := sub.Channel()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case msg, ok := <-ch:
+			if !ok {
+				return
+			}
+			n, err := strconv.ParseInt(msg.Payload, 10, 64)
+			if err != nil {
+				log.Warn("a content announcement that is not a version number", "payload", msg.Payload)
+				continue
+			}
+			switchTo(n)
+		}
+	}
+}
