@@ -36,6 +36,11 @@ type Input struct {
 	// LangHint is the language the person's app uses, if known. It is used only when the
 	// session cannot be read, to apologise in a language they read.
 	LangHint content.Lang
+	// Group is set for a message in a group chat (the operators' chat): From is its sender
+	// and ReplyToText the text of the message it answers, if any.
+	Group       bool
+	From        int64
+	ReplyToText string
 	// UpdateID identifies a delivery from the messenger (0 when there is none, as in the
 	// terminal), so that a delivery repeated is handled once.
 	UpdateID int64
@@ -93,6 +98,7 @@ type Engine struct {
 	index    *search.Index
 	tr       *translator
 	keptDays int
+	handoff  bool // offer "Ask a specialist" on answers and when search finds nothing
 	now      func() time.Time
 }
 
@@ -103,6 +109,10 @@ type Option func(*Engine)
 func WithSessionTTL(d time.Duration) Option {
 	return func(e *Engine) { e.keptDays = int((d + 24*time.Hour - 1) / (24 * time.Hour)) }
 }
+
+// WithHandoff offers "Ask a specialist" on every answer (a screen without buttons) and
+// when a search finds nothing; the Service handles it (EnableHandoff).
+func WithHandoff() Option { return func(e *Engine) { e.handoff = true } }
 
 // WithClock sets what the engine takes as the current time: it decides the year whose
 // amounts a result shows and the date on a checklist.
@@ -351,6 +361,9 @@ func (e *Engine) screen(s Session, note string) Reply {
 	}
 	if n.ID != content.MainID {
 		nav = append(nav, Button{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu})
+	}
+	if e.handoff && len(n.Buttons) == 0 && n.ID != content.MainID {
+		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})
 	}
 	if len(nav) > 0 {
 		r.Buttons = append(r.Buttons, nav)

@@ -87,8 +87,8 @@ func newTranslator(b *i18n.Bundle) *translator {
 	return t
 }
 
-// T renders message id in lang. data is a template's data; a count in data["Days"] selects
-// the plural form. A missing message shows its id rather than nothing: tests keep that from
+// T renders message id in lang. data is a template's data; for KeptDays, data["Days"]
+// selects the plural form. A missing message shows its id rather than nothing: tests keep that from
 // reaching users.
 func (t *translator) T(lang content.Lang, id string, data map[string]any) string {
 	loc, ok := t.loc[lang]
@@ -96,7 +96,7 @@ func (t *translator) T(lang content.Lang, id string, data map[string]any) string
 		loc = t.loc[content.RU]
 	}
 	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
-	if n, ok := data["Days"]; ok {
+	if n, ok := data["Days"]; ok && id == msgKeptDays { // the one message with plural forms
 		cfg.PluralCount = n
 	}
 	s, err := loc.Localize(cfg)

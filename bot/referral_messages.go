@@ -63,6 +63,24 @@ const (
 	msgContentRollbackHint = "ContentRollbackHint"
 	msgContentNoVersion    = "ContentNoVersion"
 	msgContentRolledBack   = "ContentRolledBack"
+
+	msgAskSpecialist            = "AskSpecialist"
+	msgAskWrite                 = "AskWrite"
+	msgAskCancel                = "AskCancel"
+	msgAskCancelled             = "AskCancelled"
+	msgAskTooLong               = "AskTooLong"
+	msgAskConsent               = "AskConsent"
+	msgAskSend                  = "AskSend"
+	msgAskSent                  = "AskSent"
+	msgTicketForOperators       = "TicketForOperators"
+	msgTicketGone               = "TicketGone"
+	msgTicketAnswer             = "TicketAnswer"
+	msgTicketClose              = "TicketClose"
+	msgTicketDelivered          = "TicketDelivered"
+	msgTicketClosed             = "TicketClosed"
+	msgTicketClosedForOperators = "TicketClosedForOperators"
+	msgTicketsNone              = "TicketsNone"
+	msgTicketsTitle             = "TicketsTitle"
 )
 
 func init() {
@@ -78,7 +96,10 @@ func init() {
 		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget,
 		msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
 		"Role_"+RoleAdmin, "Role_"+RoleEditor,
-		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack)
+		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack,
+		msgAskSpecialist, msgAskWrite, msgAskCancel, msgAskCancelled, msgAskTooLong, msgAskConsent, msgAskSend,
+		msgAskSent, msgTicketForOperators, msgTicketGone, msgTicketAnswer, msgTicketClose, msgTicketDelivered,
+		msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)
 	}

@@ -95,6 +95,12 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 	if in.Kind == InputButton {
 		data = in.Data
 	}
+	if handle, ok := s.routeHandoff(ctx, chat, in, cmd, arg, data); ok {
+		return handle, true
+	}
+	if in.Group {
+		return func() []Reply { return nil }, true // the bot talks with people in private chats only
+	}
 	switch {
 	case cmd == "forget":
 		return func() []Reply { return s.askForget(ctx, chat, in) }, true
@@ -652,6 +658,11 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 			if r.Partner != chat && r.Closed.IsZero() {
 				out = append(out, Reply{To: r.Partner, Text: s.both(msgNoticeWithdrew, map[string]any{"Code": short(r.Code)})})
 			}
+		}
+	}
+	if s.handoff != nil {
+		if err := s.handoff.Store.ForgetTickets(ctx, chat); err != nil {
+			return s.unavailable(chat, in, err)
 		}
 	}
 	f, ok := s.store.(SessionForgetter)

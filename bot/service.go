@@ -20,7 +20,8 @@ type Service struct {
 	// adminStore keeps roles and the audit log; admins are ADMIN_IDS, admins always.
 	adminStore   AdminStore
 	admins       map[int64]bool
-	contentStore ContentStore // nil: /content and /rollback off
+	contentStore ContentStore    // nil: /content and /rollback off
+	handoff      *HandoffOptions // nil: no "Ask a specialist"
 }
 
 // NewService returns a service that keeps sessions in store.
@@ -57,6 +58,17 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 		if in.UpdateID != 0 && sess.seen(in.UpdateID) {
 			out = nil
 			return sess, nil
+		}
+		if sess.Flow == flowAsk && s.handoff != nil {
+			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && clean(in.Text) != "" {
+				next, r := s.draftQuestion(sess, clean(in.Text))
+				if in.UpdateID != 0 {
+					next = next.markSeen(in.UpdateID)
+				}
+				before, after, out = sess, next, r
+				return next, nil
+			}
+			sess.Flow, sess.Draft = "", "" // they went elsewhere: the question is dropped
 		}
 		if strings.HasPrefix(sess.Flow, flowNote) {
 			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.refs != nil {

@@ -40,6 +40,8 @@ type Session struct {
 	// referral step waits for one (a partner's note, a client's language).
 	Ref  string `json:"r,omitempty"`
 	Flow string `json:"f,omitempty"`
+	// Draft is a question for the specialists, typed and not yet sent (or dropped).
+	Draft string `json:"d,omitempty"`
 }
 
 // seen reports whether the update with this id was handled already.

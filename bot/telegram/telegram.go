@@ -297,13 +297,25 @@ type input struct {
 	editID     int    // edit this message rather than send a new one
 }
 
-// toInput reads an update from a private chat; other updates are not for the bot.
+// toInput reads an update from a private chat, or a text message in a group (the
+// operators' chat: the Service decides which group that is); other updates are not for
+// the bot.
 func toInput(u *models.Update) (input, bool) {
 	switch {
 	case u.Message != nil:
 		m := u.Message
 		if m.Chat.Type != models.ChatTypePrivate {
-			return input{}, false
+			if m.Text == "" || (m.Chat.Type != models.ChatTypeGroup && m.Chat.Type != models.ChatTypeSupergroup) {
+				return input{}, false
+			}
+			in := input{chat: m.Chat.ID, kind: "group_message", Input: bot.Input{Kind: bot.InputText, Text: m.Text, UpdateID: u.ID, Group: true}}
+			if m.From != nil {
+				in.From = m.From.ID
+			}
+			if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.IsBot {
+				in.ReplyToText = r.Text
+			}
+			return in, true
 		}
 		in := input{chat: m.Chat.ID, kind: "message", Input: bot.Input{Kind: bot.InputText, Text: m.Text, UpdateID: u.ID}}
 		if m.Text == "" {

@@ -28,6 +28,8 @@ type Config struct {
 	AdminIDs    []int64       `env:"ADMIN_IDS" envSeparator:","`
 	BotUsername string        `env:"BOT_USERNAME"`
 	ReferralTTL time.Duration `env:"REFERRAL_TTL" envDefault:"4320h"`
+	// Human handoff
+	OperatorChatID int64 `env:"OPERATOR_CHAT_ID"`
 
 	// Telegram (qamqor serve)
 	TelegramToken   string        `env:"TELEGRAM_BOT_TOKEN"`

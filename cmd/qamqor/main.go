@@ -261,9 +261,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		a.rdb, a.close = rdb, func() { _ = rdb.Close() }
 	}
-	newEngine := func(c *content.Content) *bot.Engine {
-		return bot.NewEngine(c, bundle, bot.WithSessionTTL(cfg.SessionTTL))
+	engineOptions := []bot.Option{bot.WithSessionTTL(cfg.SessionTTL)}
+	if cfg.OperatorChatID != 0 {
+		engineOptions = append(engineOptions, bot.WithHandoff())
 	}
+	newEngine := func(c *content.Content) *bot.Engine { return bot.NewEngine(c, bundle, engineOptions...) }
 	published := store.NewContent(a.rdb)
 	if v, ok, err := published.Current(ctx); err != nil {
 		log.Warn("published content could not be read; using the local content", "err", err)
@@ -292,23 +294,27 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		log.Error("could not switch to published content; keeping the current one", "version", n, "err", err)
 	})
-	if err := enableReferrals(a, cfg, log); err != nil {
-		a.close()
-		return nil, err
+	var key *secret.Key
+	if cfg.DataKey != "" {
+		if key, err = secret.ParseKey(cfg.DataKey); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	enableReferrals(a, cfg, key, log)
+	if cfg.OperatorChatID != 0 {
+		a.service.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(a.rdb, key), OperatorChat: cfg.OperatorChatID})
+		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)
 	}
 	return a, nil
 }
 
 // enableReferrals turns on partners and referrals when DATA_KEY is set, and says at
 // start-up that they are off when it is not.
-func enableReferrals(a *app, cfg Config, log *slog.Logger) error {
-	if cfg.DataKey == "" {
+func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) {
+	if key == nil {
 		log.Warn("DATA_KEY is not set: partner and referral features are off (set it to base64 of 32 random bytes to turn them on)")
-		return nil
-	}
-	key, err := secret.ParseKey(cfg.DataKey)
-	if err != nil {
-		return err
+		return
 	}
 	a.botName.Store(cfg.BotUsername)
 	a.service.EnableReferrals(bot.ReferralOptions{
@@ -323,7 +329,6 @@ func enableReferrals(a *app, cfg Config, log *slog.Logger) error {
 		QR: func(link string) ([]byte, error) { return qr.PNG(link, 512) },
 	})
 	log.Info("referrals are on")
-	return nil
 }
 
 // loadVersion loads and validates a published content version.

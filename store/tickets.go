@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/secret"
+	"github.com/redis/go-redis/v9"
+)
+
+// Tickets keeps questions handed to specialists; it implements bot.TicketStore. A ticket
+// lives bot.TicketTTL; its question is sealed when a key is given.
+type Tickets struct {
+	rdb redis.UniversalClient
+	key *secret.Key // nil: questions kept as written, still expiring
+}
+
+// NewTickets returns the ticket store.
+func NewTickets(rdb redis.UniversalClient, key *secret.Key) *Tickets {
+	return &Tickets{rdb: rdb, key: key}
+}
+
+const (
+	ticketSeqKey  = "ticket:seq"
+	ticketOpenKey = "tickets:open"
+)
+
+func ticketKey(n int64) string         { return "{ticket:" + strconv.FormatInt(n, 10) + "}" }
+func userTicketsKey(user int64) string { return "{chat:" + strconv.FormatInt(user, 10) + "}:tickets" }
+func questionContext(n int64) string   { return "ticket-question:" + strconv.FormatInt(n, 10) }
+
+// CreateTicket implements bot.TicketStore.
+func (s *Tickets) CreateTicket(ctx context.Context, t bot.Ticket) (bot.Ticket, error) {
+	n, err := s.rdb.Incr(ctx, ticketSeqKey).Result()
+	if err != nil {
+		return bot.Ticket{}, fmt.Errorf("store: numbering a ticket: %w", err)
+	}
+	t.Number = n
+	question := t.Question
+	if s.key != nil {
+		if question, err = s.key.SealString(t.Question, questionContext(n)); err != nil {
+			return bot.Ticket{}, err
+		}
+	}
+	pipe := s.rdb.TxPipeline()
+	pipe.HSet(ctx, ticketKey(n), "user", t.User, "lang", string(t.Lang), "question", question, "created", t.Created.Unix())
+	pipe.Expire(ctx, ticketKey(n), bot.TicketTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return bot.Ticket{}, fmt.Errorf("store: saving a ticket: %w", err)
+	}
+	pipe = s.rdb.TxPipeline()
+	pipe.SAdd(ctx, userTicketsKey(t.User), n)
+	pipe.Expire(ctx, userTicketsKey(t.User), bot.TicketTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return bot.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
+	}
+	if err := s.rdb.ZAdd(ctx, ticketOpenKey, redis.Z{Score: float64(n), Member: n}).Err(); err != nil {
+		return bot.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
+	}
+	return t, nil
+}
+
+// Ticket implements bot.TicketStore.
+func (s *Tickets) Ticket(ctx context.Context, n int64) (bot.Ticket, bool, error) {
+	m, err := s.rdb.HGetAll(ctx, ticketKey(n)).Result()
+	if err != nil {
+		return bot.Ticket{}, false, fmt.Errorf("store: reading a ticket: %w", err)
+	}
+	if m["user"] == "" {
+		return bot.Ticket{}, false, nil
+	}
+	q := m["question"]
+	if s.key != nil {
+		if q, err = s.key.OpenString(q, questionContext(n)); err != nil {
+			return bot.Ticket{}, false, fmt.Errorf("store: opening a ticket: %w", err)
+		}
+	}
+	return bot.Ticket{Number: n, User: userID(m["user"]), Lang: content.Lang(m["lang"]), Question: q,
+		Created: fromUnix(m["created"]), Closed: m["closed"] == "1"}, true, nil
+}
+
+// CloseTicket implements bot.TicketStore.
+func (s *Tickets) CloseTicket(ctx context.Context, n int64) error {
+	if err := s.rdb.HSet(ctx, ticketKey(n), "closed", "1").Err(); err != nil {
+		return fmt.Errorf("store: closing a ticket: %w", err)
+	}
+	return s.rdb.ZRem(ctx, ticketOpenKey, n).Err()
+}
+
+// OpenTickets implements bot.TicketStore, dropping expired ones from the list.
+func (s *Tickets) OpenTickets(ctx context.Context) ([]bot.Ticket, error) {
+	ids, err := s.rdb.ZRange(ctx, ticketOpenKey, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: listing tickets: %w", err)
+	}
+	var out []bot.Ticket
+	for _, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		t, ok, err := s.Ticket(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || t.Closed {
+			s.rdb.ZRem(ctx, ticketOpenKey, id)
+			continue
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// ForgetTickets implements bot.TicketStore.
+func (s *Tickets) ForgetTickets(ctx context.Context, user int64) error {
+	ids, err := s.rdb.SMembers(ctx, userTicketsKey(user)).Result()
+	if err != nil {
+		return fmt.Errorf("store: listing tickets to forget: %w", err)
+	}
+	for _, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		if err := s.rdb.Del(ctx, ticketKey(n)).Err(); err != nil {
+			return fmt.Errorf("store: forgetting a ticket: %w", err)
+		}
+		s.rdb.ZRem(ctx, ticketOpenKey, id)
+	}
+	return s.rdb.Del(ctx, userTicketsKey(user)).Err()
+}
