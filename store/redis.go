@@ -8,6 +8,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
 // Connect returns a client for the Redis server at url (redis:// or rediss://, as in
@@ -17,7 +18,16 @@ func Connect(url string) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	quietHandshake(opts)
 	return redis.NewClient(opts), nil
+}
+
+// quietHandshake turns off what go-redis asks a server on each new connection beyond
+// authentication (CLIENT SETINFO, maintenance notifications): Redis before 7.2 answers
+// them with errors, which would count as failures, and Qamqor uses neither.
+func quietHandshake(opts *redis.Options) {
+	opts.DisableIdentity = true
+	opts.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 }
 
 // Embedded starts a Redis-compatible server inside this process, on loopback, and returns a
@@ -28,7 +38,9 @@ func Embedded() (redis.UniversalClient, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the embedded store: %w", err)
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	opts := &redis.Options{Addr: srv.Addr()}
+	quietHandshake(opts)
+	rdb := redis.NewClient(opts)
 	return rdb, func() { _ = rdb.Close(); srv.Close() }, nil
 }
 

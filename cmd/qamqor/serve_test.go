@@ -66,7 +66,7 @@ func TestSIGTERMFinishesUpdatesInFlightAndExitsZero(t *testing.T) {
 	resp.Body.Close()
 	for _, want := range []string{"qamqor_redis_errors_total 0", "go_goroutines", "qamqor_telegram_requests_total"} {
 		if !strings.Contains(string(metrics), want) {
-			t.Errorf("/metrics lacks %s", want)
+			t.Errorf("/metrics lacks %s\n%s", want, grepLines(string(metrics), "redis"))
 		}
 	}
 	api.FailNext("sendMessage", 20, fakebotapi.Fault{Code: 429, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
@@ -109,4 +109,14 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
