@@ -45,6 +45,8 @@ type TicketStore interface {
 	Ticket(ctx context.Context, n int64) (Ticket, bool, error)
 	CloseTicket(ctx context.Context, n int64) error
 	OpenTickets(ctx context.Context) ([]Ticket, error)
+	// UserTickets lists the tickets of user that are kept.
+	UserTickets(ctx context.Context, user int64) ([]Ticket, error)
 	// ForgetTickets deletes every ticket of user.
 	ForgetTickets(ctx context.Context, user int64) error
 }

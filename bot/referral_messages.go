@@ -81,6 +81,7 @@ const (
 	msgTicketClosedForOperators = "TicketClosedForOperators"
 	msgTicketsNone              = "TicketsNone"
 	msgTicketsTitle             = "TicketsTitle"
+	msgMyDataTicket             = "MyDataTicket"
 )
 
 func init() {
@@ -99,7 +100,7 @@ func init() {
 		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack,
 		msgAskSpecialist, msgAskWrite, msgAskCancel, msgAskCancelled, msgAskTooLong, msgAskConsent, msgAskSend,
 		msgAskSent, msgTicketForOperators, msgTicketGone, msgTicketAnswer, msgTicketClose, msgTicketDelivered,
-		msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle)
+		msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)
 	}

@@ -703,6 +703,13 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 			}
 		}
 	}
+	if s.handoff != nil {
+		if ts, err := s.handoff.Store.UserTickets(ctx, chat); err == nil {
+			for _, t := range ts {
+				lines = append(lines, s.t(lang, msgMyDataTicket, map[string]any{"Number": t.Number, "Question": echo(t.Question, 60)}))
+			}
+		}
+	}
 	if len(lines) == 1 {
 		lines = append(lines, s.t(lang, msgMyDataNothing, nil))
 	}

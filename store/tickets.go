@@ -112,6 +112,26 @@ func (s *Tickets) OpenTickets(ctx context.Context) ([]bot.Ticket, error) {
 	return out, nil
 }
 
+// UserTickets implements bot.TicketStore.
+func (s *Tickets) UserTickets(ctx context.Context, user int64) ([]bot.Ticket, error) {
+	ids, err := s.rdb.SMembers(ctx, userTicketsKey(user)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: listing a person's tickets: %w", err)
+	}
+	var out []bot.Ticket
+	for _, id := range ids {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		t, ok, err := s.Ticket(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
 // ForgetTickets implements bot.TicketStore.
 func (s *Tickets) ForgetTickets(ctx context.Context, user int64) error {
 	ids, err := s.rdb.SMembers(ctx, userTicketsKey(user)).Result()

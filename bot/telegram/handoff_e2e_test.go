@@ -168,6 +168,10 @@ func TestTicketsAreForgottenAndOtherGroupsIgnored(t *testing.T) {
 		t.Errorf("the bot wrote %d messages in another group", n)
 	}
 
+	w.text(polling, client, "/mydata")
+	if got := w.api.Last(client).Text; !strings.Contains(got, "обращение №1: «Личный вопрос»") {
+		t.Errorf("/mydata with a ticket:\n%s", got)
+	}
 	w.text(polling, client, "/forget")
 	w.press(polling, client, "Да, удалить всё")
 	keys, _ := w.redis.Client().Keys(context.Background(), "*").Result()
