@@ -57,6 +57,9 @@ type Reply struct {
 	Checklist *Checklist
 	// Image is a picture sent with Text as its caption (a referral's QR code).
 	Image *Image
+	// SearchMiss marks the answer to a question search found nothing for, for the
+	// statistics; adapters ignore it.
+	SearchMiss bool
 	// TypedAnswer says the screen asks for something typed (a number): an adapter that
 	// maps typed numbers to buttons must not do so here.
 	TypedAnswer bool

@@ -82,6 +82,19 @@ const (
 	msgTicketsNone              = "TicketsNone"
 	msgTicketsTitle             = "TicketsTitle"
 	msgMyDataTicket             = "MyDataTicket"
+
+	msgStatsTitle           = "StatsTitle"
+	msgStatsStarted         = "StatsStarted"
+	msgStatsCompleted       = "StatsCompleted"
+	msgStatsDropped         = "StatsDropped"
+	msgStatsMisses          = "StatsMisses"
+	msgStatsTopScreens      = "StatsTopScreens"
+	msgStatsTopMisses       = "StatsTopMisses"
+	msgStatsReferrals       = "StatsReferrals"
+	msgStatsSeriesStartedKK = "StatsSeriesStartedKK"
+	msgStatsSeriesStartedRU = "StatsSeriesStartedRU"
+	msgStatsSeriesCompleted = "StatsSeriesCompleted"
+	msgStatsChartTitle      = "StatsChartTitle"
 )
 
 func init() {
@@ -100,7 +113,10 @@ func init() {
 		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack,
 		msgAskSpecialist, msgAskWrite, msgAskCancel, msgAskCancelled, msgAskTooLong, msgAskConsent, msgAskSend,
 		msgAskSent, msgTicketForOperators, msgTicketGone, msgTicketAnswer, msgTicketClose, msgTicketDelivered,
-		msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket)
+		msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket,
+		msgStatsTitle, msgStatsStarted, msgStatsCompleted, msgStatsDropped, msgStatsMisses, msgStatsTopScreens,
+		msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
+		msgStatsSeriesCompleted, msgStatsChartTitle)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)
 	}

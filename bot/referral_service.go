@@ -129,6 +129,11 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 			return func() []Reply { return s.contentHistory(ctx, chat, in) }, true
 		}
 		return func() []Reply { return s.rollback(ctx, chat, in, arg) }, true
+	case cmd == "stats" && s.stats != nil:
+		if !s.allowed(ctx, chat, RoleAdmin) {
+			return nil, false
+		}
+		return func() []Reply { return s.statsReport(ctx, chat, in, arg) }, true
 	case s.refs == nil:
 		return nil, false
 	case cmd == "start" && strings.HasPrefix(arg, payloadInvite):
@@ -385,6 +390,7 @@ func (s *Service) createReferral(ctx context.Context, chat int64, in Input, p Pa
 	if err != nil {
 		return s.unavailable(chat, in, err)
 	}
+	s.countReferral(StatusCreated)
 	link := s.link(payloadReferral + r.Code)
 	reply := Reply{Text: s.t(lang, msgReferCreated, map[string]any{
 		"Target": s.targetName(target, lang), "Link": link, "Code": short(r.Code), "ValidDays": int(r.Expires.Sub(r.Created).Hours() / 24),
@@ -495,6 +501,7 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 	if !found || !mine {
 		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
 	}
+	s.countReferral(StatusClosed)
 	return []Reply{{Text: s.t(lang, msgOutcomeSaved, map[string]any{"Code": short(code), "Outcome": s.t(lang, "Outcome_"+outcome, nil)})}}
 }
 
@@ -519,6 +526,7 @@ func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code s
 		return next, []Reply{s.intro(r, next.Lang)}
 	})
 	if r.JustOpened {
+		s.countReferral(StatusOpened)
 		out = append(out, Reply{To: r.Partner, Text: s.both(msgNoticeOpened, map[string]any{"Code": short(r.Code)})})
 	}
 	return out
@@ -617,6 +625,7 @@ func (s *Service) afterStep(ctx context.Context, chat int64, before, after Sessi
 	if !found || !r.Consent || r.Client != chat || !first {
 		return nil // without consent the partner learns only that the link was opened
 	}
+	s.countReferral(StatusCompleted)
 	names := map[content.Lang]string{}
 	for _, l := range content.Langs {
 		names[l] = s.serviceNames(ids, l)

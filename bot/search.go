@@ -26,7 +26,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 	lang := s.Lang
 	found := e.index.Search(question, lang, maxResults)
 	if len(found.Results) == 0 {
-		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)})}
+		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)}), SearchMiss: true}
 		r.Buttons = e.nodeButtons(e.content.Main(), lang)
 		if e.handoff {
 			r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})

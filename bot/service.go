@@ -22,6 +22,7 @@ type Service struct {
 	admins       map[int64]bool
 	contentStore ContentStore    // nil: /content and /rollback off
 	handoff      *HandoffOptions // nil: no "Ask a specialist"
+	stats        *StatsOptions   // nil: nothing counted
 }
 
 // NewService returns a service that keeps sessions in store.
@@ -105,6 +106,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 			return []Reply{s.intro(r, after.Lang)}
 		}
 	}
+	s.count(in, before, after, out)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
 }
 

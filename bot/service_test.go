@@ -169,8 +169,8 @@ func (c *commands) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
 }
 
-// TestReferralsCostOrdinaryUpdatesNothing: with referrals on, navigating and asking still
-// take one round trip per update.
+// TestReferralsCostOrdinaryUpdatesNothing: with referrals and statistics on, navigating and
+// asking still take one round trip per update (counts are flushed in batches, apart).
 func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
@@ -181,6 +181,8 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(rdb), quiet)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
 	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return p }})
+	stats := store.NewStats(rdb)
+	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats})
 	ctx := context.Background()
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru", UpdateID: 1}) // reads, loads the script
 	counter := &commands{}

@@ -15,12 +15,14 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/telegram"
 	"github.com/qamqor/qamqor/bot/terminal"
+	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/qr"
@@ -281,6 +283,19 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
 	a.service.EnableAdministration(store.NewAdmin(a.rdb), cfg.AdminIDs)
 	a.service.EnableContentCommands(published)
+	stats := store.NewStats(a.rdb)
+	a.service.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush, Chart: dailyChart})
+	go stats.Run(ctx, statsFlushInterval, log)
+	closeStore := a.close
+	a.close = func() {
+		// What was counted since the last flush is written before Redis is let go.
+		flush, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stats.Flush(flush); err != nil {
+			log.Warn("statistics", "err", err)
+		}
+		closeStore()
+	}
 	// Every replica switches when a version is published or rolled back.
 	go published.Watch(ctx, log, func(n int64) {
 		v, err := published.Get(ctx, n)
@@ -329,6 +344,18 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) {
 		QR: func(link string) ([]byte, error) { return qr.PNG(link, 512) },
 	})
 	log.Info("referrals are on")
+}
+
+// statsFlushInterval is how often counted events are written to Redis.
+const statsFlushInterval = 10 * time.Second
+
+// dailyChart draws /stats's chart.
+func dailyChart(title string, days []string, series []bot.ChartSeries) ([]byte, error) {
+	cs := make([]chart.Series, 0, len(series))
+	for _, s := range series {
+		cs = append(cs, chart.Series{Name: s.Name, Values: s.Values})
+	}
+	return chart.Daily(title, days, cs, 900, 500)
 }
 
 // loadVersion loads and validates a published content version.
