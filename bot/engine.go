@@ -26,6 +26,8 @@ const (
 	InputResume
 	// InputUnsupported is a message the bot cannot read: a photo, a sticker, a voice note.
 	InputUnsupported
+	// InputFile is a document the person sent (an editor's content archive); File holds it.
+	InputFile
 )
 
 // Input is one thing a person did.
@@ -33,6 +35,7 @@ type Input struct {
 	Kind InputKind
 	Text string // for InputText
 	Data string // for InputButton
+	File *File  // for InputFile
 	// LangHint is the language the person's app uses, if known. It is used only when the
 	// session cannot be read, to apologise in a language they read.
 	LangHint content.Lang
@@ -45,6 +48,16 @@ type Input struct {
 	// terminal), so that a delivery repeated is handled once.
 	UpdateID int64
 }
+
+// File is a document someone sent: its name and its bytes.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// MaxFileSize is the largest document adapters download (a content archive is far
+// smaller); a larger one arrives as InputFile with Data nil.
+const MaxFileSize = 5 << 20
 
 // Reply is one message to show: text and buttons, in rows, and possibly a checklist for
 // the adapter to send as a document.
@@ -176,13 +189,13 @@ func (e *Engine) step(s Session, in Input) (Session, []Reply) {
 		return s, []Reply{e.here(s, "")}
 	case InputButton:
 		return e.press(s, in.Data)
-	case InputMissingButton, InputUnsupported:
+	case InputMissingButton, InputUnsupported, InputFile:
 		if s.Lang == "" {
 			return s, []Reply{e.greeting(msgChooseLanguageFirst)}
 		}
 		note := msgNoSuchButton
-		if in.Kind == InputUnsupported {
-			note = msgUnsupported
+		if in.Kind == InputUnsupported || in.Kind == InputFile {
+			note = msgUnsupported // a file from someone who may not publish content
 		}
 		return s, []Reply{e.here(s, e.tr.T(s.Lang, note, nil))}
 	default:

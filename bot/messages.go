@@ -76,11 +76,12 @@ var MessageIDs = []string{
 
 // translator renders interface strings in one of the supported languages.
 type translator struct {
-	loc map[content.Lang]*i18n.Localizer
+	bundle *i18n.Bundle
+	loc    map[content.Lang]*i18n.Localizer
 }
 
 func newTranslator(b *i18n.Bundle) *translator {
-	t := &translator{loc: map[content.Lang]*i18n.Localizer{}}
+	t := &translator{bundle: b, loc: map[content.Lang]*i18n.Localizer{}}
 	for _, l := range content.Langs {
 		t.loc[l] = i18n.NewLocalizer(b, string(l))
 	}

@@ -18,10 +18,14 @@ type ContentVersion struct {
 	Archive []byte // a zip of the content's YAML files; nil in History
 }
 
-// ContentStore keeps published content versions.
+// ContentStore keeps published content versions, and uploads waiting to be published.
 type ContentStore interface {
 	History(ctx context.Context, limit int) ([]ContentVersion, int64, error)
 	Rollback(ctx context.Context, n int64) error
+	Current(ctx context.Context) (ContentVersion, bool, error)
+	Publish(ctx context.Context, archive []byte, author, summary string) (int64, error)
+	SetPending(ctx context.Context, user int64, archive []byte) error
+	TakePending(ctx context.Context, user int64) ([]byte, bool, error)
 }
 
 // contentShown is how many versions /content lists.

@@ -95,6 +95,20 @@ const (
 	msgStatsSeriesStartedRU = "StatsSeriesStartedRU"
 	msgStatsSeriesCompleted = "StatsSeriesCompleted"
 	msgStatsChartTitle      = "StatsChartTitle"
+
+	msgUploadTooBig      = "UploadTooBig"
+	msgUploadKind        = "UploadKind"
+	msgUploadNotZip      = "UploadNotZip"
+	msgUploadMore        = "UploadMore"
+	msgUploadProblems    = "UploadProblems"
+	msgUploadTestsFailed = "UploadTestsFailed"
+	msgUploadReady       = "UploadReady"
+	msgUploadPublish     = "UploadPublish"
+	msgUploadDrop        = "UploadDrop"
+	msgUploadDropped     = "UploadDropped"
+	msgUploadPublished   = "UploadPublished"
+	msgChange            = "Change"
+	msgChangeNone        = "ChangeNone"
 )
 
 func init() {
@@ -116,7 +130,9 @@ func init() {
 		msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket,
 		msgStatsTitle, msgStatsStarted, msgStatsCompleted, msgStatsDropped, msgStatsMisses, msgStatsTopScreens,
 		msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
-		msgStatsSeriesCompleted, msgStatsChartTitle)
+		msgStatsSeriesCompleted, msgStatsChartTitle,
+		msgUploadTooBig, msgUploadKind, msgUploadNotZip, msgUploadMore, msgUploadProblems, msgUploadTestsFailed,
+		msgUploadReady, msgUploadPublish, msgUploadDrop, msgUploadDropped, msgUploadPublished, msgChange, msgChangeNone)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)
 	}

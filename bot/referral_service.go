@@ -108,7 +108,7 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 		return func() []Reply { return s.forget(ctx, chat, in, data == dataForgetYes) }, true
 	case cmd == "mydata":
 		return func() []Reply { return s.myData(ctx, chat, in) }, true
-	case !isCmd && data == "":
+	case !isCmd && data == "" && in.Kind != InputFile:
 		return nil, false
 	case (cmd == "role" || cmd == "roles" || cmd == "audit") && s.adminStore != nil:
 		if !s.allowed(ctx, chat, RoleAdmin) {
@@ -121,6 +121,16 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 			return func() []Reply { return s.listRoles(ctx, chat, in) }, true
 		}
 		return func() []Reply { return s.auditLog(ctx, chat, in, arg) }, true
+	case in.Kind == InputFile && s.contentStore != nil:
+		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
+			return nil, false
+		}
+		return func() []Reply { return s.upload(ctx, chat, in) }, true
+	case (data == dataUploadPublish || data == dataUploadDrop) && s.contentStore != nil:
+		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
+			return nil, false
+		}
+		return func() []Reply { return s.publishUpload(ctx, chat, in, data == dataUploadPublish) }, true
 	case (cmd == "content" || cmd == "rollback") && s.contentStore != nil:
 		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
 			return nil, false

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"io"
+	"io/fs"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -197,5 +198,72 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	}
 	if got := counter.n.Load(); got != int64(len(inputs)) {
 		t.Fatalf("%d ordinary updates took %d round trips, want one each", len(inputs), got)
+	}
+}
+
+func TestAnEditorUploadsContentAndPublishesIt(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client()
+	svc := bot.NewService(newEngine(t, nil), store.NewSessions(rdb), quiet)
+	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
+	published := store.NewContent(rdb)
+	svc.EnableContentCommands(published)
+	ctx := context.Background()
+	send := func(chat int64, in bot.Input) bot.Reply {
+		t.Helper()
+		replies := svc.Handle(ctx, chat, in)
+		if len(replies) == 0 {
+			t.Fatalf("no answer to %+v", in)
+		}
+		return replies[0]
+	}
+	send(1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
+	send(1, bot.Input{Kind: bot.InputText, Text: "/role 2 editor"})
+	send(2, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
+	send(3, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
+
+	mainYAML, _ := fs.ReadFile(content.Embedded(), "main.yaml")
+	changed := strings.Replace(string(mainYAML), "ru: Главное меню", "ru: Главное меню — обновлено", 1)
+
+	// Someone without a role: a file is just something the bot cannot read.
+	if got := send(3, bot.Input{Kind: bot.InputFile, File: &bot.File{Name: "main.yaml", Data: []byte(changed)}}); !strings.Contains(got.Text, "понимаю только текст и кнопки") {
+		t.Errorf("a stranger's file: %s", got.Text)
+	}
+
+	// A file with an error is refused with file:line.
+	broken := strings.Replace(string(mainYAML), "- disability\n", "- nowhere\n", 1)
+	got := send(2, bot.Input{Kind: bot.InputFile, File: &bot.File{Name: "main.yaml", Data: []byte(broken)}})
+	if !strings.Contains(got.Text, "Не опубликовано: в контенте ошибок") || !strings.Contains(got.Text, `main.yaml:`) || !strings.Contains(got.Text, `unknown node "nowhere"`) {
+		t.Errorf("a broken file: %s", got.Text)
+	}
+	for _, bad := range []bot.File{{Name: "notes.txt", Data: []byte("x")}, {Name: "content.zip", Data: []byte("not a zip")}, {Name: "big.zip"}} {
+		if got := send(2, bot.Input{Kind: bot.InputFile, File: &bot.File{Name: bad.Name, Data: bad.Data}}); got.Buttons != nil || got.Text == "" {
+			t.Errorf("%s: %+v", bad.Name, got)
+		}
+	}
+
+	// A good file: a summary in the editor's language, then publish.
+	got = send(2, bot.Input{Kind: bot.InputFile, File: &bot.File{Name: "main.yaml", Data: []byte(changed)}})
+	if !strings.Contains(got.Text, "экраны +0 −0 изменено 1") || !strings.Contains(got.Text, "русских 1") || len(got.Buttons) != 2 {
+		t.Fatalf("a good file: %+v", got)
+	}
+	if got := send(2, bot.Input{Kind: bot.InputButton, Data: "U:pub"}); !strings.Contains(got.Text, "Опубликована версия 1") {
+		t.Fatalf("publishing: %s", got.Text)
+	}
+	v, ok, err := published.Current(ctx)
+	if err != nil || !ok || v.Number != 1 {
+		t.Fatalf("current version: %+v %v %v", v, ok, err)
+	}
+	// The button works once.
+	if got := send(2, bot.Input{Kind: bot.InputButton, Data: "U:pub"}); !strings.Contains(got.Text, "кнопка устарела") {
+		t.Errorf("publishing twice: %s", got.Text)
+	}
+	// An upload can be dropped.
+	send(2, bot.Input{Kind: bot.InputFile, File: &bot.File{Name: "main.yaml", Data: []byte(changed)}})
+	if got := send(2, bot.Input{Kind: bot.InputButton, Data: "U:no"}); !strings.Contains(got.Text, "Не опубликовано.") {
+		t.Errorf("dropping: %s", got.Text)
+	}
+	if got := send(3, bot.Input{Kind: bot.InputButton, Data: "U:pub"}); strings.Contains(got.Text, "Опубликована") {
+		t.Errorf("a stranger pressed publish: %s", got.Text)
 	}
 }

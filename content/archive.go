@@ -4,9 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
+	"testing/fstest"
 )
 
 // Archive packs the content's YAML files in fsys into a zip, the form a published version
@@ -57,12 +60,36 @@ func FromArchive(data []byte) (fs.FS, error) {
 	return zr, nil
 }
 
-// Diff says in a line what changed from old to new content: nodes and services added,
-// removed and changed, and in how many texts per language.
-func Diff(old, new *Content) string {
+// Change is what changed from one content to another.
+type Change struct {
+	NodesAdded, NodesRemoved, NodesChanged          int
+	ServicesAdded, ServicesRemoved, ServicesChanged int
+	TextsKK, TextsRU                                int // changed texts, by language
+}
+
+// None reports whether nothing changed.
+func (c Change) None() bool { return c == Change{} }
+
+// String says the change in a line, for the command line and the version history.
+func (c Change) String() string {
+	if c.None() {
+		return "no changes"
+	}
 	var parts []string
-	count := func(what string, olds, news []string, same func(id string) (kk, ru bool)) (kkChanged, ruChanged int) {
-		var added, removed, changed int
+	if c.NodesAdded+c.NodesRemoved+c.NodesChanged > 0 {
+		parts = append(parts, fmt.Sprintf("nodes +%d −%d ~%d", c.NodesAdded, c.NodesRemoved, c.NodesChanged))
+	}
+	if c.ServicesAdded+c.ServicesRemoved+c.ServicesChanged > 0 {
+		parts = append(parts, fmt.Sprintf("services +%d −%d ~%d", c.ServicesAdded, c.ServicesRemoved, c.ServicesChanged))
+	}
+	return strings.Join(parts, "; ") + fmt.Sprintf("; texts changed: kk %d, ru %d", c.TextsKK, c.TextsRU)
+}
+
+// Diff says what changed from old to new content: nodes and services added, removed and
+// changed, and in how many texts per language.
+func Diff(old, new *Content) Change {
+	var c Change
+	compare := func(olds, news []string, same func(id string) (kk, ru bool)) (added, removed, changed int) {
 		inOld := map[string]bool{}
 		for _, id := range olds {
 			inOld[id] = true
@@ -78,24 +105,20 @@ func Diff(old, new *Content) string {
 				changed++
 			}
 			if !kk {
-				kkChanged++
+				c.TextsKK++
 			}
 			if !ru {
-				ruChanged++
+				c.TextsRU++
 			}
 		}
-		removed = len(inOld)
-		if added+removed+changed > 0 {
-			parts = append(parts, fmt.Sprintf("%s +%d −%d ~%d", what, added, removed, changed))
-		}
-		return
+		return added, len(inOld), changed
 	}
-	kk1, ru1 := count("nodes", old.IDs(), new.IDs(), func(id string) (bool, bool) {
+	c.NodesAdded, c.NodesRemoved, c.NodesChanged = compare(old.IDs(), new.IDs(), func(id string) (bool, bool) {
 		a, _ := old.Node(id)
 		b, _ := new.Node(id)
 		return textsEqual(KK, a, b), textsEqual(RU, a, b)
 	})
-	kk2, ru2 := count("services", old.serviceOrder, new.serviceOrder, func(id string) (bool, bool) {
+	c.ServicesAdded, c.ServicesRemoved, c.ServicesChanged = compare(old.serviceOrder, new.serviceOrder, func(id string) (bool, bool) {
 		a, b := old.services[id], new.services[id]
 		same := func(l Lang) bool {
 			return a.Name.In(l) == b.Name.In(l) && a.Description.In(l) == b.Description.In(l) &&
@@ -104,10 +127,7 @@ func Diff(old, new *Content) string {
 		}
 		return same(KK), same(RU)
 	})
-	if len(parts) == 0 {
-		return "no changes"
-	}
-	return strings.Join(parts, "; ") + fmt.Sprintf("; texts changed: kk %d, ru %d", kk1+kk2, ru1+ru2)
+	return c
 }
 
 func textsEqual(l Lang, a, b *Node) bool {
@@ -120,4 +140,35 @@ func ruleSource(r *Rule) string {
 		return ""
 	}
 	return r.Source
+}
+
+// WithFile returns archive with the file name (a base name, e.g. "family.yaml") replaced by
+// data, or added when the archive has no such file: an editor's single-file upload applied
+// to the content in use.
+func WithFile(archive []byte, name string, data []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
+	if err != nil {
+		return nil, fmt.Errorf("not a zip archive: %w", err)
+	}
+	files := fstest.MapFS{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		files[f.Name] = &fstest.MapFile{Data: b}
+	}
+	target := name
+	for existing := range files {
+		if path.Base(existing) == name {
+			target = existing
+		}
+	}
+	files[target] = &fstest.MapFile{Data: data}
+	return Archive(files)
 }

@@ -146,3 +146,28 @@ func (c *Content) Watch(ctx context.Context, log *slog.Logger, switchTo func(n i
 		}
 	}
 }
+
+// PendingTTL is how long an uploaded content version waits for its uploader to publish it.
+const PendingTTL = time.Hour
+
+func pendingKey(user int64) string { return "content:pending:" + strconv.FormatInt(user, 10) }
+
+// SetPending keeps an uploaded, validated archive until its uploader publishes or drops it.
+func (c *Content) SetPending(ctx context.Context, user int64, archive []byte) error {
+	if err := c.rdb.Set(ctx, pendingKey(user), archive, PendingTTL).Err(); err != nil {
+		return fmt.Errorf("store: keeping an upload: %w", err)
+	}
+	return nil
+}
+
+// TakePending returns and removes the user's waiting archive; false when there is none.
+func (c *Content) TakePending(ctx context.Context, user int64) ([]byte, bool, error) {
+	b, err := c.rdb.GetDel(ctx, pendingKey(user)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: reading an upload: %w", err)
+	}
+	return b, true, nil
+}

@@ -100,7 +100,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			prev = pc
 		}
 	}
-	summary := content.Diff(prev, next)
+	summary := content.Diff(prev, next).String()
 	n, err := published.Publish(ctx, archive, *author, summary)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)

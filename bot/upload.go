@@ -1,0 +1,133 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/qamqor/qamqor/content"
+)
+
+// Button data of an upload waiting to be published.
+const (
+	dataUploadPublish = "U:pub"
+	dataUploadDrop    = "U:no"
+)
+
+// maxProblemsShown bounds the file:line problems an upload's answer lists.
+const maxProblemsShown = 15
+
+// upload checks a content archive (.zip) or one content file (.yaml) an editor sent, as
+// `qamqor content check` and `content test` do, and answers with the problems or with a
+// summary of the change and a button to publish it.
+func (s *Service) upload(ctx context.Context, chat int64, in Input) []Reply {
+	lang := s.lang(ctx, chat, in)
+	f := in.File
+	if f == nil || f.Data == nil {
+		return []Reply{{Text: s.t(lang, msgUploadTooBig, map[string]any{"MaxMB": MaxFileSize >> 20})}}
+	}
+	name := strings.ToLower(f.Name)
+	var archive []byte
+	switch {
+	case strings.HasSuffix(name, ".zip"):
+		archive = f.Data
+	case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+		base, err := s.currentArchive(ctx)
+		if err != nil {
+			return s.unavailable(chat, in, err)
+		}
+		if archive, err = content.WithFile(base, f.Name, f.Data); err != nil {
+			return s.unavailable(chat, in, err)
+		}
+	default:
+		return []Reply{{Text: s.t(lang, msgUploadKind, nil)}}
+	}
+	fsys, err := content.FromArchive(archive)
+	if err != nil {
+		return []Reply{{Text: s.t(lang, msgUploadNotZip, nil)}}
+	}
+	next, problems, err := content.Load(fsys, "")
+	if err != nil {
+		errs := problems.Errors()
+		// The uploaded file's own problems first: the rest usually follow from them.
+		sort.SliceStable(errs, func(i, j int) bool { return path.Base(errs[i].File) == f.Name && path.Base(errs[j].File) != f.Name })
+		var lines []string
+		for _, p := range errs {
+			if len(lines) == maxProblemsShown {
+				lines = append(lines, s.t(lang, msgUploadMore, map[string]any{"Count": len(problems.Errors()) - maxProblemsShown}))
+				break
+			}
+			lines = append(lines, p.String())
+		}
+		return []Reply{{Text: s.t(lang, msgUploadProblems, map[string]any{"Count": len(problems.Errors())}) + "\n\n" + strings.Join(lines, "\n")}}
+	}
+	if _, failed, failures := NewEngine(next, s.engine().tr.bundle).RunContentTests(); failed > 0 {
+		shown := failures[:min(len(failures), maxProblemsShown)]
+		return []Reply{{Text: s.t(lang, msgUploadTestsFailed, map[string]any{"Count": failed}) + "\n\n" + strings.Join(shown, "\n")}}
+	}
+	if err := s.contentStore.SetPending(ctx, chat, archive); err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	return []Reply{{
+		Text: s.t(lang, msgUploadReady, map[string]any{"Summary": s.change(lang, content.Diff(s.engine().content, next))}),
+		Buttons: [][]Button{
+			{{Label: s.t(lang, msgUploadPublish, nil), Data: dataUploadPublish}},
+			{{Label: s.t(lang, msgUploadDrop, nil), Data: dataUploadDrop}},
+		},
+	}}
+}
+
+// currentArchive is the content in use, packed: the published version, or the content
+// the process started with.
+func (s *Service) currentArchive(ctx context.Context) ([]byte, error) {
+	if v, ok, err := s.contentStore.Current(ctx); err != nil {
+		return nil, err
+	} else if ok {
+		return v.Archive, nil
+	}
+	return content.Archive(content.Embedded())
+}
+
+// publishUpload publishes, or drops, the upload waiting for chat.
+func (s *Service) publishUpload(ctx context.Context, chat int64, in Input, publish bool) []Reply {
+	lang := s.lang(ctx, chat, in)
+	archive, ok, err := s.contentStore.TakePending(ctx, chat)
+	if err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	if !ok {
+		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
+	}
+	if !publish {
+		return []Reply{{Text: s.t(lang, msgUploadDropped, nil)}}
+	}
+	fsys, err := content.FromArchive(archive)
+	if err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	next, _, err := content.Load(fsys, "upload")
+	if err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	change := content.Diff(s.engine().content, next)
+	n, err := s.contentStore.Publish(ctx, archive, fmt.Sprintf("id %d", chat), change.String())
+	if err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	s.audit(ctx, chat, "content.publish", fmt.Sprintf("%d: %s", n, change))
+	return []Reply{{Text: s.t(lang, msgUploadPublished, map[string]any{"Version": n, "Summary": s.change(lang, change)})}}
+}
+
+// change says a content change in lang.
+func (s *Service) change(lang content.Lang, c content.Change) string {
+	if c.None() {
+		return s.t(lang, msgChangeNone, nil)
+	}
+	return s.t(lang, msgChange, map[string]any{
+		"NA": c.NodesAdded, "NR": c.NodesRemoved, "NC": c.NodesChanged,
+		"SA": c.ServicesAdded, "SR": c.ServicesRemoved, "SC": c.ServicesChanged,
+		"KK": c.TextsKK, "RU": c.TextsRU,
+	})
+}
