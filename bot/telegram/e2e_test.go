@@ -31,6 +31,8 @@ type world struct {
 	api   *fakebotapi.Server
 	redis *redistest.Server
 	logs  *syncBuffer
+	// configure, if set, adjusts the configuration of the bots the world starts.
+	configure func(*telegram.Config)
 }
 
 func newWorld(t *testing.T) *world {
@@ -92,6 +94,9 @@ func (w *world) startWith(m mode, h telegram.Handler) *running {
 	}
 	if m == webhook {
 		cfg.WebhookURL, cfg.WebhookSecret = "http://"+addr+"/telegram/hook", secret
+	}
+	if w.configure != nil {
+		w.configure(&cfg)
 	}
 	tb, err := telegram.New(cfg, handler, engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, rdb) }, log, prometheus.NewRegistry())
 	if err != nil {

@@ -19,7 +19,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "qamqor_updates_total",
-			Help: "Updates handled, by kind (message, callback_query), or skipped (duplicate, ignored).",
+			Help: "Updates handled, by kind (message, document, callback_query, group_message), or skipped (duplicate, ignored).",
 		}, []string{"kind"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "qamqor_update_handling_seconds",
@@ -40,14 +40,18 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 }
 
 // countingTransport counts Bot API calls by method and status. The request URL holds the
-// token, so only its last segment, the method, is kept.
+// token, so only its last segment, the method, is kept; or method, when set.
 type countingTransport struct {
-	base  http.RoundTripper
-	calls *prometheus.CounterVec
+	base   http.RoundTripper
+	calls  *prometheus.CounterVec
+	method string
 }
 
 func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	method := path.Base(r.URL.Path)
+	method := t.method
+	if method == "" {
+		method = path.Base(r.URL.Path)
+	}
 	resp, err := t.base.RoundTrip(r)
 	code := "error"
 	if err == nil {

@@ -38,6 +38,7 @@ type Config struct {
 	Workers         int           // updates handled at once, across chats
 	ShutdownTimeout time.Duration // how long to finish in-flight updates on shutdown
 	PollTimeout     time.Duration // long-polling wait per getUpdates
+	FileTimeout     time.Duration // how long to try fetching a document a person sent
 	// OnConnected, if set, learns the bot's username once Telegram has confirmed the
 	// token, before any update is handled: deep links need it.
 	OnConnected func(username string)
@@ -58,6 +59,7 @@ type Bot struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	client   *http.Client
+	files    *http.Client // downloads of documents people send
 	api      *tg.Bot
 	send     *sender
 	dispatch *dispatcher
@@ -83,12 +85,20 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 25 * time.Second
 	}
+	if cfg.FileTimeout <= 0 {
+		cfg.FileTimeout = time.Minute
+	}
 	b := &Bot{cfg: cfg, handler: h, commands: commands, ready: ready, log: log, registry: reg, metrics: newMetrics(reg)}
 	// One client for every call: its transport counts calls by method and status, and its
 	// timeout outlasts a long poll.
 	b.client = &http.Client{
 		Timeout:   cfg.PollTimeout + 15*time.Second,
 		Transport: &countingTransport{base: http.DefaultTransport, calls: b.metrics.apiCalls},
+	}
+	// A download's URL ends in a file path, not a method: it is counted as "download".
+	b.files = &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &countingTransport{base: http.DefaultTransport, calls: b.metrics.apiCalls, method: "download"},
 	}
 	api, err := tg.New(cfg.Token,
 		tg.WithServerURL(cfg.APIURL),
@@ -267,6 +277,9 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time) 
 		b.metrics.updates.WithLabelValues("ignored").Inc()
 		return
 	}
+	if in.document != nil {
+		in.File.Data = b.fetch(ctx, in.chat, in.document)
+	}
 	replies := b.handler.Handle(ctx, in.chat, in.Input)
 	if in.callbackID != "" {
 		if err := b.send.answer(ctx, in.callbackID); err != nil {
@@ -295,11 +308,14 @@ type input struct {
 	kind       string // for metrics
 	callbackID string // answer this callback query
 	editID     int    // edit this message rather than send a new one
+	// document is the file of an InputFile, to fetch before the Service sees it: toInput
+	// stays pure (chatOf uses it for ordering), so it downloads nothing.
+	document *models.Document
 }
 
 // toInput reads an update from a private chat, or a text message in a group (the
 // operators' chat: the Service decides which group that is); other updates are not for
-// the bot.
+// the bot. A document in a private chat is an InputFile whose bytes handle fetches.
 func toInput(u *models.Update) (input, bool) {
 	switch {
 	case u.Message != nil:
@@ -318,7 +334,11 @@ func toInput(u *models.Update) (input, bool) {
 			return in, true
 		}
 		in := input{chat: m.Chat.ID, kind: "message", Input: bot.Input{Kind: bot.InputText, Text: m.Text, UpdateID: u.ID}}
-		if m.Text == "" {
+		switch {
+		case m.Text == "" && m.Document != nil:
+			in.Kind, in.kind = bot.InputFile, "document"
+			in.File, in.document = &bot.File{Name: m.Document.FileName}, m.Document
+		case m.Text == "":
 			in.Kind = bot.InputUnsupported
 		}
 		if m.From != nil {

@@ -29,6 +29,7 @@ type storedFile struct {
 	mimeType      string
 	data          []byte // nil for a file sent by URL
 	url           string // the URL it was sent by, "" for an upload
+	path          string // the file_path getFile gave it, "" before the first getFile
 	width, height int    // a photo's size in pixels; 0 for a photo sent by URL
 }
 
@@ -151,10 +152,7 @@ func (s *Server) fileLocked(value any, kind string) (*storedFile, *reply) {
 // newFileLocked stores a file under a new file_id, shaped as Telegram's are for its kind.
 func (s *Server) newFileLocked(kind, name string, data []byte, fromURL string) *storedFile {
 	s.nextFile++
-	mimeType := "application/octet-stream"
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		mimeType, _, _ = strings.Cut(t, ";")
-	}
+	mimeType := mimeTypeOf(name)
 	prefix := "BQACAgIAAxkBAAI" // a document's file_id
 	if kind == kindPhoto {
 		prefix = "AgACAgIAAxkBAAI"
@@ -166,6 +164,27 @@ func (s *Server) newFileLocked(kind, name string, data []byte, fromURL string) *
 	}
 	s.files[f.id] = f
 	return f
+}
+
+// mimeTypes are the mime_type of common documents, so they do not depend on the machine's
+// mime tables; other extensions are looked up there.
+var mimeTypes = map[string]string{
+	".zip": "application/zip", ".yaml": "application/yaml", ".yml": "application/yaml",
+	".pdf": "application/pdf", ".txt": "text/plain", ".json": "application/json",
+	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+}
+
+// mimeTypeOf is a file's mime_type from its name's extension.
+func mimeTypeOf(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	if t, known := mimeTypes[ext]; known {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		t, _, _ = strings.Cut(t, ";")
+		return t
+	}
+	return "application/octet-stream"
 }
 
 // parseCaption validates caption and parse_mode as Telegram does; the file is left unset.

@@ -4,13 +4,17 @@
 // chats as a person would see them, queues updates the way Telegram does, and can be told
 // to fail calls.
 //
-// A test starts it, points the bot at URL with Token, plays the person with SendText and
-// Press, and reads the chat back with Messages and Last:
+// A test starts it, points the bot at URL with Token, plays the person with SendText,
+// SendFile and Press, and reads the chat back with Messages and Last:
 //
 //	srv := fakebotapi.Start(t)
 //	b, _ := bot.New(srv.Token, bot.WithServerURL(srv.URL), bot.WithSkipGetMe())
 //	srv.SendText(42, "/start", "en")
 //	srv.WaitFor(t, 5*time.Second, func() bool { return srv.Last(42).Text != "" }, "a reply to /start")
+//
+// A file the person sends with SendFile (or one the bot uploaded) is fetched as from
+// Telegram: getFile gives its file_path, and GET {URL}/file/bot{Token}/{file_path} (the
+// library's FileDownloadLink) its bytes.
 package fakebotapi
 
 import (
@@ -148,6 +152,8 @@ type Server struct {
 
 	files    map[string]*storedFile // uploaded files by file_id, to be sent again by it
 	nextFile int64
+	paths    map[string]*storedFile // files by the file_path getFile gave them, to download
+	nextPath int64
 
 	webhookURL     string
 	webhookSecret  string
@@ -192,11 +198,12 @@ type Message struct {
 	Edits     int        // how many times the bot edited it
 	Deleted   bool       // deleted by the bot
 	Date      time.Time  // when it was sent
-	Document  *Document  // the file, for a message sent with sendDocument; nil otherwise
+	Document  *Document  // the file, for a message sent with sendDocument or SendFile; nil otherwise
 	Photo     *Photo     // the picture, for a message sent with sendPhoto; nil otherwise
 }
 
-// Document is a file the bot sent with sendDocument, as the person receives it.
+// Document is a file sent as a document: by the bot with sendDocument, as the person
+// receives it, or by the person with SendFile.
 type Document struct {
 	Filename      string // file_name: the upload's name, or the last part of a URL's path
 	MimeType      string // mime_type, from the name's extension
@@ -300,6 +307,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		chats:        map[int64]*chat{},
 		callbacks:    map[string]bool{},
 		files:        map[string]*storedFile{},
+		paths:        map[string]*storedFile{},
 		commands:     map[string][]models.BotCommand{},
 		nextFaults:   map[string][]*countedFault{},
 		ratioFaults:  map[string]*ratioFault{},
@@ -364,6 +372,8 @@ func lookupMethod(name string) (canonical string, fn methodFunc) {
 		return "sendDocument", (*Server).sendDocument
 	case "sendphoto":
 		return "sendPhoto", (*Server).sendPhoto
+	case "getfile":
+		return "getFile", (*Server).getFile
 	case "editmessagetext":
 		return "editMessageText", (*Server).editMessageText
 	case "editmessagereplymarkup":
@@ -391,6 +401,10 @@ func lookupMethod(name string) (canonical string, fn methodFunc) {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.serveFile(w, r)
+		return
+	}
 	arrived := s.now()
 	token, name, routed := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	routed = routed && strings.HasPrefix(r.URL.Path, "/bot")
@@ -645,7 +659,8 @@ func (p params) messageID() (int, *reply) {
 // Faults.
 
 // FailNext makes the next n calls of method fail with f, without effect. Method "*" means
-// any method but getUpdates. Faults queued for the same method are used in order.
+// any method but getUpdates; Download means file downloads, which "*" leaves alone. Faults
+// queued for the same method are used in order.
 func (s *Server) FailNext(method string, n int, f Fault) {
 	if n <= 0 {
 		return
@@ -694,7 +709,7 @@ func (s *Server) takeFault(method string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	keys := []string{strings.ToLower(method)}
-	if method != "getUpdates" {
+	if method != "getUpdates" && method != Download {
 		keys = append(keys, "*")
 	}
 	for _, key := range keys {
