@@ -115,6 +115,7 @@ type Engine struct {
 	tr       *translator
 	keptDays int
 	handoff  bool // offer "Ask a specialist" on answers and when search finds nothing
+	news     bool // offer news subscriptions on topic screens
 	now      func() time.Time
 }
 
@@ -129,6 +130,10 @@ func WithSessionTTL(d time.Duration) Option {
 // WithHandoff offers "Ask a specialist" on every answer (a screen without buttons) and
 // when a search finds nothing; the Service handles it (EnableHandoff).
 func WithHandoff() Option { return func(e *Engine) { e.handoff = true } }
+
+// WithSubscriptions offers a subscription to news on each topic's screen (a section of the
+// main menu); the Service handles it (EnableNews).
+func WithSubscriptions() Option { return func(e *Engine) { e.news = true } }
 
 // WithClock sets what the engine takes as the current time: it decides the year whose
 // amounts a result shows and the date on a checklist.
@@ -327,12 +332,16 @@ type Command struct {
 
 // Commands lists the commands the bot understands, described in lang.
 func (e *Engine) Commands(lang content.Lang) []Command {
-	return []Command{
+	cmds := []Command{
 		{"start", e.tr.T(lang, msgCommandStart, nil)},
 		{"menu", e.tr.T(lang, msgCommandMenu, nil)},
 		{"lang", e.tr.T(lang, msgCommandLang, nil)},
 		{"help", e.tr.T(lang, msgCommandHelp, nil)},
 	}
+	if e.news {
+		cmds = append(cmds, Command{"stop", e.tr.T(lang, msgCommandStop, nil)})
+	}
+	return cmds
 }
 
 // greeting introduces Qamqor in both languages and offers the choice between them.
@@ -378,6 +387,9 @@ func (e *Engine) screen(s Session, note string) Reply {
 	if n.ID != content.MainID {
 		nav = append(nav, Button{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu})
 	}
+	if e.news && e.isTopic(n.ID) {
+		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgNewsButton, nil), Data: dataNews + n.ID}})
+	}
 	if e.handoff && len(n.Buttons) == 0 && n.ID != content.MainID {
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})
 	}
@@ -385,6 +397,27 @@ func (e *Engine) screen(s Session, note string) Reply {
 		r.Buttons = append(r.Buttons, nav)
 	}
 	return r
+}
+
+// topics are the sections of the main menu: what people subscribe to news on.
+func (e *Engine) topics() []*content.Node {
+	main, _ := e.content.Node(content.MainID)
+	var out []*content.Node
+	for _, id := range main.Buttons {
+		if n, ok := e.content.Node(id); ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (e *Engine) isTopic(id string) bool {
+	for _, n := range e.topics() {
+		if n.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Engine) nodeButtons(n *content.Node, lang content.Lang) [][]Button {

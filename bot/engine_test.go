@@ -38,7 +38,7 @@ var fixture = fstest.MapFS{"f.yaml": &fstest.MapFile{Data: []byte(`nodes:
     text: {kk: Бөлім Б, ru: Раздел Б}
 `)}}
 
-func newEngine(tb testing.TB, fsys fstest.MapFS) *bot.Engine {
+func newEngine(tb testing.TB, fsys fstest.MapFS, opts ...bot.Option) *bot.Engine {
 	tb.Helper()
 	var c *content.Content
 	var err error
@@ -54,7 +54,7 @@ func newEngine(tb testing.TB, fsys fstest.MapFS) *bot.Engine {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bot.NewEngine(c, b)
+	return bot.NewEngine(c, b, opts...)
 }
 
 // convo drives the engine as a person would and checks what they would see.

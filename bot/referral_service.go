@@ -98,6 +98,9 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 	if handle, ok := s.routeHandoff(ctx, chat, in, cmd, arg, data); ok {
 		return handle, true
 	}
+	if handle, ok := s.routeNews(ctx, chat, in, cmd, data); ok {
+		return handle, true
+	}
 	if in.Group {
 		return func() []Reply { return nil }, true // the bot talks with people in private chats only
 	}
@@ -684,6 +687,14 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 			return s.unavailable(chat, in, err)
 		}
 	}
+	if s.news != nil {
+		if err := s.news.Subscriptions.Unsubscribe(ctx, chat, ""); err != nil {
+			return s.unavailable(chat, in, err)
+		}
+		if err := s.news.Broadcasts.DropDraft(ctx, chat); err != nil {
+			return s.unavailable(chat, in, err)
+		}
+	}
 	f, ok := s.store.(SessionForgetter)
 	if !ok {
 		return s.unavailable(chat, in, errors.New("the session store cannot forget"))
@@ -727,6 +738,11 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 			for _, t := range ts {
 				lines = append(lines, s.t(lang, msgMyDataTicket, map[string]any{"Number": t.Number, "Question": echo(t.Question, 60)}))
 			}
+		}
+	}
+	if s.news != nil {
+		if sub, ok, err := s.news.Subscriptions.Subscription(ctx, chat); err == nil && ok {
+			lines = append(lines, s.t(lang, msgMyDataNews, map[string]any{"Topics": s.topicNames(sub.Topics, lang), "Region": s.regionName(sub.Region, lang)}))
 		}
 	}
 	if len(lines) == 1 {

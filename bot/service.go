@@ -23,6 +23,7 @@ type Service struct {
 	contentStore ContentStore    // nil: /content and /rollback off
 	handoff      *HandoffOptions // nil: no "Ask a specialist"
 	stats        *StatsOptions   // nil: nothing counted
+	news         *NewsOptions    // nil: no subscriptions or broadcasts
 }
 
 // NewService returns a service that keeps sessions in store.
@@ -51,8 +52,9 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 	var out []Reply
 	var before, after Session
 	pendingNote, showIntro := false, false
+	var broadcastText content.Lang // a broadcast's text in this language was typed
 	err := s.store.Update(ctx, chatID, func(sess Session) (Session, error) {
-		pendingNote, showIntro = false, false
+		pendingNote, showIntro, broadcastText = false, false, ""
 		if sess.Lang != "" {
 			lang = sess.Lang
 		}
@@ -82,6 +84,17 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 			}
 			sess.Flow = "" // they went elsewhere: the referral being made is dropped
 		}
+		if sess.Flow == flowBroadcastKK || sess.Flow == flowBroadcastRU {
+			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.news != nil && clean(in.Text) != "" {
+				next, textLang, r := s.broadcastText(sess, clean(in.Text))
+				if in.UpdateID != 0 {
+					next = next.markSeen(in.UpdateID)
+				}
+				broadcastText, out = textLang, r
+				return next, nil
+			}
+			sess.Flow = "" // they went elsewhere: the broadcast being written waits as a draft
+		}
 		next, r := engine.Step(sess, in)
 		if sess.Flow == flowIntro && next.Lang != "" && next.Ref != "" && s.refs != nil {
 			next.Flow, showIntro = "", true
@@ -97,6 +110,8 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 		return []Reply{{Text: s.say(lang, msgUnavailable)}}
 	}
 	switch {
+	case broadcastText != "":
+		return s.keepBroadcastText(ctx, chatID, in, lang, broadcastText)
 	case pendingNote:
 		if r, ok := s.handleNote(ctx, chatID, in); ok {
 			return r
@@ -107,6 +122,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 		}
 	}
 	s.count(in, before, after, out)
+	s.syncNewsLang(ctx, chatID, before, after)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
 }
 

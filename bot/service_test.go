@@ -170,8 +170,9 @@ func (c *commands) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
 }
 
-// TestReferralsCostOrdinaryUpdatesNothing: with referrals and statistics on, navigating and
-// asking still take one round trip per update (counts are flushed in batches, apart).
+// TestReferralsCostOrdinaryUpdatesNothing: with referrals, statistics and news on,
+// navigating and asking still take one round trip per update (counts are flushed in
+// batches, apart).
 func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
@@ -179,9 +180,11 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(rdb), quiet)
+	svc := bot.NewService(newEngine(t, fixture, bot.WithSubscriptions()), store.NewSessions(rdb), quiet)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
 	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return p }})
+	news := store.NewNews(rdb)
+	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
 	stats := store.NewStats(rdb)
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats})
 	ctx := context.Background()

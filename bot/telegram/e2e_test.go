@@ -40,7 +40,7 @@ func newWorld(t *testing.T) *world {
 }
 
 // engine is the engine over the shipped content.
-func (w *world) engine() *bot.Engine {
+func (w *world) engine(opts ...bot.Option) *bot.Engine {
 	w.t.Helper()
 	c, _, err := content.Load(content.Embedded(), "content/data")
 	if err != nil {
@@ -50,12 +50,13 @@ func (w *world) engine() *bot.Engine {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return bot.NewEngine(c, bundle)
+	return bot.NewEngine(c, bundle, opts...)
 }
 
 // running is one bot process: the serve path with its own store (nothing cached), as after
 // a restart.
 type running struct {
+	bot    *telegram.Bot
 	addr   string
 	cancel context.CancelFunc
 	done   chan error
@@ -103,7 +104,7 @@ func (w *world) startWith(m mode, h telegram.Handler) *running {
 		w.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{addr: addr, cancel: cancel, done: make(chan error, 1)}
+	r := &running{bot: tb, addr: addr, cancel: cancel, done: make(chan error, 1)}
 	go func() { r.done <- tb.Run(ctx) }()
 	w.t.Cleanup(func() { r.stop(w.t) })
 	w.waitFor(func() bool {

@@ -30,6 +30,8 @@ type Config struct {
 	ReferralTTL time.Duration `env:"REFERRAL_TTL" envDefault:"4320h"`
 	// Human handoff
 	OperatorChatID int64 `env:"OPERATOR_CHAT_ID"`
+	// Broadcasts
+	BroadcastRate float64 `env:"BROADCAST_RATE" envDefault:"20"`
 
 	// Telegram (qamqor serve)
 	TelegramToken   string        `env:"TELEGRAM_BOT_TOKEN"`
@@ -74,6 +76,9 @@ func loadConfig() (Config, error) {
 	}
 	if cfg.SessionTTL < time.Minute {
 		return cfg, fmt.Errorf("configuration: SESSION_TTL must be at least 1m, got %s", cfg.SessionTTL)
+	}
+	if cfg.BroadcastRate <= 0 || cfg.BroadcastRate > 25 {
+		return cfg, fmt.Errorf("configuration: BROADCAST_RATE must be more than 0 and at most 25 messages a second, got %g", cfg.BroadcastRate)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("configuration: LOG_FORMAT must be text or json, got %q", cfg.LogFormat)

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -218,11 +219,28 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
-	if err := tgBot.Run(ctx); err != nil {
+	broadcaster := app.service.NewBroadcaster(tgBot.Deliver, replicaName())
+	app.broadcaster.Store(broadcaster)
+	broadcastCtx, stopBroadcasts := context.WithCancel(ctx)
+	broadcasting := make(chan struct{})
+	go func() { defer close(broadcasting); broadcaster.Run(broadcastCtx) }()
+	err = tgBot.Run(ctx)
+	stopBroadcasts() // also when the bot could not start
+	<-broadcasting   // a send in progress is finished and recorded before the process ends
+	if err != nil {
 		log.Error("stopped", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// replicaName names this process among the replicas sharing Redis: host, process id and a
+// random part, so a restarted process is a new one.
+func replicaName() string {
+	host, _ := os.Hostname()
+	var r [4]byte
+	_, _ = rand.Read(r[:])
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), r)
 }
 
 // app is what the commands that talk to people share.
@@ -232,6 +250,8 @@ type app struct {
 	service *bot.Service
 	rdb     redis.UniversalClient
 	close   func()
+	// broadcaster sends broadcasts; serve starts it, so it is nil in chat.
+	broadcaster atomic.Pointer[bot.Broadcaster]
 }
 
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
@@ -263,7 +283,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		a.rdb, a.close = rdb, func() { _ = rdb.Close() }
 	}
-	engineOptions := []bot.Option{bot.WithSessionTTL(cfg.SessionTTL)}
+	engineOptions := []bot.Option{bot.WithSessionTTL(cfg.SessionTTL), bot.WithSubscriptions()}
 	if cfg.OperatorChatID != 0 {
 		engineOptions = append(engineOptions, bot.WithHandoff())
 	}
@@ -317,6 +337,12 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 	}
 	enableReferrals(a, cfg, key, log)
+	news := store.NewNews(a.rdb)
+	a.service.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Rate: cfg.BroadcastRate, Kick: func() {
+		if b := a.broadcaster.Load(); b != nil {
+			b.Kick()
+		}
+	}})
 	if cfg.OperatorChatID != 0 {
 		a.service.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(a.rdb, key), OperatorChat: cfg.OperatorChatID})
 		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)

@@ -108,6 +108,7 @@ func TestBadConfigurationIsExplained(t *testing.T) {
 		{"CONTENT_DIR=/nonexistent-qamqor-dir", "CONTENT_DIR: /nonexistent-qamqor-dir is not a directory"},
 		{"DATA_KEY=c2hvcnQta2V5", "DATA_KEY must be base64 of 32 bytes, got 9 bytes"},
 		{"ADMIN_IDS=admin", "ADMIN_IDS"},
+		{"BROADCAST_RATE=40", "BROADCAST_RATE must be more than 0 and at most 25 messages a second, got 40"},
 	} {
 		r := qamqor(t, "", []string{tc.env}, "chat")
 		if r.code == 0 || !strings.Contains(r.stderr, tc.want) {

@@ -1,0 +1,39 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/qamqor/qamqor/bot"
+)
+
+// Deliver sends one reply as a new message to chat, once, and says what Telegram answered
+// in the terms bot.Broadcaster acts on: a 429 is *bot.RetryAfterError, a person who blocked
+// the bot, deleted their account or never started it is bot.ErrRecipientGone, another
+// refusal is bot.ErrRejected; anything else (5xx, the network) may be retried. The
+// broadcaster keeps the pace, so nothing here waits.
+func (b *Bot) Deliver(ctx context.Context, chat int64, r bot.Reply) error {
+	params := &tg.SendMessageParams{ChatID: chat, Text: r.Text}
+	if len(r.Buttons) > 0 {
+		params.ReplyMarkup = keyboard(r.Buttons)
+	}
+	_, err := b.api.SendMessage(ctx, params)
+	var tooMany *tg.TooManyRequestsError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooMany):
+		return &bot.RetryAfterError{After: time.Duration(max(tooMany.RetryAfter, 1)) * time.Second}
+	case errors.Is(err, tg.ErrorForbidden):
+		return fmt.Errorf("%w: %v", bot.ErrRecipientGone, err)
+	case errors.Is(err, tg.ErrorBadRequest) && strings.Contains(strings.ToLower(err.Error()), "chat not found"):
+		return fmt.Errorf("%w: %v", bot.ErrRecipientGone, err)
+	case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound):
+		return fmt.Errorf("%w: %v", bot.ErrRejected, err)
+	}
+	return err
+}
