@@ -1,8 +1,17 @@
 package telegram_test
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/internal/fakebotapi"
+	datakey "github.com/qamqor/qamqor/secret"
+	"github.com/qamqor/qamqor/store"
 )
 
 func TestRolesAreGrantedInChatAndAudited(t *testing.T) {
@@ -70,5 +79,94 @@ func TestRolesAreGrantedInChatAndAudited(t *testing.T) {
 		if !strings.HasSuffix(lines[i+1], w) {
 			t.Errorf("audit entry %d is %q, want it to end with %q", i+1, lines[i+1], w)
 		}
+	}
+}
+
+// startEverything runs the serve path with every feature on, as cmd/qamqor does with
+// DATA_KEY, ADMIN_IDS and OPERATOR_CHAT_ID set.
+func (w *world) startEverything() {
+	w.t.Helper()
+	rdb := w.redis.Client()
+	key, err := datakey.ParseKey(datakey.GenerateKey())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(w.logs, nil))
+	svc := bot.NewService(w.engine(bot.WithHandoff(), bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	svc.EnableReferrals(bot.ReferralOptions{
+		Store: store.NewReferrals(rdb, key, 0),
+		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
+	})
+	svc.EnableContentCommands(store.NewContent(rdb))
+	stats := store.NewStats(rdb)
+	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush,
+		Chart: func(string, []string, []bot.ChartSeries) ([]byte, error) { return nil, errors.New("no chart here") }})
+	svc.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(rdb, key), OperatorChat: -1001})
+	news := store.NewNews(rdb)
+	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
+	w.startWith(polling, svc)
+}
+
+func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.T) {
+	w := newWorld(t)
+	w.startEverything()
+	rdb := w.redis.Client()
+	ctx := context.Background()
+	for _, chat := range []int64{stranger, editor} {
+		w.text(polling, chat, "/start")
+		w.press(polling, chat, "Русский")
+	}
+	if err := store.NewAdmin(rdb).SetRole(ctx, editor, bot.RoleEditor); err != nil {
+		t.Fatal(err)
+	}
+	// Something for the commands to act on: a queued broadcast and a subscriber.
+	news := store.NewNews(rdb)
+	_ = news.Subscribe(ctx, stranger, "disability", "", content.RU)
+	_ = news.SaveDraft(ctx, stranger, bot.BroadcastDraft{Texts: map[content.Lang]string{content.KK: "x", content.RU: "x"}})
+
+	adminOnly := []string{"/role 999 admin", "/roles", "/audit", "/audit 5", "/invite Фирма", "/partners", "/revoke 200",
+		"/stats", "/stats 7", "/tickets", "/broadcast", "/broadcasts"}
+	editorToo := []string{"/content", "/rollback 1"}
+	refused := func(chat int64, cmd string) {
+		t.Helper()
+		w.text(polling, chat, cmd)
+		name, _, _ := strings.Cut(cmd, " ")
+		if got := w.api.Last(chat).Text; !strings.HasPrefix(got, "Я не знаю команду "+name+". Команды: /start, /menu, /lang, /help.\n\nГлавное меню") {
+			t.Errorf("%s by %d: %q; want what any unknown command gets", cmd, chat, got)
+		}
+	}
+	for _, cmd := range append(adminOnly, editorToo...) {
+		refused(stranger, cmd)
+	}
+	for _, cmd := range adminOnly {
+		refused(editor, cmd)
+	}
+	// Buttons of admin screens, forged, are out of date for a stranger.
+	for _, data := range []string{"U:pub", "U:no", "B:go", "B:no", "B:t:*", "B:r:*", "B:l:*", "B:p:1"} {
+		id, _ := w.api.Press(stranger, w.api.Last(stranger).ID, data)
+		w.deliver(polling, id)
+		w.waitFor(func() bool { return strings.Contains(w.api.Last(stranger).Text, "кнопк") }, "the forged button "+data+" to be refused")
+		w.text(polling, stranger, "/menu")
+	}
+
+	// Nothing changed: no role, no audit entry, no content version, no broadcast.
+	if roles, _ := store.NewAdmin(rdb).Roles(ctx); len(roles) != 1 || roles[editor] != bot.RoleEditor {
+		t.Errorf("roles now: %v", roles)
+	}
+	if log, _ := store.NewAdmin(rdb).AuditLog(ctx, 10); len(log) != 0 {
+		t.Errorf("audited: %+v", log)
+	}
+	if _, ok, _ := store.NewContent(rdb).Current(ctx); ok {
+		t.Error("a content version was published")
+	}
+	if bs, _ := news.Broadcasts(ctx, 10); len(bs) != 0 {
+		t.Errorf("broadcasts: %+v", bs)
+	}
+
+	// The editor does reach the content commands.
+	w.text(polling, editor, "/content")
+	if got := w.api.Last(editor).Text; !strings.Contains(got, "Опубликованных версий нет") {
+		t.Errorf("/content by an editor: %s", got)
 	}
 }
