@@ -317,16 +317,26 @@ func (s *Service) chooseLang(lang content.Lang) Reply {
 	return Reply{Text: s.t(lang, msgBroadcastChooseLang, nil), Buttons: append([][]Button{row}, cancelBroadcastButton(s, lang)...)}
 }
 
+// writtenDraft reads the admin's draft, which must have both texts by now; otherwise stop
+// is the answer to give instead (it expired, or Redis is away).
+func (s *Service) writtenDraft(ctx context.Context, chat int64, in Input) (lang content.Lang, d BroadcastDraft, stop []Reply) {
+	lang = s.lang(ctx, chat, in)
+	d, ok, err := s.news.Broadcasts.Draft(ctx, chat)
+	if err != nil {
+		return lang, d, s.unavailable(chat, in, err)
+	}
+	if !ok || d.Texts[content.KK] == "" || d.Texts[content.RU] == "" {
+		return lang, d, []Reply{{Text: s.t(lang, msgBroadcastStartAgain, nil)}}
+	}
+	return lang, d, nil
+}
+
 // targetBroadcast takes a choice of topic, region or language for the draft and shows the
 // next choice, or, after the language, the preview with how many will receive it.
 func (s *Service) targetBroadcast(ctx context.Context, chat int64, in Input, data string) []Reply {
-	lang := s.lang(ctx, chat, in)
-	d, ok, err := s.news.Broadcasts.Draft(ctx, chat)
-	if err != nil {
-		return s.unavailable(chat, in, err)
-	}
-	if !ok || d.Texts[content.KK] == "" || d.Texts[content.RU] == "" {
-		return []Reply{{Text: s.t(lang, msgBroadcastStartAgain, nil)}}
+	lang, d, stop := s.writtenDraft(ctx, chat, in)
+	if stop != nil {
+		return stop
 	}
 	value := func(prefix string) string {
 		v := strings.TrimPrefix(data, prefix)
@@ -419,13 +429,9 @@ func (s *Service) cancelBroadcast(ctx context.Context, chat int64, in Input) []R
 // sendBroadcast queues the draft for the subscribers it targets now; the broadcaster sends
 // it. The draft is dropped first, so a second press cannot queue it twice.
 func (s *Service) sendBroadcast(ctx context.Context, chat int64, in Input) []Reply {
-	lang := s.lang(ctx, chat, in)
-	d, ok, err := s.news.Broadcasts.Draft(ctx, chat)
-	if err != nil {
-		return s.unavailable(chat, in, err)
-	}
-	if !ok || d.Texts[content.KK] == "" || d.Texts[content.RU] == "" {
-		return []Reply{{Text: s.t(lang, msgBroadcastStartAgain, nil)}}
+	lang, d, stop := s.writtenDraft(ctx, chat, in)
+	if stop != nil {
+		return stop
 	}
 	to, err := s.news.Subscriptions.Audience(ctx, d.Audience)
 	if err != nil {
