@@ -90,10 +90,14 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	}
 	b := &Bot{cfg: cfg, handler: h, commands: commands, ready: ready, log: log, registry: reg, metrics: newMetrics(reg)}
 	// One client for every call: its transport counts calls by method and status, and its
-	// timeout outlasts a long poll.
+	// timeout outlasts a long poll. It keeps a connection per worker (and the poll) open:
+	// the default keeps two per host, so busy workers would open, and with Telegram
+	// TLS-handshake, a new connection for most calls.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = cfg.Workers + 2
 	b.client = &http.Client{
 		Timeout:   cfg.PollTimeout + 15*time.Second,
-		Transport: &countingTransport{base: http.DefaultTransport, calls: b.metrics.apiCalls},
+		Transport: &countingTransport{base: transport, calls: b.metrics.apiCalls},
 	}
 	// A download's URL ends in a file path, not a method: it is counted as "download".
 	b.files = &http.Client{
