@@ -154,8 +154,9 @@ func NewEngine(c *content.Content, strings *i18n.Bundle, opts ...Option) *Engine
 func (e *Engine) Step(s Session, in Input) (Session, []Reply) {
 	s, moved := e.relocate(s)
 	next, replies := e.step(s, in)
-	if moved && len(replies) > 0 && s.Lang != "" {
-		replies[0].Text = e.tr.T(s.Lang, msgNodeGone, nil) + "\n\n" + replies[0].Text
+	// In the language of the reply: /lang on a removed screen switches it.
+	if moved && len(replies) > 0 && next.Lang != "" {
+		replies[0].Text = e.tr.T(next.Lang, msgNodeGone, nil) + "\n\n" + replies[0].Text
 	}
 	return next, replies
 }
@@ -210,7 +211,8 @@ func (e *Engine) step(s Session, in Input) (Session, []Reply) {
 
 func (e *Engine) press(s Session, data string) (Session, []Reply) {
 	if lang, ok := strings.CutPrefix(data, dataLang); ok {
-		if l, ok := content.ParseLang(lang); ok {
+		// Only the data our buttons carry: ParseLang also reads "KK", "kz" and "ru-RU".
+		if l, ok := content.ParseLang(lang); ok && string(l) == lang {
 			s.Lang = l
 			return s, []Reply{e.screen(s, "")}
 		}
