@@ -251,7 +251,7 @@ func (e *Engine) checkAnswer(lang content.Lang, q *content.Question, value strin
 func (e *Engine) typedAnswer(lang content.Lang, q *content.Question, text string) (string, string) {
 	if q.Type == content.Number {
 		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ".")))
-		data := map[string]any{"Min": q.Min, "Max": q.Max, "Value": strings.TrimSpace(text)}
+		data := map[string]any{"Min": q.Min, "Max": q.Max, "Value": echo(strings.TrimSpace(text), maxQueryEcho)}
 		switch {
 		case err != nil:
 			data["Example"] = (q.Min + q.Max) / 3
