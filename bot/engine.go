@@ -214,7 +214,7 @@ func (e *Engine) press(s Session, data string) (Session, []Reply) {
 		// Only the data our buttons carry: ParseLang also reads "KK", "kz" and "ru-RU".
 		if l, ok := content.ParseLang(lang); ok && string(l) == lang {
 			s.Lang = l
-			return s, []Reply{e.screen(s, "")}
+			return s, []Reply{e.here(s, "")} // in a screener, its question: answers keep going there
 		}
 	}
 	if s.Lang == "" {

@@ -203,6 +203,16 @@ func TestScreenerBackMainMenuAndLanguage(t *testing.T) {
 	if c.s.Screener != "" || c.s.Answers != nil {
 		t.Fatalf("leaving kept the screener: %+v", c.s)
 	}
+
+	// The language button of the first message, pressed mid-screener, shows the question
+	// in that language, where the next answer goes.
+	c.do("[Инвалидность]")
+	c.do("[✓ Что мне положено? Короткий опрос]")
+	c.do("[Для ребенка]")
+	c.step(bot.Input{Kind: bot.InputButton, Data: "l:kk"})
+	c.do("~Мүгедектік белгіленген бе?")
+	c.do("[Иә]")
+	c.do("~Қай топ?")
 }
 
 func TestStaleScreenerButtons(t *testing.T) {
