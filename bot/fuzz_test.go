@@ -397,7 +397,7 @@ func (h *errorLog) WithGroup(string) slog.Handler      { return h }
 // that works nowhere gets the one neutral sentence and creates and changes nothing.
 func FuzzDeepLink(f *testing.F) {
 	srv := redistest.Start(f)
-	rdb := srv.Client()
+	rdb, nodes := srv.Client(), srv.Nodes()
 	key, err := secret.ParseKey(secret.GenerateKey())
 	if err != nil {
 		f.Fatal(err)
@@ -427,8 +427,10 @@ func FuzzDeepLink(f *testing.F) {
 	var chat atomic.Int64
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, state uint8, payload string) {
-		if err := rdb.FlushDB(ctx).Err(); err != nil {
-			t.Fatal(err)
+		for _, node := range nodes { // every node: a cluster client flushes one
+			if err := node.FlushDB(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
 		}
 		id := chat.Add(1)
 		lang := content.Lang("")
@@ -445,7 +447,7 @@ func FuzzDeepLink(f *testing.F) {
 			svc.Handle(ctx, id, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
 			svc.Handle(ctx, id, bot.Input{Kind: bot.InputButton, Data: "s:" + w.c.Screeners()[0].ID})
 		}
-		keys, session := snapshot(t, rdb, id)
+		keys, session := snapshot(t, nodes, rdb, id)
 		errs := logs.n.Load()
 		replies := svc.Handle(ctx, id, bot.Input{Kind: bot.InputText, Text: "/start " + payload})
 		if len(replies) == 0 || replies[0].Text == "" {
@@ -465,7 +467,7 @@ func FuzzDeepLink(f *testing.F) {
 		if !strings.Contains(replies[0].Text, want) {
 			t.Fatalf("/start %q in a %q chat: not the neutral sentence:\n%s", payload, lang, replies[0].Text)
 		}
-		afterKeys, afterSession := snapshot(t, rdb, id)
+		afterKeys, afterSession := snapshot(t, nodes, rdb, id)
 		if lang != "" && afterSession != session {
 			t.Fatalf("/start %q changed the session:\nfrom %s\nto   %s", payload, session, afterSession)
 		}
@@ -475,12 +477,17 @@ func FuzzDeepLink(f *testing.F) {
 	})
 }
 
-// snapshot returns every key in Redis, sorted, and the chat's stored session.
-func snapshot(t *testing.T, rdb redis.UniversalClient, chat int64) ([]string, string) {
+// snapshot returns every key in Redis (on every node of a cluster), sorted, and the chat's
+// stored session.
+func snapshot(t *testing.T, nodes []*redis.Client, rdb redis.UniversalClient, chat int64) ([]string, string) {
 	t.Helper()
-	keys, err := rdb.Keys(context.Background(), "*").Result()
-	if err != nil {
-		t.Fatal(err)
+	var keys []string
+	for _, node := range nodes {
+		k, err := node.Keys(context.Background(), "*").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k...)
 	}
 	slices.Sort(keys)
 	session, err := rdb.Get(context.Background(), store.SessionKey(chat)).Result()

@@ -13,15 +13,16 @@ import (
 )
 
 // Published content: every version kept as a zip of the content directory, a pointer to
-// the one in use, and a channel that tells every replica when it changes.
+// the one in use, and a channel that tells every replica when it changes. The keys share
+// the hash tag {content}, so a publication is one transaction in a Redis Cluster too.
 const (
-	contentSeqKey     = "content:seq"
-	contentCurrentKey = "content:current"
+	contentSeqKey     = "{content}:seq"
+	contentCurrentKey = "{content}:current"
 	contentChannel    = "content:changed"
-	contentHistoryKey = "content:history"
+	contentHistoryKey = "{content}:history"
 )
 
-func contentVersionKey(n int64) string { return "content:v:" + strconv.FormatInt(n, 10) }
+func contentVersionKey(n int64) string { return "{content}:v:" + strconv.FormatInt(n, 10) }
 
 // Content keeps published content versions in Redis. Content is not personal: versions
 // are kept without a TTL, so a rollback can reach any of them.
@@ -30,19 +31,23 @@ type Content struct{ rdb redis.UniversalClient }
 // NewContent returns the store of published content.
 func NewContent(rdb redis.UniversalClient) *Content { return &Content{rdb: rdb} }
 
-// Publish stores a new version, makes it current and tells every replica.
+// Publish stores a new version, makes it current and tells every replica. The version,
+// its place in the history and the pointer to it are written in one transaction, so a
+// version is never current without being listed, or listed half-stored.
 func (c *Content) Publish(ctx context.Context, archive []byte, author, summary string) (int64, error) {
 	n, err := c.rdb.Incr(ctx, contentSeqKey).Result()
 	if err != nil {
 		return 0, fmt.Errorf("store: numbering a content version: %w", err)
 	}
-	err = c.rdb.HSet(ctx, contentVersionKey(n), "zip", archive, "author", author,
-		"at", time.Now().Unix(), "summary", summary).Err()
-	if err != nil {
+	pipe := c.rdb.TxPipeline()
+	pipe.HSet(ctx, contentVersionKey(n), "zip", archive, "author", author,
+		"at", time.Now().Unix(), "summary", summary)
+	pipe.LPush(ctx, contentHistoryKey, n)
+	pipe.Set(ctx, contentCurrentKey, n, 0)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return 0, fmt.Errorf("store: saving content version %d: %w", n, err)
 	}
-	c.rdb.LPush(ctx, contentHistoryKey, n)
-	return n, c.switchTo(ctx, n)
+	return n, c.announce(ctx, n)
 }
 
 // Rollback makes an earlier version current again and tells every replica.
@@ -64,6 +69,12 @@ func (c *Content) switchTo(ctx context.Context, n int64) error {
 	if err := c.rdb.Set(ctx, contentCurrentKey, n, 0).Err(); err != nil {
 		return fmt.Errorf("store: switching content to version %d: %w", n, err)
 	}
+	return c.announce(ctx, n)
+}
+
+// announce tells every replica; outside the transaction, as a channel is no key and has
+// no slot of its own.
+func (c *Content) announce(ctx context.Context, n int64) error {
 	if err := c.rdb.Publish(ctx, contentChannel, n).Err(); err != nil {
 		return fmt.Errorf("store: announcing content version %d: %w", n, err)
 	}

@@ -13,13 +13,49 @@ import (
 
 // Connect returns a client for the Redis server at url (redis:// or rediss://, as in
 // "redis://:password@host:6379/0").
-func Connect(url string) (redis.UniversalClient, error) {
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+func Connect(url string) (redis.UniversalClient, error) { return Open(Redis{URL: url}) }
+
+// Redis says which Redis to use: URL for one server, or Addrs for the nodes of a Redis
+// Cluster, or, with SentinelMaster, for the sentinels that know the master of that name.
+// Password is for Addrs' servers (a URL carries its own).
+type Redis struct {
+	URL            string
+	Addrs          []string
+	SentinelMaster string
+	Password       string
+}
+
+// Open returns a client for r, as a redis.UniversalClient: a cluster, a sentinel-managed
+// master or one server, which the stores use alike (their multi-key commands keep to one
+// hash slot).
+func Open(r Redis) (redis.UniversalClient, error) {
+	if r.URL != "" {
+		if len(r.Addrs) > 0 {
+			return nil, errors.New("REDIS_URL and REDIS_ADDRS are both set: set one")
+		}
+		opts, err := redis.ParseURL(r.URL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+		quietHandshake(opts)
+		return redis.NewClient(opts), nil
 	}
-	quietHandshake(opts)
-	return redis.NewClient(opts), nil
+	if len(r.Addrs) == 0 {
+		return nil, errors.New("no Redis: set REDIS_URL or REDIS_ADDRS")
+	}
+	opts := &redis.UniversalOptions{
+		Addrs:      r.Addrs,
+		MasterName: r.SentinelMaster,
+		Password:   r.Password,
+		// Without a master name, Addrs are a cluster's nodes even when there is only one
+		// (a cluster's configuration endpoint).
+		IsClusterMode:   r.SentinelMaster == "",
+		DisableIdentity: true,
+		// Turned off for every kind of client (go-redis's failover client always has it
+		// off).
+		MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
+	}
+	return redis.NewUniversalClient(opts), nil
 }
 
 // quietHandshake turns off what go-redis asks a server on each new connection beyond

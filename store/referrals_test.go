@@ -153,11 +153,7 @@ func TestForgetLeavesNothingAboutTheClient(t *testing.T) {
 	if err := sessions.Forget(ctx, 300); err != nil {
 		t.Fatal(err)
 	}
-	keys, err := srv.Client().Keys(ctx, "*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range keys {
+	for _, k := range srv.Keys("*") { // every node of a cluster
 		if strings.Contains(k, "300") || strings.Contains(k, r.Code) {
 			t.Errorf("key %q is left after forgetting", k)
 		}

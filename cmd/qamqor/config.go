@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -12,12 +13,18 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"github.com/qamqor/qamqor/store"
 )
 
 // Config is Qamqor's configuration, read from the environment. Every field is a row of the
 // README's configuration table (a test keeps the two in step).
 type Config struct {
-	RedisURL   string        `env:"REDIS_URL"`
+	RedisURL string `env:"REDIS_URL"`
+	// A Redis Cluster, or Sentinel (REDIS_ADDRS are then the sentinels)
+	RedisAddrs          []string `env:"REDIS_ADDRS" envSeparator:","`
+	RedisSentinelMaster string   `env:"REDIS_SENTINEL_MASTER"`
+	RedisPassword       string   `env:"REDIS_PASSWORD"`
+
 	SessionTTL time.Duration `env:"SESSION_TTL" envDefault:"720h"`
 	ContentDir string        `env:"CONTENT_DIR"`
 	LogFormat  string        `env:"LOG_FORMAT" envDefault:"text"`
@@ -83,7 +90,44 @@ func loadConfig() (Config, error) {
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("configuration: LOG_FORMAT must be text or json, got %q", cfg.LogFormat)
 	}
+	if err := cfg.checkRedis(); err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
+	}
 	return cfg, nil
+}
+
+// checkRedis checks that Redis is given one way: REDIS_URL for one server, or
+// REDIS_ADDRS for a cluster or, with REDIS_SENTINEL_MASTER, sentinels.
+func (c *Config) checkRedis() error {
+	addrs := c.RedisAddrs[:0:0]
+	for _, a := range c.RedisAddrs {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue // a trailing comma
+		}
+		if host, port, err := net.SplitHostPort(a); err != nil || host == "" || port == "" {
+			return fmt.Errorf("REDIS_ADDRS: %q is not host:port", a)
+		}
+		addrs = append(addrs, a)
+	}
+	c.RedisAddrs = addrs
+	switch {
+	case c.RedisURL != "" && len(addrs) > 0:
+		return errors.New("REDIS_URL and REDIS_ADDRS are both set: set REDIS_URL for one Redis server, or REDIS_ADDRS for a Redis Cluster (or, with REDIS_SENTINEL_MASTER, its sentinels), not both")
+	case c.RedisSentinelMaster != "" && len(addrs) == 0:
+		return errors.New("REDIS_SENTINEL_MASTER needs REDIS_ADDRS: the sentinels, as host:port,host:port")
+	case c.RedisPassword != "" && len(addrs) == 0:
+		return errors.New("REDIS_PASSWORD goes with REDIS_ADDRS; with REDIS_URL, put the password in it: redis://:password@host:6379/0")
+	}
+	return nil
+}
+
+// redisConfigured reports whether a Redis is configured (otherwise the embedded store is used).
+func (c Config) redisConfigured() bool { return c.RedisURL != "" || len(c.RedisAddrs) > 0 }
+
+// redis is the Redis the configuration points at.
+func (c Config) redis() store.Redis {
+	return store.Redis{URL: c.RedisURL, Addrs: c.RedisAddrs, SentinelMaster: c.RedisSentinelMaster, Password: c.RedisPassword}
 }
 
 // explain names the environment variable that failed to parse, rather than the Go field.
@@ -112,7 +156,7 @@ func setup(w io.Writer) (Config, *slog.Logger, error) {
 	if err != nil {
 		return cfg, nil, err
 	}
-	opts := &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redact(cfg.TelegramToken, cfg.WebhookSecret, cfg.DataKey)}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel, ReplaceAttr: redact(cfg.TelegramToken, cfg.WebhookSecret, cfg.DataKey, cfg.RedisPassword)}
 	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(w, opts)

@@ -18,13 +18,15 @@ import (
 	"github.com/qamqor/qamqor/store"
 )
 
-// startServe runs `qamqor serve` in polling mode as its own process.
-func startServe(t *testing.T, api *fakebotapi.Server, srv *redistest.Server) (*exec.Cmd, *bytes.Buffer, chan error) {
+// startServe runs `qamqor serve` in polling mode as its own process, serving health and
+// metrics on addr, with env added to its environment.
+func startServe(t *testing.T, api *fakebotapi.Server, srv *redistest.Server, addr string, env ...string) (*exec.Cmd, *bytes.Buffer, chan error) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "CONTENT_DIR=", "WEBHOOK_URL=",
-		"REDIS_URL="+srv.URL(), "TELEGRAM_BOT_TOKEN="+api.Token, "TELEGRAM_API_URL="+api.URL,
-		"HTTP_ADDR="+freeAddr(t), "LOG_FORMAT=json", "SHUTDOWN_TIMEOUT=20s")
+	cmd.Env = append(append(os.Environ(), srv.Env()...), "QAMQOR_TEST_RUN_MAIN=1", "CONTENT_DIR=", "WEBHOOK_URL=",
+		"TELEGRAM_BOT_TOKEN="+api.Token, "TELEGRAM_API_URL="+api.URL,
+		"HTTP_ADDR="+addr, "LOG_FORMAT=json", "SHUTDOWN_TIMEOUT=20s")
+	cmd.Env = append(cmd.Env, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -55,7 +57,7 @@ func TestSIGKILLMidLoadAnswersNoUpdateTwice(t *testing.T) {
 			last = api.SendText(chat, fmt.Sprintf("/x%d", i), "ru")
 		}
 	}
-	first, _, exited := startServe(t, api, srv)
+	first, _, exited := startServe(t, api, srv, freeAddr(t))
 	api.WaitFor(t, 30*time.Second, func() bool { return api.CallCount("sendMessage") >= chats*each/3 }, "a third of the answers")
 	if err := first.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -63,7 +65,7 @@ func TestSIGKILLMidLoadAnswersNoUpdateTwice(t *testing.T) {
 	<-exited
 	atKill := api.CallCount("sendMessage")
 
-	second, stderr, exited := startServe(t, api, srv)
+	second, stderr, exited := startServe(t, api, srv, freeAddr(t))
 	api.WaitFor(t, 60*time.Second, func() bool { return api.Confirmed() == last }, "every update confirmed after the restart")
 	_ = second.Process.Signal(os.Interrupt) // then a clean stop, so nothing is in flight
 	select {

@@ -265,15 +265,15 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	store.LogTo(log)
 	a := &app{close: func() {}}
-	if cfg.RedisURL == "" {
-		log.Warn("REDIS_URL is not set: using an embedded store; conversations will not survive a restart")
+	if !cfg.redisConfigured() {
+		log.Warn("neither REDIS_URL nor REDIS_ADDRS is set: using an embedded store; conversations will not survive a restart")
 		rdb, stop, err := store.Embedded()
 		if err != nil {
 			return nil, err
 		}
 		a.rdb, a.close = rdb, stop
 	} else {
-		rdb, err := store.Connect(cfg.RedisURL)
+		rdb, err := store.Open(cfg.redis())
 		if err != nil {
 			return nil, err
 		}

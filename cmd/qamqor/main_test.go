@@ -34,7 +34,7 @@ type result struct {
 func qamqor(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "REDIS_URL=", "CONTENT_DIR=", "LOG_FORMAT=", "LOG_LEVEL=", "SESSION_TTL=", "DATA_KEY=", "ADMIN_IDS=")
+	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "REDIS_URL=", "REDIS_ADDRS=", "REDIS_SENTINEL_MASTER=", "REDIS_PASSWORD=", "CONTENT_DIR=", "LOG_FORMAT=", "LOG_LEVEL=", "SESSION_TTL=", "DATA_KEY=", "ADMIN_IDS=")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
@@ -51,7 +51,7 @@ func qamqor(t *testing.T, stdin string, env []string, args ...string) result {
 
 func TestScriptedChatResumesAfterARestart(t *testing.T) {
 	srv := redistest.Start(t)
-	env := []string{"REDIS_URL=" + srv.URL()}
+	env := srv.Env() // REDIS_URL, or REDIS_ADDRS under scripts/test-cluster
 	for _, tc := range []struct {
 		lang, choose, section, leaf string
 	}{
@@ -84,7 +84,7 @@ func TestChatWorksWithoutRedis(t *testing.T) {
 	if !strings.Contains(r.stdout, "Телефоны помощи") {
 		t.Fatalf("stdout:\n%s", r.stdout)
 	}
-	if !strings.Contains(r.stderr, "REDIS_URL is not set") {
+	if !strings.Contains(r.stderr, "neither REDIS_URL nor REDIS_ADDRS is set") {
 		t.Fatalf("no warning that state will not survive a restart; stderr:\n%s", r.stderr)
 	}
 }
@@ -105,6 +105,9 @@ func TestBadConfigurationIsExplained(t *testing.T) {
 		{"SESSION_TTL=1s", "SESSION_TTL must be at least 1m"},
 		{"LOG_LEVEL=loud", "LOG_LEVEL"},
 		{"REDIS_URL=mysql://x", "REDIS_URL"},
+		{"REDIS_ADDRS=localhost", `REDIS_ADDRS: "localhost" is not host:port`},
+		{"REDIS_SENTINEL_MASTER=mymaster", "REDIS_SENTINEL_MASTER needs REDIS_ADDRS"},
+		{"REDIS_PASSWORD=hunter2", "REDIS_PASSWORD goes with REDIS_ADDRS"},
 		{"CONTENT_DIR=/nonexistent-qamqor-dir", "CONTENT_DIR: /nonexistent-qamqor-dir is not a directory"},
 		{"DATA_KEY=c2hvcnQta2V5", "DATA_KEY must be base64 of 32 bytes, got 9 bytes"},
 		{"ADMIN_IDS=admin", "ADMIN_IDS"},
@@ -114,6 +117,13 @@ func TestBadConfigurationIsExplained(t *testing.T) {
 		if r.code == 0 || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%s: exit %d, stderr %q; want a message with %q", tc.env, r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+func TestRedisIsConfiguredOneWayOnly(t *testing.T) {
+	r := qamqor(t, "", []string{"REDIS_URL=redis://127.0.0.1:1/0", "REDIS_ADDRS=127.0.0.1:2,127.0.0.1:3"}, "chat")
+	if r.code != 2 || !strings.Contains(r.stderr, "REDIS_URL and REDIS_ADDRS are both set") {
+		t.Errorf("both set: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
 

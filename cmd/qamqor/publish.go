@@ -48,8 +48,8 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
-	if cfg.RedisURL == "" {
-		fmt.Fprintln(stderr, "qamqor: publishing needs REDIS_URL: the Redis the bot's replicas share")
+	if !cfg.redisConfigured() {
+		fmt.Fprintln(stderr, "qamqor: publishing needs REDIS_URL or REDIS_ADDRS: the Redis the bot's replicas share")
 		return 2
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -82,7 +82,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 1
 	}
-	rdb, err := store.Connect(cfg.RedisURL)
+	rdb, err := store.Open(cfg.redis())
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2

@@ -52,7 +52,10 @@ func screenTitle(t *testing.T, a *app, chat int64) string {
 
 func TestPublishSwitchesEveryReplicaAndRollbackReturns(t *testing.T) {
 	srv := redistest.Start(t)
-	t.Setenv("REDIS_URL", srv.URL())
+	for _, kv := range srv.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
 	t.Setenv("ADMIN_IDS", "1")
 	cfg, _, err := setup(io.Discard)
 	if err != nil {

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -44,18 +41,7 @@ func TestSIGTERMFinishesUpdatesInFlightAndExitsZero(t *testing.T) {
 	api := fakebotapi.Start(t)
 	srv := redistest.Start(t)
 	addr := freeAddr(t)
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "CONTENT_DIR=", "WEBHOOK_URL=",
-		"REDIS_URL="+srv.URL(), "TELEGRAM_BOT_TOKEN="+api.Token, "TELEGRAM_API_URL="+api.URL,
-		"HTTP_ADDR="+addr, "LOG_FORMAT=json", "LOG_LEVEL=debug", "SHUTDOWN_TIMEOUT=20s")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	cmd, stderr, exited := startServe(t, api, srv, addr, "LOG_LEVEL=debug")
 
 	api.WaitFor(t, 20*time.Second, func() bool { return api.Polling() > 0 }, "the bot to poll")
 	resp, err := http.Get("http://" + addr + "/metrics")
