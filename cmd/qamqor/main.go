@@ -48,6 +48,8 @@ Usage:
                                 print the screens that answer a question
   qamqor search --eval FILE     measure search on a TSV of questions (lang, query, expect)
   qamqor serve                  run the Telegram bot
+  qamqor bench [--users N] [--duration D] [--mode polling|webhook] [--rate R] [--memory]
+                                measure the serve path under simulated load (see BENCHMARKS.md)
   qamqor version                print the version
 
 Configuration comes from environment variables; see the README.
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case "serve":
 		return runServe(ctx, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

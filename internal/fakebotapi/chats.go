@@ -13,7 +13,8 @@ type chat struct {
 	id           int64
 	lastID       int // last message_id given out in this chat
 	messages     []*storedMessage
-	languageCode string // the person's language_code, from their last SendText
+	languageCode string    // the person's language_code, from their last SendText
+	awaiting     []awaited // updates pushed here not answered yet, oldest first (WithReplyHook)
 	blocked      bool
 	// started: the person wrote to the bot (or pressed its button) at some time, so the bot
 	// may write to them; Telegram refuses a bot's first word.
@@ -230,9 +231,15 @@ func (s *Server) messages(chatID int64, botOnly bool) []Message {
 
 // Last returns the bot's latest message in chatID (zero Message when it has sent none).
 func (s *Server) Last(chatID int64) Message {
-	all := s.Messages(chatID)
-	if len(all) == 0 {
-		return Message{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.chats[chatID]; c != nil {
+		// From the end: under load a chat's history is long and this is called per press.
+		for i := len(c.messages) - 1; i >= 0; i-- {
+			if c.messages[i].fromBot {
+				return viewOf(c.messages[i])
+			}
+		}
 	}
-	return all[len(all)-1]
+	return Message{}
 }

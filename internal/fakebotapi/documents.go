@@ -87,7 +87,7 @@ func (s *Server) sendMedia(p params, kind string) reply {
 	} else {
 		m.document = &media
 	}
-	c.messages = append(c.messages, m)
+	s.addMessageLocked(c, m)
 	s.notifyLocked()
 	return ok(s.modelLocked(c, m))
 }

@@ -35,7 +35,7 @@ const (
 // Returns its update_id. data must not be empty: Telegram apps do not send empty files.
 func (s *Server) SendFile(chatID int64, filename string, data []byte, languageCode string) int64 {
 	if len(data) == 0 {
-		s.tb.Errorf("fakebotapi: SendFile(%q) with no bytes: Telegram apps do not send empty files", filename)
+		s.misuse("fakebotapi: SendFile(%q) with no bytes: Telegram apps do not send empty files", filename)
 		return 0
 	}
 	s.mu.Lock()
@@ -46,7 +46,7 @@ func (s *Server) SendFile(chatID int64, filename string, data []byte, languageCo
 	c.lastID++
 	file := s.newFileLocked(kindDocument, filename, slices.Clone(data), "")
 	m := &storedMessage{id: c.lastID, date: s.now(), document: &storedMedia{file: file}}
-	c.messages = append(c.messages, m)
+	s.addMessageLocked(c, m)
 	return s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
 }
 

@@ -110,6 +110,8 @@ func (s *Server) confirmBeforeLocked(offset int64) {
 		for _, u := range s.pending {
 			if u.id >= offset {
 				kept = append(kept, u)
+			} else if s.unrecorded {
+				delete(s.updates, u.id)
 			}
 		}
 		s.pending = kept
@@ -162,7 +164,7 @@ func (s *Server) sendMessage(_ context.Context, p params) reply {
 	c.lastID++
 	m := &storedMessage{id: c.lastID, fromBot: true, date: s.now()}
 	content.applyTo(m)
-	c.messages = append(c.messages, m)
+	s.addMessageLocked(c, m)
 	s.notifyLocked()
 	return ok(s.modelLocked(c, m))
 }

@@ -127,12 +127,17 @@ type Server struct {
 	// Token is the bot token the server accepts; other tokens get 401 Unauthorized.
 	Token string
 
-	tb        testing.TB
+	tb        testing.TB // nil under New
 	http      *httptest.Server
 	now       func() time.Time
-	closed    chan struct{} // closed when the test ends, ending long polls
+	closed    chan struct{} // closed by Close (when the test ends), ending long polls
+	closeOnce sync.Once
 	transport *http.Transport
 	deliverer *http.Client
+
+	replyHook    func(ReplyEvent)
+	unrecorded   bool
+	webhookConns int
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever anything happens
@@ -296,34 +301,11 @@ type pendingUpdate struct {
 // Start starts a fake Bot API server on loopback; it is closed when the test ends.
 func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	s := &Server{
-		Token:        DefaultToken,
-		tb:           tb,
-		now:          time.Now,
-		closed:       make(chan struct{}),
-		changed:      make(chan struct{}),
-		nextUpdateID: 1,
-		updates:      map[int64][]byte{},
-		chats:        map[int64]*chat{},
-		callbacks:    map[string]bool{},
-		files:        map[string]*storedFile{},
-		paths:        map[string]*storedFile{},
-		commands:     map[string][]models.BotCommand{},
-		nextFaults:   map[string][]*countedFault{},
-		ratioFaults:  map[string]*ratioFault{},
+	s, err := New(append(opts, func(s *Server) { s.tb = tb })...)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	for _, o := range opts {
-		o(s)
-	}
-	s.transport = &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 4}
-	s.deliverer = &http.Client{Transport: s.transport}
-	s.http = httptest.NewServer(http.HandlerFunc(s.handle))
-	s.URL = s.http.URL
-	tb.Cleanup(func() {
-		close(s.closed)
-		s.http.Close()
-		s.transport.CloseIdleConnections()
-	})
+	tb.Cleanup(s.Close)
 	return s
 }
 
@@ -433,7 +415,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	s.record(Call{Method: method, Params: p, Time: arrived, Code: rep.statusCode(), Error: rep.description})
+	call := Call{Method: method, Params: p, Time: arrived, Code: rep.statusCode(), Error: rep.description}
+	s.record(call)
+	s.replied(call, p)
 	writeReply(w, rep)
 }
 
@@ -465,7 +449,9 @@ func writeReply(w http.ResponseWriter, r reply) {
 func (s *Server) record(c Call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, c)
+	if !s.unrecorded {
+		s.calls = append(s.calls, c)
+	}
 	s.notifyLocked()
 }
 

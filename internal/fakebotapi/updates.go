@@ -27,8 +27,10 @@ func (s *Server) SendText(chatID int64, text string, languageCode string) int64 
 	c.started = true
 	c.lastID++
 	m := &storedMessage{id: c.lastID, date: s.now(), text: text, source: text}
-	c.messages = append(c.messages, m)
-	return s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
+	s.addMessageLocked(c, m)
+	id := s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
+	s.awaitLocked(c, id)
+	return id
 }
 
 // Press pushes a callback_query update: the person presses a button with data under the
@@ -58,6 +60,7 @@ func (s *Server) Press(chatID int64, messageID int, data string) (updateID int64
 		ChatInstance: strconv.FormatInt(-c.id*7919, 10),
 		Data:         data,
 	}})
+	s.awaitLocked(c, updateID)
 	return updateID, callbackID
 }
 
@@ -87,13 +90,13 @@ func (s *Server) pushLocked(u *models.Update) int64 {
 		u.ID = s.nextUpdateID
 	}
 	if _, dup := s.updates[u.ID]; dup {
-		s.tb.Errorf("fakebotapi: update_id %d pushed twice", u.ID)
+		s.misuse("fakebotapi: update_id %d pushed twice", u.ID)
 		return u.ID
 	}
 	s.nextUpdateID = max(s.nextUpdateID, u.ID+1)
 	data, err := json.Marshal(u)
 	if err != nil {
-		s.tb.Errorf("fakebotapi: encoding update %d: %v", u.ID, err)
+		s.misuse("fakebotapi: encoding update %d: %v", u.ID, err)
 		return u.ID
 	}
 	s.updates[u.ID] = data
@@ -181,6 +184,9 @@ func (s *Server) Deliver(ctx context.Context, updateID int64) (status int, err e
 		defer s.mu.Unlock()
 		s.pending = slices.DeleteFunc(s.pending, func(p pendingUpdate) bool { return p.id == updateID })
 		s.confirmed = max(s.confirmed, updateID)
+		if s.unrecorded {
+			delete(s.updates, updateID)
+		}
 		s.notifyLocked()
 	}
 	return status, err

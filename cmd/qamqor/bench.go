@@ -1,0 +1,730 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/telegram"
+	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/internal/fakebotapi"
+	"github.com/qamqor/qamqor/locales"
+	"github.com/qamqor/qamqor/store"
+	"github.com/redis/go-redis/v9"
+)
+
+// The targets of issue 8, printed beside what was measured.
+const (
+	targetThroughput   = 5000 // updates handled per second
+	targetP99          = 20 * time.Millisecond
+	targetP99Rate      = 1000 // the offered rate the p99 target is stated at
+	targetRoundTrips   = 2.0  // Redis round trips per update
+	targetSessionBytes = 512  // Redis memory per idle session
+)
+
+// Chat ids of simulated people: 10 digits like today's Telegram user ids (key length
+// counts in Redis memory), far from the ids tests and admins use.
+const (
+	benchChatBase  = 7_100_000_000
+	memoryChatBase = 7_200_000_000
+)
+
+const benchUsage = `usage: qamqor bench [--users N] [--duration D] [--mode polling|webhook] [--rate R]
+       qamqor bench --memory [--sessions N]
+
+Runs the serve path (Telegram adapter, Service, Redis sessions) against an in-process fake
+Bot API with simulated people pressing random buttons, and prints throughput, reply
+latency and Redis cost per update; --memory measures Redis memory per idle session.
+Redis: REDIS_URL (an empty database), or a throwaway redis-server from PATH when unset.
+`
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, benchUsage); fs.PrintDefaults() }
+	var o benchOptions
+	fs.IntVar(&o.users, "users", 1000, "simulated people, each waiting for the reply to its last action before the next")
+	fs.DurationVar(&o.duration, "duration", 30*time.Second, "how long to measure")
+	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "how long to run before measuring (every /start, caches filling)")
+	fs.StringVar(&o.mode, "mode", "polling", "how updates reach the bot: polling or webhook")
+	fs.Float64Var(&o.rate, "rate", 0, "cap on updates offered per second, across all people (0: as fast as replies come)")
+	fs.IntVar(&o.connections, "connections", 40, "webhook connections at once (Telegram's max_connections)")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the people's choices")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run (bot and simulated people alike) to this file")
+	memory := fs.Bool("memory", false, "measure Redis memory per idle session instead of a load")
+	sessions := fs.Int("sessions", 100_000, "with --memory: how many idle sessions to store")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 || o.users < 1 || o.duration <= 0 || o.warmup < 0 || o.rate < 0 || o.connections < 1 || *sessions < 1 ||
+		(o.mode != "polling" && o.mode != "webhook") {
+		fs.Usage()
+		return 2
+	}
+	cfg, log, err := setup(stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 2
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "qamqor:", err)
+			return 2
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
+	if os.Getenv("LOG_LEVEL") == "" {
+		// The bot's start-up notes would bury the figures; warnings and errors still show.
+		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if cfg.RedisURL == "" && cfg.redisConfigured() {
+		// INFO, DBSIZE and used_memory would be one node's: the figures are per server.
+		fmt.Fprintln(stderr, "qamqor: bench measures one Redis server: set REDIS_URL (an empty database), or leave REDIS_URL and REDIS_ADDRS unset for a throwaway redis-server")
+		return 2
+	}
+	redisNote := "REDIS_URL"
+	if cfg.RedisURL == "" {
+		// A real Redis is the point (the embedded one has other costs), and with none named a
+		// server of our own cannot touch anyone's data.
+		url, stop, err := throwawayRedis(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, "qamqor:", err)
+			return 1
+		}
+		defer stop()
+		cfg.RedisURL, redisNote = url, "throwaway redis-server"
+	}
+	admin, err := store.Connect(cfg.RedisURL)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 2
+	}
+	defer admin.Close()
+	// The run writes sessions and statistics: never into a database that holds anything.
+	if n, err := admin.DBSize(ctx).Result(); err != nil {
+		fmt.Fprintln(stderr, "qamqor: redis:", err)
+		return 1
+	} else if n > 0 {
+		fmt.Fprintf(stderr, "qamqor: the Redis database at REDIS_URL holds %d keys; bench writes sessions and statistics, so it needs an empty one (e.g. another database number, redis://host:6379/15), or leave REDIS_URL unset to start a throwaway redis-server\n", n)
+		return 2
+	}
+	info, _ := redisInfo(ctx, admin, "server")
+	fmt.Fprintf(stdout, "machine: %d CPUs, GOMAXPROCS %d, load average %s; Redis %s (%s)\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAverage(), info["redis_version"], redisNote)
+	if *memory {
+		return benchMemory(ctx, cfg, log, admin, *sessions, stdout, stderr)
+	}
+	return benchLoad(ctx, cfg, log, admin, o, stdout, stderr)
+}
+
+type benchOptions struct {
+	users            int
+	duration, warmup time.Duration
+	mode             string
+	rate             float64
+	connections      int
+	seed             uint64
+}
+
+// person is one simulated user; events carries the bot's first reply to each action.
+type person struct {
+	chat    int64
+	lang    string
+	events  chan fakebotapi.ReplyEvent
+	rng     *mrand.Rand
+	samples []time.Duration // reply latencies of actions pushed while measuring
+}
+
+// loadResult is what the people saw, in the measured window unless said otherwise.
+type loadResult struct {
+	pushed, answered    atomic.Int64 // the whole run
+	handled             atomic.Int64 // replies that arrived in the window
+	refused             atomic.Int64 // replies the fake refused (other than "not modified")
+	deliveries          atomic.Int64 // webhook deliveries that did not get 200
+	redisErrors         atomic.Int64
+	checklists          atomic.Int64 // replies that were a checklist PDF
+	firstRefusal        atomic.Value
+	start, end          time.Time
+	commands, pipelines atomic.Int64 // on the bot's Redis client, the whole run
+}
+
+func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin redis.UniversalClient, o benchOptions, stdout, stderr io.Writer) int {
+	var res loadResult
+	people := make(map[int64]*person, o.users)
+	list := make([]*person, 0, o.users)
+	for i := range o.users {
+		p := &person{
+			chat: benchChatBase + int64(i), lang: []string{"ru", "kk"}[i%2],
+			events: make(chan fakebotapi.ReplyEvent, 4), rng: mrand.New(mrand.NewPCG(o.seed, uint64(i))),
+		}
+		people[p.chat] = p
+		list = append(list, p)
+	}
+	api, err := fakebotapi.New(fakebotapi.WithoutRecording(), fakebotapi.WithWebhookConnections(o.connections),
+		fakebotapi.WithReplyHook(func(e fakebotapi.ReplyEvent) {
+			if e.Code != http.StatusOK && !strings.Contains(e.Error, "message is not modified") {
+				if res.refused.Add(1) == 1 {
+					res.firstRefusal.Store(e.Method + ": " + e.Error)
+				}
+			}
+			if e.Method == "sendDocument" {
+				res.checklists.Add(1)
+			}
+			if p := people[e.ChatID]; p != nil {
+				select {
+				case p.events <- e:
+				default: // a reply nobody waits for: the bot answered more than it was asked
+				}
+			}
+		}))
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	defer api.Close()
+
+	cfg.TelegramToken, cfg.TelegramAPIURL = api.Token, api.URL
+	cfg.HTTPAddr, err = loopbackAddr()
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	if o.mode == "webhook" {
+		var secret [16]byte
+		_, _ = rand.Read(secret[:])
+		cfg.WebhookURL, cfg.WebhookSecret = "http://"+cfg.HTTPAddr+"/telegram", hex.EncodeToString(secret[:])
+	}
+	botCtx, stopBot := context.WithCancel(ctx)
+	defer stopBot()
+	app, err := open(botCtx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	defer app.close()
+	app.rdb.AddHook(countingHook{&res.commands, &res.pipelines})
+	store.OnError(app.rdb, func(error) { res.redisErrors.Add(1) })
+
+	// As runServe wires it.
+	tgBot, err := telegram.New(telegram.Config{
+		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
+		OnConnected: func(name string) { app.botName.Store(name) },
+	}, app.service, app.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, app.rdb) }, log, prometheus.NewRegistry())
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	broadcaster := app.service.NewBroadcaster(tgBot.Deliver, replicaName())
+	app.broadcaster.Store(broadcaster)
+	var background sync.WaitGroup
+	background.Go(func() { broadcaster.Run(botCtx) })
+	ran := make(chan error, 1)
+	go func() { ran <- tgBot.Run(botCtx) }()
+	defer func() {
+		stopBot()
+		<-ran
+		background.Wait()
+	}()
+	if err := waitUntilServing(ctx, api, cfg, ran); err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+
+	loop := "closed loop (each person waits for the reply, then acts at once)"
+	var pace *pacer
+	if o.rate > 0 {
+		pace = &pacer{interval: time.Duration(float64(time.Second) / o.rate)}
+		loop = fmt.Sprintf("at most %g updates/s offered (each person still waits for its reply)", o.rate)
+	}
+	fmt.Fprintf(stdout, "load: %s mode, %d people, WORKERS=%d, %s; measuring %s after a %s warm-up\n",
+		o.mode, o.users, cfg.Workers, loop, o.duration, o.warmup)
+
+	began := time.Now()
+	res.start, res.end = began.Add(o.warmup), began.Add(o.warmup+o.duration)
+	acting, stopActing := context.WithDeadline(ctx, res.end)
+	defer stopActing()
+	// Updates in hand when acting stops still count; past this, they are unanswered.
+	draining, stopDraining := context.WithDeadline(ctx, res.end.Add(10*time.Second))
+	defer stopDraining()
+
+	var before, after redisCounters
+	snapshots := sync.WaitGroup{}
+	snapshots.Go(func() {
+		sleepUntil(ctx, res.start)
+		before = snapshot(ctx, admin, &res)
+		sleepUntil(ctx, res.end)
+		after = snapshot(ctx, admin, &res)
+	})
+	var acts sync.WaitGroup
+	for _, p := range list {
+		acts.Go(func() { p.act(acting, draining, api, o.mode == "webhook", pace, &res) })
+	}
+	acts.Wait()
+	snapshots.Wait()
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "qamqor: interrupted")
+		return 1
+	}
+
+	var samples []time.Duration
+	for _, p := range list {
+		samples = append(samples, p.samples...)
+	}
+	return report(stdout, o, &res, samples, before, after)
+}
+
+// act is one person: /start, then a random button of the bot's last message, again and
+// again; /start again when that message has no buttons.
+func (p *person) act(acting, draining context.Context, api *fakebotapi.Server, webhook bool, pace *pacer, res *loadResult) {
+	for acting.Err() == nil {
+		if pace != nil && !pace.wait(acting) {
+			return
+		}
+		last := api.Last(p.chat)
+		var id int64
+		if data := p.pick(last.Buttons); data != "" {
+			id, _ = api.Press(p.chat, last.ID, data)
+		} else {
+			id = api.SendText(p.chat, "/start", p.lang)
+		}
+		res.pushed.Add(1)
+		if webhook {
+			if status, err := api.Deliver(draining, id); err != nil || status != http.StatusOK {
+				res.deliveries.Add(1)
+			}
+		}
+		select {
+		case e := <-p.events:
+			res.answered.Add(1)
+			if !e.Replied.Before(res.start) && e.Replied.Before(res.end) {
+				res.handled.Add(1)
+			}
+			if !e.Pushed.Before(res.start) && e.Pushed.Before(res.end) {
+				p.samples = append(p.samples, e.Replied.Sub(e.Pushed))
+			}
+		case <-draining.Done():
+			return
+		}
+	}
+}
+
+// pick returns the data of a random button that talks to the bot ("" when there is none).
+func (p *person) pick(rows [][]fakebotapi.Button) string {
+	var data []string
+	for _, row := range rows {
+		for _, b := range row {
+			if b.CallbackData != "" {
+				data = append(data, b.CallbackData)
+			}
+		}
+	}
+	if len(data) == 0 {
+		return ""
+	}
+	return data[p.rng.IntN(len(data))]
+}
+
+// pacer spaces actions evenly at a fixed rate across all people.
+type pacer struct {
+	interval time.Duration
+	mu       sync.Mutex
+	next     time.Time
+}
+
+// wait blocks until this caller's turn; false when ctx ended first.
+func (pc *pacer) wait(ctx context.Context) bool {
+	pc.mu.Lock()
+	now := time.Now()
+	// A slot missed by more than one interval is not made up for with a burst.
+	slot := pc.next
+	if floor := now.Add(-pc.interval); slot.Before(floor) {
+		slot = floor
+	}
+	pc.next = slot.Add(pc.interval)
+	pc.mu.Unlock()
+	sleepUntil(ctx, slot)
+	return ctx.Err() == nil
+}
+
+func sleepUntil(ctx context.Context, t time.Time) {
+	d := time.Until(t)
+	if d <= 0 {
+		return
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+}
+
+// countingHook counts what the bot's Redis client sends: each command and each pipeline
+// is one round trip.
+type countingHook struct{ commands, pipelines *atomic.Int64 }
+
+func (countingHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countingHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.commands.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h countingHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.pipelines.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+type redisCounters struct {
+	at                      time.Time
+	roundTrips, serverCalls int64
+	answered                int64
+	ok                      bool
+}
+
+func snapshot(ctx context.Context, admin redis.UniversalClient, res *loadResult) redisCounters {
+	c := redisCounters{at: time.Now(), roundTrips: res.commands.Load() + res.pipelines.Load(), answered: res.answered.Load()}
+	stats, err := redisInfo(ctx, admin, "commandstats")
+	if err != nil {
+		return c
+	}
+	for k, v := range stats {
+		if !strings.HasPrefix(k, "cmdstat_") {
+			continue
+		}
+		calls, _, _ := strings.Cut(strings.TrimPrefix(v, "calls="), ",")
+		n, _ := strconv.ParseInt(calls, 10, 64)
+		c.serverCalls += n
+	}
+	c.ok = true
+	return c
+}
+
+func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duration, before, after redisCounters) int {
+	window := res.end.Sub(res.start).Seconds()
+	handled := res.handled.Load()
+	perSecond := float64(handled) / window
+	fmt.Fprintf(w, "updates handled: %d in %.1fs = %.0f/s (target ≥ %d/s: %s)\n",
+		handled, window, perSecond, targetThroughput, verdict(perSecond >= targetThroughput))
+
+	slices.Sort(samples)
+	if n := len(samples); n > 0 {
+		q := func(p float64) time.Duration { return samples[min(n-1, int(p*float64(n)))] }
+		p99 := q(0.99)
+		target := fmt.Sprintf("target p99 ≤ %s at %d updates/s: ", targetP99, targetP99Rate)
+		if o.rate >= 0.99*targetP99Rate && o.rate <= 1.01*targetP99Rate {
+			target += verdict(p99 <= targetP99)
+		} else {
+			target += "run with --rate 1000 to compare"
+		}
+		fmt.Fprintf(w, "reply latency: p50 %s p95 %s p99 %s max %s over %d replies (%s)\n",
+			ms(q(0.50)), ms(q(0.95)), ms(p99), ms(samples[n-1]), n, target)
+	} else {
+		fmt.Fprintln(w, "reply latency: no replies measured")
+	}
+
+	// The window's updates, counted by replies, so an update in hand at an edge is not
+	// missing from one count and present in the other.
+	if updates := after.answered - before.answered; updates > 0 {
+		rt := float64(after.roundTrips-before.roundTrips) / float64(updates)
+		fmt.Fprintf(w, "redis round trips per update: %.2f (target ≤ %g: %s)\n", rt, targetRoundTrips, verdict(rt <= targetRoundTrips))
+		if before.ok && after.ok {
+			// Less the INFO call that took the second snapshot.
+			calls := float64(after.serverCalls-before.serverCalls-1) / float64(updates)
+			fmt.Fprintf(w, "redis commands per update: %.2f (INFO commandstats: a script's own GET and SET count)\n", calls)
+		}
+	}
+	unanswered := res.pushed.Load() - res.answered.Load()
+	fmt.Fprintf(w, "checklists sent: %d\n", res.checklists.Load())
+	fmt.Fprintf(w, "unanswered updates: %d of %d\n", unanswered, res.pushed.Load())
+	errs := res.refused.Load() + res.deliveries.Load() + res.redisErrors.Load()
+	fmt.Fprintf(w, "errors: %d (replies refused by the Bot API %d, webhook deliveries failed %d, Redis errors %d)\n",
+		errs, res.refused.Load(), res.deliveries.Load(), res.redisErrors.Load())
+	if first, ok := res.firstRefusal.Load().(string); ok {
+		fmt.Fprintln(w, "first refusal:", first)
+	}
+	fmt.Fprintln(w, "load average at the end:", loadAverage())
+	if unanswered > 0 || errs > 0 {
+		return 1
+	}
+	return 0
+}
+
+func verdict(met bool) string {
+	if met {
+		return "met"
+	}
+	return "MISSED"
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+// benchMemory stores n idle sessions as the bot does and reports Redis memory per session.
+func benchMemory(ctx context.Context, cfg Config, log *slog.Logger, admin redis.UniversalClient, n int, stdout, stderr io.Writer) int {
+	typical, err := typicalSession(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	usedBefore, err := usedMemory(ctx, admin)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor: redis:", err)
+		return 1
+	}
+	rdb, err := store.Connect(cfg.RedisURL)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	defer rdb.Close()
+	sessions := store.NewSessions(rdb, store.WithTTL(cfg.SessionTTL), store.WithCacheSize(0))
+	var next atomic.Int64
+	var failed atomic.Value
+	var writers sync.WaitGroup
+	for range 32 {
+		writers.Go(func() {
+			for i := next.Add(1) - 1; i < int64(n) && ctx.Err() == nil; i = next.Add(1) - 1 {
+				err := sessions.Update(ctx, memoryChatBase+i, func(bot.Session) (bot.Session, error) { return typical, nil })
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		})
+	}
+	writers.Wait()
+	if err, ok := failed.Load().(error); ok {
+		fmt.Fprintln(stderr, "qamqor:", err)
+		return 1
+	}
+	usedAfter, err := usedMemory(ctx, admin)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor: redis:", err)
+		return 1
+	}
+	stored, _ := admin.Get(ctx, store.SessionKey(memoryChatBase)).Result()
+	perSession := float64(usedAfter-usedBefore) / float64(n)
+	fmt.Fprintf(stdout, "typical session (%d bytes under %d-byte key %s, TTL %s): %s\n",
+		len(stored), len(store.SessionKey(memoryChatBase)), store.SessionKey(memoryChatBase), cfg.SessionTTL, stored)
+	fmt.Fprintf(stdout, "redis memory per idle session: %.0f bytes (used_memory %d → %d over %d sessions; target ≤ %d: %s)\n",
+		perSession, usedBefore, usedAfter, n, targetSessionBytes, verdict(perSession <= targetSessionBytes))
+	// Leave the database as it was found.
+	for i := 0; i < n; i += 1000 {
+		keys := make([]string, 0, 1000)
+		for j := i; j < min(n, i+1000); j++ {
+			keys = append(keys, store.SessionKey(memoryChatBase+int64(j)))
+		}
+		_ = admin.Unlink(ctx, keys...).Err()
+	}
+	return 0
+}
+
+// typicalSession is a session after choosing Russian and three presses on the shipped
+// content, as the Service stores it (with the update ids it saw).
+func typicalSession(ctx context.Context, cfg Config, log *slog.Logger) (bot.Session, error) {
+	c, err := loadContent(cfg, log)
+	if err != nil {
+		return bot.Session{}, err
+	}
+	bundle, err := locales.Bundle()
+	if err != nil {
+		return bot.Session{}, err
+	}
+	var sess bot.Session
+	mem := &memorySessions{}
+	service := bot.NewService(bot.NewEngine(c, bundle, bot.WithSubscriptions()), mem, log)
+	const chat = memoryChatBase
+	updateID := int64(812_345_670) // a Telegram-sized update id
+	replies := service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start", UpdateID: updateID, LangHint: content.RU})
+	for press := range 4 { // the language, then three screens
+		data := firstButton(replies, press)
+		if data == "" {
+			break
+		}
+		updateID++
+		replies = service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data, UpdateID: updateID})
+	}
+	sess = mem.sess
+	if sess.Lang == "" {
+		return sess, errors.New("bench: could not make a typical session: no language was chosen")
+	}
+	return sess, nil
+}
+
+// firstButton picks a button to press: the Russian one on the language screen, then ones
+// that go deeper (not back to the menu, which would make a smaller session than usual).
+func firstButton(replies []bot.Reply, press int) string {
+	var data []string
+	for _, r := range replies {
+		for _, row := range r.Buttons {
+			for _, b := range row {
+				if b.Data != "" {
+					data = append(data, b.Data)
+				}
+			}
+		}
+	}
+	if len(data) == 0 {
+		return ""
+	}
+	if press == 0 {
+		for _, d := range data {
+			if strings.Contains(d, "ru") {
+				return d
+			}
+		}
+	}
+	return data[0]
+}
+
+// memorySessions is a bot.SessionStore of one chat, for making the typical session.
+type memorySessions struct{ sess bot.Session }
+
+func (m *memorySessions) Update(_ context.Context, _ int64, fn func(bot.Session) (bot.Session, error)) error {
+	next, err := fn(m.sess)
+	if err == nil {
+		m.sess = next
+	}
+	return err
+}
+
+func usedMemory(ctx context.Context, rdb redis.UniversalClient) (int64, error) {
+	info, err := redisInfo(ctx, rdb, "memory")
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(info["used_memory"], 10, 64)
+}
+
+// redisInfo returns an INFO section's fields.
+func redisInfo(ctx context.Context, rdb redis.UniversalClient, section string) (map[string]string, error) {
+	text, err := rdb.Info(ctx, section).Result()
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), ":"); ok && !strings.HasPrefix(k, "#") {
+			fields[k] = v
+		}
+	}
+	return fields, nil
+}
+
+// waitUntilServing waits for the bot to poll, or to have registered its webhook.
+func waitUntilServing(ctx context.Context, api *fakebotapi.Server, cfg Config, ran <-chan error) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		hook, _ := api.Webhook()
+		if (cfg.WebhookURL == "" && api.Polling() > 0) || (cfg.WebhookURL != "" && hook == cfg.WebhookURL) {
+			return nil
+		}
+		select {
+		case err := <-ran:
+			return fmt.Errorf("the bot stopped while starting: %v", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the bot did not start within 30s")
+		}
+	}
+}
+
+// loopbackAddr is a free loopback address to listen on.
+func loopbackAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// throwawayRedis starts redis-server from PATH on a free loopback port, without
+// persistence, and returns its URL and a function that stops it and removes its files.
+func throwawayRedis(ctx context.Context) (string, func(), error) {
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		return "", nil, errors.New("bench needs a real Redis: set REDIS_URL to an empty database, or install redis-server (Debian: apt-get install redis-server) so bench can start a throwaway one")
+	}
+	addr, err := loopbackAddr()
+	if err != nil {
+		return "", nil, err
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	dir, err := os.MkdirTemp("", "qamqor-bench-redis-")
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(path, "--bind", host, "--port", port, "--dir", dir, "--save", "", "--appendonly", "no",
+		"--daemonize", "no", "--loglevel", "warning", "--logfile", filepath.Join(dir, "redis.log"))
+	if err := cmd.Start(); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("starting redis-server: %w", err)
+	}
+	stop := func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		_ = os.RemoveAll(dir)
+	}
+	url := "redis://" + addr + "/0"
+	rdb, _ := store.Connect(url)
+	defer rdb.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if err := rdb.Ping(ctx).Err(); err == nil {
+			return url, stop, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			stop()
+			return "", nil, fmt.Errorf("redis-server did not answer on %s", addr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// loadAverage is the 1, 5 and 15 minute load averages ("?" where /proc has none).
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/qamqor/qamqor/internal/redistest"
+)
+
+// TestBenchRunsTheServePath runs a short load in both modes and checks what does not depend
+// on the machine's speed: every update answered, no errors, the Redis cost per update.
+func TestBenchRunsTheServePath(t *testing.T) {
+	for _, mode := range []string{"polling", "webhook"} {
+		t.Run(mode, func(t *testing.T) {
+			srv := redistest.Start(t)
+			r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL()},
+				"bench", "--users", "50", "--duration", "2s", "--warmup", "0s", "--mode", mode)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			number := func(pattern string) float64 {
+				t.Helper()
+				m := regexp.MustCompile(pattern).FindStringSubmatch(r.stdout)
+				if m == nil {
+					t.Fatalf("no %q in the output:\n%s", pattern, r.stdout)
+				}
+				f, err := strconv.ParseFloat(m[1], 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f
+			}
+			if n := number(`updates handled: (\d+) in`); n == 0 {
+				t.Errorf("no update handled:\n%s", r.stdout)
+			}
+			if n := number(`reply latency: p50 [\d.]+ms p95 [\d.]+ms p99 [\d.]+ms max ([\d.]+)ms over`); n == 0 {
+				t.Errorf("no latency measured:\n%s", r.stdout)
+			}
+			if rt := number(`redis round trips per update: ([\d.]+)`); rt == 0 || rt > 2 {
+				t.Errorf("%.2f Redis round trips per update, want (0, 2]:\n%s", rt, r.stdout)
+			}
+			if n := number(`unanswered updates: (\d+) of`); n != 0 {
+				t.Errorf("%g updates unanswered:\n%s", n, r.stdout)
+			}
+			if n := number(`errors: (\d+) `); n != 0 {
+				t.Errorf("%g errors:\n%s\n%s", n, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestBenchMeasuresSessionMemory(t *testing.T) {
+	srv := redistest.Start(t)
+	r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL()}, "bench", "--memory", "--sessions", "2000")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !regexp.MustCompile(`redis memory per idle session: [1-9]\d* bytes`).MatchString(r.stdout) {
+		t.Fatalf("no memory figure:\n%s", r.stdout)
+	}
+	// It leaves the database as it found it, and refuses one that holds anything.
+	c := srv.Client()
+	if n, err := c.DBSize(t.Context()).Result(); err != nil || n != 0 {
+		t.Fatalf("%d keys left (%v)", n, err)
+	}
+	c.Set(t.Context(), "someone's data", "1", 0)
+	if r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL()}, "bench", "--memory"); r.code != 2 {
+		t.Fatalf("a database with keys: exit %d, want 2\n%s", r.code, r.stderr)
+	}
+}
