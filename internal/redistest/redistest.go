@@ -5,6 +5,7 @@ package redistest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -56,11 +57,29 @@ func Start(tb testing.TB) *Server {
 		return StartCluster(tb)
 	}
 	requireRedis(tb)
-	n := newNode(tb, nil)
-	s := &Server{Addr: n.addr, tb: tb, nodes: []*node{n}}
-	tb.Cleanup(s.Stop)
-	s.startAll()
-	return s
+	return startFresh(tb, func() *Server {
+		n := newNode(tb, nil)
+		return &Server{Addr: n.addr, tb: tb, nodes: []*node{n}}
+	})
+}
+
+// startFresh starts the nodes of a server that build makes, with new ports as often as
+// another process takes one between freePort and redis-server binding it (the packages'
+// tests run in parallel, and a cluster takes six ports).
+func startFresh(tb testing.TB, build func() *Server) *Server {
+	tb.Helper()
+	for attempt := 1; ; attempt++ {
+		s := build()
+		err := s.startNodes()
+		if err == nil {
+			tb.Cleanup(s.Stop)
+			return s
+		}
+		s.Stop()
+		if !errors.Is(err, errPortTaken) || attempt == 5 {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // ClusterMasters is how many masters StartCluster starts, each with a third of the slots.
@@ -71,20 +90,21 @@ const ClusterMasters = 3
 func StartCluster(tb testing.TB) *Server {
 	tb.Helper()
 	requireRedis(tb)
-	s := &Server{tb: tb}
-	for range ClusterMasters {
-		// The bus port is given rather than left as port+10000, which may be taken or
-		// past 65535.
-		bus := strconv.Itoa(freePort(tb))
-		n := newNode(tb, []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-			"--cluster-port", bus, "--cluster-node-timeout", "5000"})
-		n.bus = bus
-		s.nodes = append(s.nodes, n)
-		s.Addrs = append(s.Addrs, n.addr)
-	}
-	s.Addr = s.Addrs[0]
-	tb.Cleanup(s.Stop)
-	s.startAll()
+	s := startFresh(tb, func() *Server {
+		s := &Server{tb: tb}
+		for range ClusterMasters {
+			// The bus port is given rather than left as port+10000, which may be taken or
+			// past 65535.
+			bus := strconv.Itoa(freePort(tb))
+			n := newNode(tb, []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+				"--cluster-port", bus, "--cluster-node-timeout", "5000"})
+			n.bus = bus
+			s.nodes = append(s.nodes, n)
+			s.Addrs = append(s.Addrs, n.addr)
+		}
+		s.Addr = s.Addrs[0]
+		return s
+	})
 	s.createCluster()
 	return s
 }
@@ -247,17 +267,27 @@ func (s *Server) String() string {
 
 func (s *Server) startAll() {
 	s.tb.Helper()
+	if err := s.startNodes(); err != nil {
+		s.tb.Fatal(err)
+	}
+}
+
+func (s *Server) startNodes() error {
 	for _, n := range s.nodes {
 		if err := n.start(); err != nil {
-			s.tb.Fatalf("starting redis-server: %v", err)
+			return fmt.Errorf("starting redis-server: %w", err)
 		}
 	}
 	for _, n := range s.nodes {
 		if err := n.wait(); err != nil {
-			s.tb.Fatal(err)
+			return err
 		}
 	}
+	return nil
 }
+
+// errPortTaken: redis-server could not bind a port freePort had found free.
+var errPortTaken = errors.New("a port was taken meanwhile")
 
 func requireRedis(tb testing.TB) {
 	tb.Helper()
@@ -295,6 +325,9 @@ func (n *node) wait() error {
 	for {
 		if err := c.Ping(context.Background()).Err(); err == nil {
 			return nil
+		}
+		if log := n.log(); strings.Contains(log, "Address already in use") {
+			return fmt.Errorf("%w: redis-server on %s:\n%s", errPortTaken, n.addr, log)
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("redis-server did not answer on %s within 10s:\n%s", n.addr, n.log())
