@@ -201,10 +201,15 @@ func TestBrokenAndStrangersUploadsChangeNothing(t *testing.T) {
 		t.Errorf("a broken file:\n%s\n%v", got.Text, got.Buttons)
 	}
 
-	// Someone without a role: a file is just something the bot cannot read.
+	// Someone without a role: a file is just something the bot cannot read, and does not
+	// download.
+	fetched := w.api.CallCount("getFile")
 	got = w.upload(stranger, "content.zip", contentZip(t, "main.yaml", "ru: Главное меню\n", "ru: Взломано\n"))
 	if !strings.Contains(got.Text, "Я понимаю только текст и кнопки") || strings.Contains(got.Text, "Опубликовать") {
 		t.Errorf("a stranger's file:\n%s", got.Text)
+	}
+	if n := w.api.CallCount("getFile") - fetched; n != 0 {
+		t.Errorf("the bot fetched a stranger's file (%d getFile calls)", n)
 	}
 	if _, ok, err := published.Current(t.Context()); ok || err != nil {
 		t.Errorf("a version was published: %v %v", ok, err)

@@ -49,6 +49,18 @@ type Handler interface {
 	Handle(ctx context.Context, chatID int64, in bot.Input) []bot.Reply
 }
 
+// FileAcceptor is a Handler that says whose documents it reads (*bot.Service: editors'
+// and admins'), so nobody else can make the bot download files for nothing.
+type FileAcceptor interface {
+	AcceptsFiles(ctx context.Context, chatID int64) bool
+}
+
+// acceptsFiles reports whether a document from chat is worth downloading.
+func (b *Bot) acceptsFiles(ctx context.Context, chat int64) bool {
+	fa, ok := b.handler.(FileAcceptor)
+	return !ok || fa.AcceptsFiles(ctx, chat)
+}
+
 // Bot runs Qamqor on Telegram.
 type Bot struct {
 	cfg      Config
@@ -281,7 +293,7 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time) 
 		b.metrics.updates.WithLabelValues("ignored").Inc()
 		return
 	}
-	if in.document != nil {
+	if in.document != nil && b.acceptsFiles(ctx, in.chat) {
 		in.File.Data = b.fetch(ctx, in.chat, in.document)
 	}
 	replies := b.handler.Handle(ctx, in.chat, in.Input)
