@@ -27,7 +27,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/locales"
@@ -231,18 +230,11 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin redis.Un
 	app.rdb.AddHook(countingHook{&res.commands, &res.pipelines})
 	store.OnError(app.rdb, func(error) { res.redisErrors.Add(1) })
 
-	// As runServe wires it.
-	tgBot, err := telegram.New(telegram.Config{
-		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
-		HTTPAddr: cfg.HTTPAddr, Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout,
-		OnConnected: func(name string) { app.botName.Store(name) },
-	}, app.service, app.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, app.rdb) }, log, prometheus.NewRegistry())
+	tgBot, broadcaster, err := app.telegram(cfg, log, prometheus.NewRegistry()) // as serve wires it
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 1
 	}
-	broadcaster := app.service.NewBroadcaster(tgBot.Deliver, replicaName())
-	app.broadcaster.Store(broadcaster)
 	var background sync.WaitGroup
 	background.Go(func() { broadcaster.Run(botCtx) })
 	ran := make(chan error, 1)

@@ -209,22 +209,11 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 	reg.MustRegister(redisErrors)
 	store.OnError(app.rdb, func(error) { redisErrors.Inc() })
 
-	tgBot, err := telegram.New(telegram.Config{
-		Token:           cfg.TelegramToken,
-		APIURL:          cfg.TelegramAPIURL,
-		WebhookURL:      cfg.WebhookURL,
-		WebhookSecret:   cfg.WebhookSecret,
-		HTTPAddr:        cfg.HTTPAddr,
-		Workers:         cfg.Workers,
-		ShutdownTimeout: cfg.ShutdownTimeout,
-		OnConnected:     func(name string) { app.botName.Store(name) },
-	}, app.service, app.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, app.rdb) }, log, reg)
+	tgBot, broadcaster, err := app.telegram(cfg, log, reg)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
-	broadcaster := app.service.NewBroadcaster(tgBot.Deliver, replicaName())
-	app.broadcaster.Store(broadcaster)
 	broadcastCtx, stopBroadcasts := context.WithCancel(ctx)
 	broadcasting := make(chan struct{})
 	go func() { defer close(broadcasting); broadcaster.Run(broadcastCtx) }()
@@ -236,6 +225,27 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// telegram makes the Telegram adapter over the app's Service, as configured, and the
+// broadcaster that sends through it (not yet running); serve and bench share it.
+func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (*telegram.Bot, *bot.Broadcaster, error) {
+	tgBot, err := telegram.New(telegram.Config{
+		Token:           cfg.TelegramToken,
+		APIURL:          cfg.TelegramAPIURL,
+		WebhookURL:      cfg.WebhookURL,
+		WebhookSecret:   cfg.WebhookSecret,
+		HTTPAddr:        cfg.HTTPAddr,
+		Workers:         cfg.Workers,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		OnConnected:     func(name string) { a.botName.Store(name) },
+	}, a.service, a.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
+	if err != nil {
+		return nil, nil, err
+	}
+	broadcaster := a.service.NewBroadcaster(tgBot.Deliver, replicaName())
+	a.broadcaster.Store(broadcaster)
+	return tgBot, broadcaster, nil
 }
 
 // replicaName names this process among the replicas sharing Redis: host, process id and a
