@@ -179,9 +179,9 @@ func (e *Engine) relocate(s Session) (Session, bool) {
 
 func (e *Engine) step(s Session, in Input) (Session, []Reply) {
 	if s.Screener != "" {
-		if _, ok := e.content.Screener(s.Screener); !ok {
+		if sc, ok := e.content.Screener(s.Screener); !ok {
 			s = s.leaveScreener() // gone from the content too
-		} else if s.Lang != "" {
+		} else if s = e.reask(s, sc); s.Lang != "" {
 			if next, replies, ok := e.screenerInput(s, in, clean(in.Text)); ok {
 				return next, replies
 			}

@@ -79,6 +79,22 @@ func (e *Engine) settle(sc *content.Screener, stored map[string]string) (map[str
 	return out, next
 }
 
+// reask moves a session on a question the content no longer asks (new content removed it
+// or its condition) to the question that is next now, or the summary; any other session is
+// returned as it is.
+func (e *Engine) reask(s Session, sc *content.Screener) Session {
+	id, onQuestion := strings.CutPrefix(s.Step, stepQuestion)
+	if q, ok := sc.Question(id); !onQuestion || (ok && e.applicable(sc, q, s.Answers)) {
+		return s
+	}
+	answers, next := e.settle(sc, s.Answers)
+	s.Answers, s.Step = answers, stepSummary
+	if next != nil {
+		s.Step = stepQuestion + next.ID
+	}
+	return s
+}
+
 // asked returns the questions asked given the answers, in order.
 func (e *Engine) asked(sc *content.Screener, stored map[string]string) []*content.Question {
 	var qs []*content.Question
