@@ -73,6 +73,9 @@ type Reply struct {
 	// SearchMiss marks the answer to a question search found nothing for, for the
 	// statistics; adapters ignore it.
 	SearchMiss bool
+	// Search marks the answer to a question, found or not, for the per-chat limits;
+	// adapters ignore it.
+	Search bool
 	// TypedAnswer says the screen asks for something typed (a number): an adapter that
 	// maps typed numbers to buttons must not do so here.
 	TypedAnswer bool

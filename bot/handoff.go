@@ -144,6 +144,9 @@ func (s *Service) sendQuestion(ctx context.Context, chat int64, in Input) []Repl
 	if draft == "" {
 		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
 	}
+	if stop := s.ticketLimit(ctx, chat, in, lang); stop != nil {
+		return stop
+	}
 	t, err := s.handoff.Store.CreateTicket(ctx, Ticket{User: chat, Lang: lang, Question: draft, Created: time.Now()})
 	if err != nil {
 		return s.unavailable(chat, in, err)
@@ -153,6 +156,30 @@ func (s *Service) sendQuestion(ctx context.Context, chat int64, in Input) []Repl
 		{To: s.handoff.OperatorChat, Text: s.both(msgTicketForOperators, map[string]any{
 			"Number": t.Number, "Lang": langLabels[lang]}) + "\n\n" + draft},
 	}
+}
+
+// maxOpenTickets is how many unanswered questions one person may have with the specialists.
+const maxOpenTickets = 3
+
+// ticketLimit refuses a new question, politely, to someone with maxOpenTickets open, or
+// who sent more than their budget lately: each question is a message in the operators'
+// group, which one person must not fill.
+func (s *Service) ticketLimit(ctx context.Context, chat int64, in Input, lang content.Lang) []Reply {
+	ts, err := s.handoff.Store.UserTickets(ctx, chat)
+	if err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	open := 0
+	for _, t := range ts {
+		if !t.Closed {
+			open++
+		}
+	}
+	if open >= maxOpenTickets || !s.limits.tickets.allow(chat, s.engine().now()) {
+		return []Reply{{Text: s.t(lang, msgTooManyTickets, nil),
+			Buttons: [][]Button{{{Label: s.t(lang, msgButtonMainMenu, nil), Data: dataMainMenu}}}}}
+	}
+	return nil
 }
 
 // operatorReply passes an operator's reply to the person whose ticket it answers.

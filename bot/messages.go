@@ -62,6 +62,12 @@ const (
 	msgChecklistMade   = "ChecklistMade"
 	msgChecklistFooter = "ChecklistFooter"
 	msgChangeAnswers   = "ChangeAnswers"
+
+	msgSkipped           = "Skipped"
+	msgTooFast           = "TooFast"
+	msgTooManySearches   = "TooManySearches"
+	msgTooManyChecklists = "TooManyChecklists"
+	msgTooManyTickets    = "TooManyTickets"
 )
 
 // MessageIDs lists every interface string the engine uses, so a test can prove each exists
@@ -72,6 +78,7 @@ var MessageIDs = []string{
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
+	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists, msgTooManyTickets,
 }
 
 // translator renders interface strings in one of the supported languages.

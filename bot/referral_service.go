@@ -56,32 +56,58 @@ func (s *Service) EnableReferrals(o ReferralOptions) { s.refs = &o }
 // special handles what needs the referral store or deletes data: deep links with codes,
 // partner and admin commands and their buttons, /forget and /mydata. ok is false for
 // everything else, which goes to the engine as usual. Deciding needs no I/O for other
-// inputs, so ordinary updates keep to one round trip. A redelivered update is handled once.
+// inputs, so ordinary updates keep to one round trip.
+//
+// A redelivered update is handled once: the update is marked handled only after the
+// action's effects, so a crash between the two runs the action again rather than losing
+// it, and each action is idempotent on such a second run (forgetting again deletes
+// nothing; a claimed link is claimed again by the same person; a queued broadcast or a
+// published version is found, not made twice).
 func (s *Service) special(ctx context.Context, chat int64, in Input) ([]Reply, bool) {
 	handle, ok := s.route(ctx, chat, in)
 	if !ok {
 		return nil, false
 	}
-	if !s.firstDelivery(ctx, chat, in) {
+	if s.handledBefore(ctx, chat, in) {
 		return nil, true
 	}
-	return handle(), true
+	out := handle()
+	if !(in.Kind == InputButton && in.Data == dataForgetYes) {
+		// /forget leaves no session, and none is made again only to hold the mark: a
+		// second run of it deletes nothing and says so again.
+		s.markHandled(ctx, chat, in)
+	}
+	return out, true
 }
 
-// firstDelivery records the update as handled and reports whether it was new.
-func (s *Service) firstDelivery(ctx context.Context, chat int64, in Input) bool {
+// handledBefore reports whether the chat's session has seen the update. With the store
+// away it reports false, and the action answers "unavailable".
+func (s *Service) handledBefore(ctx context.Context, chat int64, in Input) bool {
 	if in.UpdateID == 0 {
-		return true
+		return false
 	}
-	first := true
+	seen := false
+	_ = s.store.Update(ctx, chat, func(sess Session) (Session, error) {
+		seen = sess.seen(in.UpdateID)
+		return sess, nil // unchanged: nothing is written
+	})
+	return seen
+}
+
+// markHandled records in the session that the update was handled.
+func (s *Service) markHandled(ctx context.Context, chat int64, in Input) {
+	if in.UpdateID == 0 {
+		return
+	}
 	err := s.store.Update(ctx, chat, func(sess Session) (Session, error) {
-		first = !sess.seen(in.UpdateID)
-		if !first {
+		if sess.seen(in.UpdateID) {
 			return sess, nil
 		}
 		return sess.markSeen(in.UpdateID), nil
 	})
-	return err != nil || first // with the store away, the handler answers "unavailable"
+	if err != nil {
+		s.log.Warn("could not mark an update handled; a redelivery will run it again", "chat", chat, "err", err)
+	}
 }
 
 // route picks the handler of a special input, without I/O except for partner-only ones,
@@ -321,6 +347,12 @@ func (s *Service) claimInvite(ctx context.Context, chat int64, in Input, code st
 		return s.unavailable(chat, in, err)
 	}
 	if !ok {
+		// Claimed already — by this person, if a crash came between the claim and the mark
+		// that the update was handled: they are welcomed as before.
+		if p, isPartner, err := s.refs.Store.Partner(ctx, chat); err == nil && isPartner {
+			lang := s.lang(ctx, chat, in)
+			return []Reply{{Text: s.t(lang, msgPartnerWelcome, map[string]any{"Org": p.Org})}}
+		}
 		return s.neutral(ctx, chat, in)
 	}
 	s.audit(ctx, chat, "partner.join", p.Org)

@@ -26,7 +26,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 	lang := s.Lang
 	found := e.index.Search(question, lang, maxResults)
 	if len(found.Results) == 0 {
-		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)}), SearchMiss: true}
+		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)}), SearchMiss: true, Search: true}
 		r.Buttons = e.nodeButtons(e.content.Main(), lang)
 		if e.handoff {
 			r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})
@@ -45,7 +45,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 		summary += "\n" + text
 	}
 	parts = append(parts, summary)
-	r := Reply{Text: strings.Join(parts, "\n\n")}
+	r := Reply{Text: strings.Join(parts, "\n\n"), Search: true}
 	for _, res := range found.Results {
 		r.Buttons = append(r.Buttons, []Button{{Label: res.Node.ButtonLabel(lang), Data: dataOpen + res.Node.ID}})
 	}

@@ -24,11 +24,12 @@ type Service struct {
 	handoff      *HandoffOptions // nil: no "Ask a specialist"
 	stats        *StatsOptions   // nil: nothing counted
 	news         *NewsOptions    // nil: no subscriptions or broadcasts
+	limits       *limits         // per-chat budgets of searches, checklists, questions
 }
 
 // NewService returns a service that keeps sessions in store.
 func NewService(e *Engine, store SessionStore, log *slog.Logger) *Service {
-	s := &Service{store: store, log: log}
+	s := &Service{store: store, log: log, limits: newLimits()}
 	s.current.Store(e)
 	return s
 }
@@ -120,6 +121,9 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 		if r, found, err := s.refs.Store.UpdateReferral(ctx, after.Ref, func(*Referral) {}); err == nil && found && r.Client == chatID {
 			return []Reply{s.intro(r, after.Lang)}
 		}
+	}
+	if limited, ok := s.limitReplies(chatID, after, out); ok {
+		return limited // a search or checklist over budget: nothing else to do or count
 	}
 	s.count(in, before, after, out)
 	s.syncNewsLang(ctx, chatID, before, after)

@@ -15,9 +15,11 @@ import (
 const MaxHistory = 20
 
 // MaxSeen is how many recent update ids a session remembers to recognise a redelivered
-// update. Telegram redelivers recent updates only (a webhook retry, a replay after restart),
-// and a webhook may deliver one chat's updates out of order, so a short list serves where a
-// high-water mark would drop a late but new update.
+// update. A webhook may deliver one chat's updates out of order, so the ids are a list
+// rather than a high-water mark, which would drop a late but new update; an update older
+// than all of a full list is taken as handled, however long ago (Telegram redelivers for
+// up to 24 hours). Only an update overtaken by MaxSeen newer ones of its own chat could be
+// new and look old, and a chat's updates are handled in order on one replica.
 const MaxSeen = 8
 
 // Session is what Qamqor keeps about one chat: the language and where the person is. It
@@ -44,8 +46,14 @@ type Session struct {
 	Draft string `json:"d,omitempty"`
 }
 
-// seen reports whether the update with this id was handled already.
-func (s Session) seen(updateID int64) bool { return slices.Contains(s.Seen, updateID) }
+// seen reports whether the update with this id was handled already: it is one of the
+// last MaxSeen handled, or older than all of them.
+func (s Session) seen(updateID int64) bool {
+	if len(s.Seen) == 0 {
+		return false
+	}
+	return slices.Contains(s.Seen, updateID) || (len(s.Seen) >= MaxSeen && updateID < slices.Min(s.Seen))
+}
 
 // markSeen remembers an update id, forgetting the oldest beyond MaxSeen.
 func (s Session) markSeen(updateID int64) Session {

@@ -54,8 +54,9 @@ type Sessions struct {
 }
 
 type versioned struct {
-	ver  int64
-	sess bot.Session
+	ver     int64
+	sess    bot.Session
+	payload string // the JSON stored, to see whether a step changed anything
 }
 
 // SessionsOption configures Sessions.
@@ -88,16 +89,13 @@ func NewSessions(rdb redis.UniversalClient, opts ...SessionsOption) *Sessions {
 // SessionKey is the Redis key of a chat's session.
 func SessionKey(chatID int64) string { return "{chat:" + strconv.FormatInt(chatID, 10) + "}:session" }
 
-// Update implements bot.SessionStore.
+// Update implements bot.SessionStore. A step that leaves the session as it was writes
+// nothing.
 func (s *Sessions) Update(ctx context.Context, chatID int64, fn func(bot.Session) (bot.Session, error)) error {
 	key := SessionKey(chatID)
-	cur, ok := s.cached(chatID)
-	if !ok {
-		raw, err := s.rdb.Get(ctx, key).Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return fmt.Errorf("store: reading session: %w", err)
-		}
-		cur = decode(raw)
+	cur, err := s.read(ctx, chatID)
+	if err != nil {
+		return err
 	}
 	for attempt := range maxConflicts {
 		next, err := fn(cur.sess)
@@ -108,7 +106,10 @@ func (s *Sessions) Update(ctx context.Context, chatID int64, fn func(bot.Session
 		if err != nil {
 			return fmt.Errorf("store: encoding session: %w", err)
 		}
-		nv := versioned{ver: cur.ver + 1, sess: next}
+		if string(payload) == cur.payload {
+			return nil
+		}
+		nv := versioned{ver: cur.ver + 1, sess: next, payload: string(payload)}
 		value := strconv.FormatInt(nv.ver, 10) + ":" + string(payload)
 		res, err := casScript.Run(ctx, s.rdb, []string{key}, cur.ver, value, s.ttl.Milliseconds()).Result()
 		if err != nil {
@@ -132,6 +133,25 @@ func (s *Sessions) Update(ctx context.Context, chatID int64, fn func(bot.Session
 	}
 	s.forget(chatID)
 	return ErrContention
+}
+
+// View implements bot.SessionViewer: the session as last seen (one round trip only when
+// this replica has not seen the chat lately).
+func (s *Sessions) View(ctx context.Context, chatID int64) (bot.Session, error) {
+	cur, err := s.read(ctx, chatID)
+	return cur.sess, err
+}
+
+// read returns the chat's session as cached, or as stored.
+func (s *Sessions) read(ctx context.Context, chatID int64) (versioned, error) {
+	if cur, ok := s.cached(chatID); ok {
+		return cur, nil
+	}
+	raw, err := s.rdb.Get(ctx, SessionKey(chatID)).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return versioned{}, fmt.Errorf("store: reading session: %w", err)
+	}
+	return decode(raw), nil
 }
 
 func (s *Sessions) cached(chatID int64) (versioned, bool) {
@@ -158,14 +178,16 @@ func (s *Sessions) forget(chatID int64) {
 // version, so the next write replaces it instead of the chat being stuck on an error.
 func decode(raw string) versioned {
 	if raw == "" {
-		return versioned{}
+		return versioned{payload: "{}"}
 	}
 	var v versioned
 	verText, payload, _ := strings.Cut(raw, ":")
 	v.ver, _ = strconv.ParseInt(verText, 10, 64)
 	if err := json.Unmarshal([]byte(payload), &v.sess); err != nil {
 		v.sess = bot.Session{}
+		return v // payload left empty: the next step replaces what cannot be read
 	}
+	v.payload = payload
 	return v
 }
 

@@ -92,6 +92,7 @@ func (w *world) startWith(m mode, h telegram.Handler) *running {
 	cfg := telegram.Config{
 		Token: w.api.Token, APIURL: w.api.URL, HTTPAddr: addr,
 		Workers: 4, ShutdownTimeout: 10 * time.Second, PollTimeout: 2 * time.Second,
+		Journal: store.NewUpdates(rdb),
 	}
 	if m == webhook {
 		cfg.WebhookURL, cfg.WebhookSecret = "http://"+addr+"/telegram/hook", secret

@@ -64,17 +64,17 @@ func (b *Bot) webhook(work context.Context) http.HandlerFunc {
 			http.Error(w, "malformed update", http.StatusBadRequest)
 			return
 		}
-		received := time.Now()
-		done := make(chan struct{})
-		if !b.dispatch.submit(r.Context(), chatOf(&u), func() {
-			defer close(done)
-			b.handle(work, &u, received)
-		}) {
+		done := make(chan bool, 1)
+		if !b.accept(r.Context(), work, &u, fromWebhook, func(settled bool) { done <- settled }) {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
 		select {
-		case <-done:
+		case settled := <-done:
+			if !settled { // cut off by a shutdown: Telegram delivers it again
+				http.Error(w, "shutting down", http.StatusServiceUnavailable)
+				return
+			}
 			w.WriteHeader(http.StatusOK)
 		case <-r.Context().Done():
 			// Telegram gave up waiting; the update still finishes, and a redelivery is skipped.

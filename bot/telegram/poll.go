@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -15,29 +16,37 @@ import (
 )
 
 // poller fetches updates with getUpdates. Telegram forgets an update once a call asks for a
-// higher offset, so the offset asked for is always the oldest update still being handled:
-// a crash or a shutdown loses nothing. Updates fetched again while in hand are skipped.
+// higher offset. With a journal, each answer is recorded there (one round trip) before the
+// next call confirms it, and updates in hand are replayed from it at the next start: the
+// offset moves on at once, so no update is fetched twice and no chat that waits (on a long
+// retry_after, a slow answer) holds up the others. Without a journal, or when it cannot be
+// written, the offset asked for stays at the oldest update still being handled, so a crash
+// or a shutdown loses nothing either way.
 //
 // go-telegram/bot's own polling moves the offset as soon as an update is queued, before it
-// is handled, which is why Qamqor polls by itself.
+// is durable anywhere, which is why Qamqor polls by itself.
 type poller struct {
 	bot *Bot
 
 	mu       sync.Mutex
-	inFlight map[int64]bool
-	maxSeen  int64         // the newest update taken into hand
-	progress chan struct{} // a signal that an update finished
+	next     int64         // one past the newest update taken into hand
 	asked    int64         // the last offset sent to Telegram
+	progress chan struct{} // a signal that an update finished
 }
+
+// maxPollRetryAfter caps, in seconds, how long a 429 on getUpdates pauses polling.
+const maxPollRetryAfter = 60
 
 // run polls until ctx ends; updates run on the dispatcher with work as their context.
 func (p *poller) run(ctx, work context.Context) {
-	p.inFlight = map[int64]bool{}
 	p.progress = make(chan struct{}, 1)
+	if !p.replay(ctx, work) {
+		return
+	}
 	var backoff time.Duration
 	for ctx.Err() == nil {
-		offset, after := p.offset(), p.taken()
-		updates, total, err := p.bot.getUpdates(ctx, offset, p.bot.cfg.PollTimeout, 100, after)
+		offset := p.offset()
+		updates, raws, newest, total, err := p.bot.getUpdates(ctx, offset, p.bot.cfg.PollTimeout, 100, p.taken())
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -45,7 +54,7 @@ func (p *poller) run(ctx, work context.Context) {
 			var apiErr *apiError
 			switch {
 			case errors.As(err, &apiErr) && apiErr.RetryAfter > 0:
-				backoff = time.Duration(apiErr.RetryAfter) * time.Second
+				backoff = time.Duration(min(apiErr.RetryAfter, maxPollRetryAfter)) * time.Second
 			default:
 				backoff = min(max(2*backoff, 100*time.Millisecond), 5*time.Second)
 			}
@@ -56,25 +65,35 @@ func (p *poller) run(ctx, work context.Context) {
 		backoff = 0
 		p.mu.Lock()
 		p.asked = max(p.asked, offset)
+		if len(updates) == 0 {
+			p.next = max(p.next, newest+1) // only unreadable ones, or ones in hand
+		}
 		p.mu.Unlock()
 
-		fresh := 0
+		durable := false
+		if p.bot.journal != nil && len(updates) > 0 {
+			jctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := p.bot.journal.Put(jctx, raws)
+			cancel()
+			if durable = err == nil; !durable {
+				p.bot.log.Warn("could not journal updates: they stay with Telegram until handled", "err", err)
+			}
+		}
 		for i := range updates {
 			u := &updates[i]
-			if !p.take(u.ID) {
-				continue // in hand already
+			p.mu.Lock()
+			p.next = max(p.next, u.ID+1)
+			p.mu.Unlock()
+			from := fromPoll
+			if !durable {
+				from = fromWebhook // not in the journal: it begins like a posted update
 			}
-			fresh++
-			received := time.Now()
-			if !p.bot.dispatch.submit(ctx, chatOf(u), func() {
-				p.bot.handle(work, u, received)
-				p.finish(u.ID)
-			}) {
-				p.release(u.ID) // shutting down: Telegram keeps it for the next start
+			if !p.bot.accept(ctx, work, u, from, func(bool) { p.finished() }) {
+				// Shutting down before it was queued: the journal or Telegram keeps it.
 				return
 			}
 		}
-		if fresh == 0 && total > 0 {
+		if len(updates) == 0 && total > 0 {
 			// Everything returned is in hand: wait for some of it to finish rather than ask
 			// again at once, but not long, so other chats' new updates are not held up.
 			select {
@@ -86,55 +105,80 @@ func (p *poller) run(ctx, work context.Context) {
 	}
 }
 
-// offset is the oldest update in hand, or the one after the newest handled.
-func (p *poller) offset() int64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	offset := p.maxSeen + 1
-	for id := range p.inFlight {
-		offset = min(offset, id)
+// replay hands over what the journal kept from an earlier run, oldest first, before any new
+// update: each begins with a try more, so one that was in hand when that run died is run
+// alone. It reports false when ctx ended first.
+func (p *poller) replay(ctx, work context.Context) bool {
+	j := p.bot.journal
+	if j == nil {
+		return true
 	}
-	return offset
+	var raws map[int64][]byte
+	for {
+		var err error
+		jctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		raws, _, err = j.Pending(jctx)
+		cancel()
+		if err == nil {
+			break
+		}
+		p.bot.log.Warn("could not read the journal of updates in hand; trying again", "err", err)
+		sleep(ctx, time.Second)
+		if ctx.Err() != nil {
+			return false
+		}
+	}
+	ids := make([]int64, 0, len(raws))
+	for id := range raws {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if len(ids) > 0 {
+		p.bot.log.Info("handling updates left in hand by an earlier run", "count", len(ids), "first", ids[0], "last", ids[len(ids)-1])
+	}
+	for _, id := range ids {
+		var u models.Update
+		if err := json.Unmarshal(raws[id], &u); err != nil || u.ID != id {
+			p.bot.log.Warn("dropping an unreadable update from the journal", "update", id)
+			p.bot.recorder.end(id)
+			continue
+		}
+		p.mu.Lock()
+		p.next = max(p.next, id+1)
+		p.mu.Unlock()
+		if !p.bot.accept(ctx, work, &u, fromInbox, func(bool) { p.finished() }) {
+			return false
+		}
+	}
+	return true
 }
 
-// take marks an update as in hand; false when it already was, or was handled.
+// offset is the oldest update in hand that only Telegram keeps, or the one after the newest
+// taken.
+func (p *poller) offset() int64 {
+	if held := p.bot.hand.oldestHeld(); held != 0 {
+		return held
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.next
+}
+
 // taken is the newest update taken into hand: older ones need not be decoded again.
 func (p *poller) taken() int64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.maxSeen
+	return p.next - 1
 }
 
-func (p *poller) take(id int64) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if id <= p.maxSeen {
-		return false
-	}
-	p.maxSeen = id
-	p.inFlight[id] = true
-	return true
-}
-
-func (p *poller) finish(id int64) {
-	p.mu.Lock()
-	delete(p.inFlight, id)
-	p.mu.Unlock()
+func (p *poller) finished() {
 	select {
 	case p.progress <- struct{}{}:
 	default:
 	}
 }
 
-// release gives back an update that was taken but not handed to a worker.
-func (p *poller) release(id int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.inFlight, id)
-	p.maxSeen = id - 1
-}
-
-// confirm tells Telegram which updates were handled, once they all are: the offset only
+// confirm tells Telegram which updates were received, once it is safe: the offset only
 // reaches Telegram with the next getUpdates, so the last one is sent on the way out.
 func (p *poller) confirm(ctx context.Context) {
 	offset := p.offset()
@@ -146,8 +190,8 @@ func (p *poller) confirm(ctx context.Context) {
 	}
 	// limit 1 and no wait: whatever this returns is at or past offset, so not confirmed,
 	// and Telegram delivers it again to the next start.
-	if _, _, err := p.bot.getUpdates(ctx, offset, 0, 1, math.MaxInt64); err != nil { // nothing to decode
-		p.bot.log.Warn("could not confirm the last handled updates; they will be skipped as duplicates", "err", err)
+	if _, _, _, _, err := p.bot.getUpdates(ctx, offset, 0, 1, math.MaxInt64); err != nil { // nothing to decode
+		p.bot.log.Warn("could not confirm the last updates received; they will be skipped as duplicates", "err", err)
 	}
 }
 
@@ -162,7 +206,9 @@ func (e *apiError) Error() string { return fmt.Sprintf("telegram: %d %s", e.Code
 
 // getUpdates calls the Bot API directly (the library keeps its own private), decoding into
 // the library's models.
-func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, limit int, after int64) (fresh []models.Update, total int, err error) {
+// It returns the updates newer than after, decoded and as sent, the newest id it got, and
+// how many it got in all.
+func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, limit int, after int64) (fresh []models.Update, raws map[int64][]byte, newest int64, total int, err error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset": offset, "limit": limit, "timeout": int(wait.Seconds()), "allowed_updates": allowedUpdates,
 	})
@@ -170,16 +216,16 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, 
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.cfg.APIURL+"/bot"+b.cfg.Token+"/getUpdates", bytes.NewReader(body))
 	if err != nil {
-		return nil, 0, errors.New("getUpdates: invalid TELEGRAM_API_URL")
+		return nil, nil, 0, 0, errors.New("getUpdates: invalid TELEGRAM_API_URL")
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := b.client.Do(req)
 	if err != nil {
 		// The error holds the URL, and the URL holds the token: never pass it on.
 		if ctx.Err() != nil {
-			return nil, 0, ctx.Err()
+			return nil, nil, 0, 0, ctx.Err()
 		}
-		return nil, 0, errors.New("getUpdates: Telegram could not be reached")
+		return nil, nil, 0, 0, errors.New("getUpdates: Telegram could not be reached")
 	}
 	defer resp.Body.Close()
 	var r struct {
@@ -192,10 +238,10 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, 
 		} `json:"parameters"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return nil, 0, fmt.Errorf("getUpdates: unreadable answer (HTTP %d)", resp.StatusCode)
+		return nil, nil, 0, 0, fmt.Errorf("getUpdates: unreadable answer (HTTP %d)", resp.StatusCode)
 	}
 	if !r.OK {
-		return nil, 0, &apiError{Code: r.ErrorCode, Description: r.Description, RetryAfter: r.Parameters.RetryAfter}
+		return nil, nil, 0, 0, &apiError{Code: r.ErrorCode, Description: r.Description, RetryAfter: r.Parameters.RetryAfter}
 	}
 	// Only updates newer than after are decoded whole: the poll asks from the oldest update
 	// still in hand, so under load most of an answer is updates already taken, and decoding
@@ -204,16 +250,26 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, 
 		var head struct {
 			ID int64 `json:"update_id"`
 		}
-		if err := json.Unmarshal(raw, &head); err != nil || head.ID <= after {
+		if err := json.Unmarshal(raw, &head); err != nil {
+			continue
+		}
+		newest = max(newest, head.ID)
+		if head.ID <= after {
 			continue
 		}
 		var u models.Update
 		if err := json.Unmarshal(raw, &u); err != nil {
-			return nil, 0, fmt.Errorf("getUpdates: unreadable update %d", head.ID)
+			// Skipped rather than failing the call: asked for again, it would stop polling.
+			b.log.Warn("skipping an update that cannot be read", "update", head.ID)
+			continue
 		}
 		fresh = append(fresh, u)
+		if raws == nil {
+			raws = make(map[int64][]byte, len(r.Result))
+		}
+		raws[u.ID] = raw
 	}
-	return fresh, len(r.Result), nil
+	return fresh, raws, newest, len(r.Result), nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -39,6 +40,16 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long to finish in-flight updates on shutdown
 	PollTimeout     time.Duration // long-polling wait per getUpdates
 	FileTimeout     time.Duration // how long to try fetching a document a person sent
+	// HandleTimeout bounds the Handler's work on one update (not the sending of its
+	// replies); past it the update is given up with an apology. Default 30s.
+	HandleTimeout time.Duration
+	// ChatBacklog is how many updates of one chat may wait behind the one it is on; more
+	// are dropped with a notice. Default 20.
+	ChatBacklog int
+	// Journal, when set, records updates in hand (store.Updates): polling confirms updates
+	// as soon as they are journalled, and an update that was in hand when a process died
+	// is run alone when it comes back, and skipped the time after.
+	Journal Journal
 	// OnConnected, if set, learns the bot's username once Telegram has confirmed the
 	// token, before any update is handled: deep links need it.
 	OnConnected func(username string)
@@ -75,6 +86,13 @@ type Bot struct {
 	api      *tg.Bot
 	send     *sender
 	dispatch *dispatcher
+	journal  Journal
+	recorder *recorder // nil without a journal
+	hand     inHand
+	// alone lets an update suspected of taking a process down run with nothing beside it:
+	// the Handler's work on every other update holds it shared.
+	alone       sync.RWMutex
+	floodNotice *oncePer
 }
 
 // New prepares a bot. commands describes the bot's commands per language for Telegram's
@@ -100,7 +118,14 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	if cfg.FileTimeout <= 0 {
 		cfg.FileTimeout = time.Minute
 	}
-	b := &Bot{cfg: cfg, handler: h, commands: commands, ready: ready, log: log, registry: reg, metrics: newMetrics(reg)}
+	if cfg.HandleTimeout <= 0 {
+		cfg.HandleTimeout = 30 * time.Second
+	}
+	if cfg.ChatBacklog <= 0 {
+		cfg.ChatBacklog = 20
+	}
+	b := &Bot{cfg: cfg, handler: h, commands: commands, ready: ready, log: log, registry: reg, metrics: newMetrics(reg),
+		journal: cfg.Journal, floodNotice: newOncePer(time.Minute, 10_000)}
 	// One client for every call: its transport counts calls by method and status, and its
 	// timeout outlasts a long poll. It keeps a connection per worker (and the poll) open:
 	// the default keeps two per host, so busy workers would open, and with Telegram
@@ -131,8 +156,9 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 }
 
 // Run serves until ctx ends, then stops taking updates, finishes those in hand within the
-// shutdown timeout, and returns nil. It returns an error when it cannot start: Telegram
-// rejects the token, or the address is taken.
+// shutdown timeout, and returns nil — when the timeout passes, whatever still runs is told
+// to stop, and Run returns a moment later whether or not it has. It returns an error when it
+// cannot start: Telegram rejects the token, or the address is taken.
 func (b *Bot) Run(ctx context.Context) error {
 	me, err := b.getMe(ctx)
 	if ctx.Err() != nil {
@@ -150,7 +176,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-	b.dispatch = newDispatcher(b.cfg.Workers, 64*b.cfg.Workers)
+	b.dispatch = newDispatcher(b.cfg.Workers, 64*b.cfg.Workers, b.cfg.ChatBacklog)
+	stopRecorder := make(chan struct{})
+	if b.journal != nil {
+		b.recorder = newRecorder(b.journal, func(err error) { b.log.Warn("journal of updates in hand", "err", err) })
+		go b.recorder.run(stopRecorder)
+	}
 	// Work in hand outlives ctx by the shutdown timeout, so no update Telegram handed over is
 	// dropped halfway; then it is cut off, so the process still exits in time.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -169,7 +200,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		close(polled)
 		if err := b.setWebhook(ctx); err != nil {
 			_ = srv.Close()
-			b.dispatch.close()
+			b.dispatch.close(0, stopWork)
+			close(stopRecorder)
 			if ctx.Err() != nil {
 				return nil // stopped while starting
 			}
@@ -187,21 +219,73 @@ func (b *Bot) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case err := <-served:
 		stopWork()
+		close(stopRecorder)
 		return fmt.Errorf("HTTP server: %w", err)
 	}
+	b.shutdown(srv, polled, p, stopWork, stopRecorder)
+	return nil
+}
+
+// shutdown stops taking updates and gives those in hand until the shutdown timeout; then
+// it cuts off what still runs, waits a moment for it to notice, says which updates are
+// left for redelivery, and returns.
+func (b *Bot) shutdown(srv *http.Server, polled chan struct{}, p *poller, stopWork func(), stopRecorder chan struct{}) {
 	b.log.Info("shutting down: finishing updates in hand", "timeout", b.cfg.ShutdownTimeout)
-	deadline := time.AfterFunc(b.cfg.ShutdownTimeout, stopWork)
-	defer deadline.Stop()
+	deadline := time.Now().Add(b.cfg.ShutdownTimeout)
 	<-polled
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), b.cfg.ShutdownTimeout)
-	defer cancel()
-	_ = srv.Shutdown(shutdownCtx) // waits for webhook requests, which wait for their updates
-	b.dispatch.close()
+	// Webhook requests wait for their updates; Shutdown stops new ones meanwhile.
+	httpDone := make(chan struct{})
+	go func() {
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		close(httpDone)
+	}()
+	// Past the timeout, what still runs is told to stop: handlers that listen to their
+	// context stop at once, and those that do not are left behind.
+	b.dispatch.close(time.Until(deadline), stopWork)
+	<-b.waitOrTimeout(httpDone, shutdownGrace)
+	_ = srv.Close()
+	running, waiting, cut := b.hand.split()
+	if b.recorder != nil && len(waiting) > 0 {
+		// Never begun: the next start takes them as new, not as suspects.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if err := b.journal.Release(ctx, waiting); err != nil {
+			b.log.Warn("could not release updates never begun", "err", err)
+		}
+		cancel()
+	}
+	close(stopRecorder)
+	if b.recorder != nil {
+		<-b.waitOrTimeout(b.recorder.done, 3*time.Second)
+	}
 	if p != nil {
-		p.confirm(shutdownCtx)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		p.confirm(ctx)
+		cancel()
+	}
+	if len(running)+len(waiting)+len(cut) > 0 {
+		b.log.Warn("stopped with updates left for redelivery", "still_running", running, "cut_off", cut, "never_begun", waiting)
 	}
 	b.log.Info("stopped")
-	return nil
+}
+
+// shutdownGrace is how long shutdown waits, past its timeout, for cut-off work to stop.
+const shutdownGrace = 2 * time.Second
+
+// waitOrTimeout is closed when done is, or after d.
+func (b *Bot) waitOrTimeout(done <-chan struct{}, d time.Duration) <-chan struct{} {
+	out := make(chan struct{})
+	go func() {
+		defer close(out)
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		}
+	}()
+	return out
 }
 
 func (b *Bot) mode() string {
@@ -278,43 +362,6 @@ func redactedURL(raw string) string {
 	}
 	u.User, u.RawQuery = nil, ""
 	return u.String()
-}
-
-// handle answers one update. It runs on a dispatcher worker, after the chat's earlier
-// updates, and never panics.
-func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("panic while handling an update", "update", u.ID, "panic", fmt.Sprint(p))
-		}
-	}()
-	in, ok := toInput(u)
-	if !ok {
-		b.metrics.updates.WithLabelValues("ignored").Inc()
-		return
-	}
-	if in.document != nil && b.acceptsFiles(ctx, in.chat) {
-		in.File.Data = b.fetch(ctx, in.chat, in.document)
-	}
-	replies := b.handler.Handle(ctx, in.chat, in.Input)
-	if in.callbackID != "" {
-		if err := b.send.answer(ctx, in.callbackID); err != nil {
-			b.log.Debug("callback answer failed", "err", err)
-		}
-	}
-	if replies == nil {
-		b.metrics.updates.WithLabelValues("duplicate").Inc()
-		return
-	}
-	b.metrics.updates.WithLabelValues(in.kind).Inc()
-	err := b.send.deliver(ctx, in.chat, in.editID, replies)
-	switch {
-	case errors.Is(err, errBlocked):
-		b.log.Info("the user blocked the bot", "chat", in.chat)
-	case err != nil:
-		b.log.Warn("reply not delivered", "chat", in.chat, "update", u.ID, "err", err)
-	}
-	b.metrics.latency.Observe(time.Since(received).Seconds())
 }
 
 // input is an update as the engine sees it, with what the adapter needs to answer it.

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"errors"
 	"context"
 	"strings"
 	"sync"
@@ -49,7 +50,7 @@ func TestSplitTextWithoutBreaksAndWithEmoji(t *testing.T) {
 }
 
 func TestDispatcherKeepsEachChatInOrderAndRunsChatsInParallel(t *testing.T) {
-	d := newDispatcher(4, 64)
+	d := newDispatcher(4, 64, 64)
 	var mu sync.Mutex
 	seen := map[int64][]int{}
 	var running, most atomic.Int32
@@ -66,7 +67,7 @@ func TestDispatcherKeepsEachChatInOrderAndRunsChatsInParallel(t *testing.T) {
 			running.Add(-1)
 		})
 	}
-	d.close()
+	d.close(time.Minute, func() {})
 	for chat, order := range seen {
 		if len(order) != 40 {
 			t.Errorf("chat %d: %d jobs ran, want 40", chat, len(order))
@@ -83,18 +84,78 @@ func TestDispatcherKeepsEachChatInOrderAndRunsChatsInParallel(t *testing.T) {
 }
 
 func TestDispatcherRefusesAfterCloseAndWhenFull(t *testing.T) {
-	d := newDispatcher(1, 2)
+	d := newDispatcher(1, 2, 8)
 	release := make(chan struct{})
-	d.submit(context.Background(), 1, func() { <-release })
-	d.submit(context.Background(), 1, func() {})
+	_ = d.submit(context.Background(), 1, func() { <-release })
+	_ = d.submit(context.Background(), 1, func() {})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if d.submit(ctx, 2, func() {}) {
+	if d.submit(ctx, 2, func() {}) == nil {
 		t.Fatal("a third job was accepted beyond the bound of 2")
 	}
 	close(release)
-	d.close()
-	if d.submit(context.Background(), 1, func() {}) {
+	d.close(time.Minute, func() {})
+	if !errors.Is(d.submit(context.Background(), 1, func() {}), errClosed) {
 		t.Fatal("a job was accepted after close")
+	}
+}
+
+// One chat with a long backlog (waiting out a retry_after, or flooding) takes no more than
+// its share: its extra jobs are refused at once, and other chats' jobs still get in.
+func TestDispatcherBoundsOneChatsBacklog(t *testing.T) {
+	d := newDispatcher(2, 16, 3)
+	stuck, running := make(chan struct{}), make(chan struct{})
+	_ = d.submit(context.Background(), 1, func() { close(running); <-stuck })
+	<-running
+	for i := range 3 {
+		if err := d.submit(context.Background(), 1, func() {}); err != nil {
+			t.Fatalf("job %d of the backlog refused: %v", i, err)
+		}
+	}
+	if err := d.submit(context.Background(), 1, func() {}); !errors.Is(err, errChatFull) {
+		t.Fatalf("a fourth waiting job of one chat: %v, want errChatFull", err)
+	}
+	ran := make(chan struct{})
+	if err := d.submit(context.Background(), 2, func() { close(ran) }); err != nil {
+		t.Fatalf("another chat's job refused: %v", err)
+	}
+	select {
+	case <-ran:
+	case <-time.After(5 * time.Second):
+		t.Fatal("another chat's job did not run while chat 1 was stuck")
+	}
+	close(stuck)
+	if !d.close(time.Minute, func() {}) {
+		t.Fatal("close did not see every job finish")
+	}
+}
+
+// Shutdown ends on time even when a job never returns: waiting jobs are dropped, and the
+// running one is told to stop.
+func TestDispatcherCloseEndsOnTimeWithAStuckJob(t *testing.T) {
+	d := newDispatcher(1, 8, 8)
+	forever := make(chan struct{})
+	defer close(forever)
+	ran := atomic.Int32{}
+	_ = d.submit(context.Background(), 1, func() { <-forever })
+	_ = d.submit(context.Background(), 1, func() { ran.Add(1) })
+	cut := make(chan struct{})
+	done := make(chan bool)
+	go func() { done <- d.close(100*time.Millisecond, func() { close(cut) }) }()
+	select {
+	case finished := <-done:
+		if finished {
+			t.Fatal("close reported every job finished")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("close did not return with a stuck job")
+	}
+	select {
+	case <-cut:
+	default:
+		t.Fatal("the running job was not told to stop")
+	}
+	if ran.Load() != 0 {
+		t.Fatal("a waiting job ran after the timeout")
 	}
 }

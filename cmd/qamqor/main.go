@@ -238,6 +238,7 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 		HTTPAddr:        cfg.HTTPAddr,
 		Workers:         cfg.Workers,
 		ShutdownTimeout: cfg.ShutdownTimeout,
+		Journal:         store.NewUpdates(a.rdb),
 		OnConnected:     func(name string) { a.botName.Store(name) },
 	}, a.service, a.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
 	if err != nil {

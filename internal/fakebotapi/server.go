@@ -169,6 +169,7 @@ type Server struct {
 
 	nextFaults  map[string][]*countedFault // by lower-case method name, or "*"
 	ratioFaults map[string]*ratioFault
+	chatFaults  map[int64][]*countedFault // by the chat_id a call is addressed to
 }
 
 // Call is one request the server received.
@@ -408,7 +409,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	case decodeErr != nil:
 		rep = badRequest("Bad Request: " + decodeErr.Error())
 	default:
-		if f, faulty := s.takeFault(method); faulty {
+		if f, faulty := s.takeChatFault(p); faulty {
+			rep = f.reply()
+		} else if f, faulty := s.takeFault(method); faulty {
 			rep = f.reply()
 		} else {
 			rep = fn(s, r.Context(), p)
@@ -667,12 +670,44 @@ func (s *Server) FailRatio(method string, ratio float64, f Fault, seed int64) {
 	}
 }
 
-// ClearFaults drops every fault set with FailNext and FailRatio.
+// FailChat makes the next n calls addressed to chatID (its chat_id), whatever the method,
+// fail with f, without effect: Telegram's flood control for one chat answers so, with a
+// 429 whose retry_after can be long.
+func (s *Server) FailChat(chatID int64, n int, f Fault) {
+	if n <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chatFaults[chatID] = append(s.chatFaults[chatID], &countedFault{fault: f, left: n})
+}
+
+func (s *Server) takeChatFault(p params) (Fault, bool) {
+	chat, err := strconv.ParseInt(p.str("chat_id"), 10, 64)
+	if err != nil {
+		return Fault{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	queue := s.chatFaults[chat]
+	for len(queue) > 0 && queue[0].left == 0 {
+		queue = queue[1:]
+	}
+	s.chatFaults[chat] = queue
+	if len(queue) == 0 {
+		return Fault{}, false
+	}
+	queue[0].left--
+	return queue[0].fault, true
+}
+
+// ClearFaults drops every fault set with FailNext, FailRatio and FailChat.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.nextFaults)
 	clear(s.ratioFaults)
+	clear(s.chatFaults)
 }
 
 // BlockedBy makes the person in chatID block the bot: sendMessage, sendDocument, sendPhoto,

@@ -1,0 +1,139 @@
+package telegram
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Journal records the updates in hand where every replica sees them (store.Updates), so
+// that the poller can confirm updates to Telegram before they are handled, and an update
+// that takes a process down with it is recognised when it comes back.
+type Journal interface {
+	// Put records updates taken from Telegram (update id → the update's JSON), each with
+	// one try, before Telegram is told they were received.
+	Put(ctx context.Context, updates map[int64][]byte) error
+	// Record forgets ended updates and adds a try to each begun one, returning the tries of
+	// the begun: 1 the first time, more for one that was in hand when a process died.
+	Record(ctx context.Context, begun, ended []int64) ([]int64, error)
+	// Release marks updates taken but never begun, so the next start treats them as new.
+	Release(ctx context.Context, ids []int64) error
+	// Pending is what was Put and has not ended, with the tries of each.
+	Pending(ctx context.Context) (map[int64][]byte, map[int64]int64, error)
+}
+
+// Tries at which an update is run alone, and at which it is given up: an update that was in
+// hand when a process died comes back with 2 and is run with nothing beside it; if the
+// process dies again, that one was the cause, and it is skipped with an apology.
+const (
+	triesSuspect    = 2
+	triesQuarantine = 3
+)
+
+// endFlushEvery is how long ended updates wait to be forgotten together: the longer, the
+// fewer round trips; an ended update still in the journal after a crash is only run again
+// to find the session has seen it.
+const endFlushEvery = 50 * time.Millisecond
+
+// recorder writes to the journal for all workers at once (group commit): a worker that must
+// record its update's beginning waits for the next write, which carries every beginning and
+// end queued meanwhile, so a busy bot pays a fraction of a round trip per update.
+type recorder struct {
+	journal Journal
+	onError func(error)
+
+	mu     sync.Mutex
+	begins []beginRequest
+	ends   []int64
+	wake   chan struct{}
+	done   chan struct{}
+}
+
+type beginRequest struct {
+	id    int64
+	tries chan int64
+}
+
+func newRecorder(j Journal, onError func(error)) *recorder {
+	return &recorder{journal: j, onError: onError, wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// begin records that handling the update begins and returns its tries. When the journal
+// cannot be written it answers 1: the update is handled as a new one.
+func (r *recorder) begin(ctx context.Context, id int64) int64 {
+	req := beginRequest{id: id, tries: make(chan int64, 1)}
+	r.mu.Lock()
+	r.begins = append(r.begins, req)
+	r.mu.Unlock()
+	r.poke()
+	select {
+	case t := <-req.tries:
+		return t
+	case <-ctx.Done():
+		return 1
+	}
+}
+
+// end queues an update to be forgotten with the next write.
+func (r *recorder) end(id int64) {
+	r.mu.Lock()
+	r.ends = append(r.ends, id)
+	r.mu.Unlock()
+}
+
+func (r *recorder) poke() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run writes until stop ends, then writes what is left with ctx of its own.
+func (r *recorder) run(stop <-chan struct{}) {
+	defer close(r.done)
+	tick := time.NewTicker(endFlushEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.wake:
+		case <-tick.C:
+		case <-stop:
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			r.write(ctx)
+			cancel()
+			return
+		}
+		r.write(context.Background())
+	}
+}
+
+// write sends one batch: every queued beginning, and the ends queued so far.
+func (r *recorder) write(ctx context.Context) {
+	r.mu.Lock()
+	begins, ends := r.begins, r.ends
+	r.begins, r.ends = nil, nil
+	r.mu.Unlock()
+	if len(begins) == 0 && len(ends) == 0 {
+		return
+	}
+	ids := make([]int64, len(begins))
+	for i, b := range begins {
+		ids[i] = b.id
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	tries, err := r.journal.Record(ctx, ids, ends)
+	cancel()
+	if err != nil {
+		r.onError(err)
+		r.mu.Lock()
+		r.ends = append(r.ends, ends...) // forgotten with a later write
+		r.mu.Unlock()
+	}
+	for i, b := range begins {
+		t := int64(1)
+		if err == nil {
+			t = tries[i]
+		}
+		b.tries <- t
+	}
+}

@@ -1,0 +1,314 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/qamqor/qamqor/bot"
+)
+
+// Notices are what the bot says about an update it did not handle, in the chat's language
+// (*bot.Service). A Handler without them says nothing.
+type Notices interface {
+	// Skipped answers an update given up on: it failed a process, or ran past its deadline.
+	Skipped(ctx context.Context, chatID int64, in bot.Input) []bot.Reply
+	// TooFast answers the first update dropped because the chat sent too many at once.
+	TooFast(ctx context.Context, chatID int64, in bot.Input) []bot.Reply
+}
+
+// origin is where an update came from, which says what is already known about it.
+type origin int
+
+const (
+	fromPoll    origin = iota // taken by getUpdates now: journalled with one try by Put
+	fromWebhook               // posted by Telegram: journalled when it begins
+	fromInbox                 // left in the journal by an earlier run
+)
+
+// inHand tracks the updates accepted and not finished, for the poller's offset and to say
+// on shutdown which are left for redelivery.
+type inHand struct {
+	mu      sync.Mutex
+	updates map[int64]*handState
+	cut     []int64 // begun, then cut off by a shutdown
+}
+
+type handState struct {
+	running bool
+	durable bool // in the journal's inbox: it does not hold the poller's offset
+}
+
+func (h *inHand) add(id int64, durable bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.updates == nil {
+		h.updates = map[int64]*handState{}
+	}
+	h.updates[id] = &handState{durable: durable}
+}
+
+func (h *inHand) start(id int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if st, ok := h.updates[id]; ok {
+		st.running = true
+	}
+}
+
+// finish takes an update out of hand; one not settled was cut off by a shutdown.
+func (h *inHand) finish(id int64, settled bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if st, ok := h.updates[id]; ok && st.running && !settled {
+		h.cut = append(h.cut, id)
+	}
+	delete(h.updates, id)
+}
+
+// oldestHeld is the oldest update in hand that only Telegram keeps, or 0.
+func (h *inHand) oldestHeld() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var oldest int64
+	for id, st := range h.updates {
+		if !st.durable && (oldest == 0 || id < oldest) {
+			oldest = id
+		}
+	}
+	return oldest
+}
+
+// split lists the updates in hand, those running and those still waiting, and those cut
+// off, oldest first.
+func (h *inHand) split() (running, waiting, cut []int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, st := range h.updates {
+		if st.running {
+			running = append(running, id)
+		} else {
+			waiting = append(waiting, id)
+		}
+	}
+	cut = slices.Clone(h.cut)
+	slices.Sort(running)
+	slices.Sort(waiting)
+	slices.Sort(cut)
+	return running, waiting, cut
+}
+
+// accept queues an update for its chat's worker. It reports false only when the bot is
+// shutting down (or ctx ended), so the update stays with Telegram or the journal; an update
+// of a chat that has too many waiting is answered, once, with a notice, and dropped.
+//
+// done is called once the update is settled — handled, or given up — or left unsettled by
+// a shutdown, which settled says.
+func (b *Bot) accept(ctx, work context.Context, u *models.Update, from origin, done func(settled bool)) bool {
+	durable := from != fromWebhook && b.recorder != nil
+	chat := chatOf(u)
+	b.hand.add(u.ID, durable)
+	received := time.Now()
+	err := b.dispatch.submit(ctx, chat, func() {
+		done(b.process(work, u, received, from))
+	})
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, errChatFull):
+		b.hand.finish(u.ID, true)
+		b.metrics.updates.WithLabelValues("dropped_flood").Inc()
+		b.tooFast(work, chat, u)
+		if durable {
+			b.recorder.end(u.ID)
+		}
+		done(true)
+		return true
+	}
+	b.hand.finish(u.ID, true)
+	return false
+}
+
+// process handles one update on its chat's worker: it records the beginning where it is not
+// yet known, skips an update that failed a process before, runs one that might have alone,
+// and forgets it in the journal once it is settled: handled, or given up. It reports false
+// when a shutdown cut it off first, so it is left for the next start or for Telegram.
+func (b *Bot) process(ctx context.Context, u *models.Update, received time.Time, from origin) (settled bool) {
+	b.hand.start(u.ID)
+	defer func() { b.hand.finish(u.ID, settled) }()
+	tries := int64(1)
+	if b.recorder != nil && from != fromPoll {
+		tries = b.recorder.begin(ctx, u.ID)
+	}
+	defer func() {
+		if settled && b.recorder != nil {
+			b.recorder.end(u.ID)
+		}
+	}()
+	switch {
+	case ctx.Err() != nil:
+		return false
+	case tries >= triesQuarantine:
+		b.log.Error("skipping an update that was in hand each time a process stopped", "update", u.ID, "tries", tries-1)
+		b.metrics.updates.WithLabelValues("quarantined").Inc()
+		b.skip(ctx, u)
+		return true
+	case tries == triesSuspect:
+		// It was in hand when a process died; if it was the cause, it must not take the
+		// others with it again, and the next try will know it.
+		b.log.Warn("running alone an update that was in hand when a process stopped", "update", u.ID)
+		b.alone.Lock()
+		return b.handle(ctx, u, received, b.alone.Unlock)
+	}
+	b.alone.RLock()
+	return b.handle(ctx, u, received, b.alone.RUnlock)
+}
+
+// skip answers an update it gives up on with an apology, when the Handler has one.
+func (b *Bot) skip(ctx context.Context, u *models.Update) {
+	in, ok := toInput(u)
+	n, hasNotices := b.handler.(Notices)
+	if !ok || !hasNotices {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	b.reply(ctx, in, n.Skipped(ctx, in.chat, in.Input))
+}
+
+// tooFast tells a flooding chat, at most once a minute, that some messages were dropped.
+func (b *Bot) tooFast(ctx context.Context, chat int64, u *models.Update) {
+	in, ok := toInput(u)
+	n, hasNotices := b.handler.(Notices)
+	if !ok || !hasNotices || !b.floodNotice.allow(chat) {
+		if ok && in.callbackID != "" {
+			_ = b.send.answer(ctx, in.callbackID)
+		}
+		return
+	}
+	// Not on the chat's worker, which is busy with the queue: a goroutine of its own,
+	// bounded by the notices allowed (one a minute per chat).
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		b.reply(ctx, in, n.TooFast(ctx, chat, in.Input))
+	}()
+}
+
+// handle answers one update. It runs on a dispatcher worker, after the chat's earlier
+// updates, and never panics. unlock is called once the Handler is done, before replies
+// are sent (sending may wait out a long retry_after). It reports false when ctx ended
+// before the Handler was done: a shutdown cut it off.
+func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, unlock func()) (settled bool) {
+	unlocked := false
+	release := func() {
+		if !unlocked {
+			unlocked = true
+			unlock()
+		}
+	}
+	defer release()
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic while handling an update", "update", u.ID, "panic", fmt.Sprint(p))
+			settled = true
+		}
+	}()
+	in, ok := toInput(u)
+	if !ok {
+		b.metrics.updates.WithLabelValues("ignored").Inc()
+		return true
+	}
+	if in.document != nil && b.acceptsFiles(ctx, in.chat) {
+		in.File.Data = b.fetch(ctx, in.chat, in.document)
+	}
+	replies, finished := b.handleWithin(ctx, in)
+	release()
+	if ctx.Err() != nil {
+		// Shutting down cut it off, or may have: it stays for the next start or for
+		// Telegram, and if it was done after all, the session knows it was handled.
+		return false
+	}
+	if !finished {
+		b.log.Error("an update ran past its deadline and was given up", "update", u.ID, "chat", in.chat, "deadline", b.cfg.HandleTimeout)
+		b.metrics.updates.WithLabelValues("timed_out").Inc()
+		if n, ok := b.handler.(Notices); ok {
+			replies = n.Skipped(ctx, in.chat, in.Input)
+		}
+	}
+	if replies == nil {
+		if in.callbackID != "" {
+			_ = b.send.answer(ctx, in.callbackID)
+		}
+		b.metrics.updates.WithLabelValues("duplicate").Inc()
+		return true
+	}
+	b.metrics.updates.WithLabelValues(in.kind).Inc()
+	b.reply(ctx, in, replies)
+	b.metrics.latency.Observe(time.Since(received).Seconds())
+	return true
+}
+
+// handleWithin runs the Handler with the update's deadline. It reports false when the
+// deadline passed first: the Handler's context is cancelled, and whatever it still does
+// (code that ignores its context) is left to finish on its own.
+func (b *Bot) handleWithin(ctx context.Context, in input) ([]bot.Reply, bool) {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.HandleTimeout)
+	defer cancel()
+	done := make(chan []bot.Reply, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				b.log.Error("panic in the handler", "chat", in.chat, "panic", fmt.Sprint(p))
+				done <- nil
+			}
+		}()
+		done <- b.handler.Handle(ctx, in.chat, in.Input)
+	}()
+	select {
+	case r := <-done:
+		return r, true
+	case <-ctx.Done():
+		return nil, false
+	}
+}
+
+// reply answers a pressed button and delivers replies to the chat of in.
+func (b *Bot) reply(ctx context.Context, in input, replies []bot.Reply) {
+	if in.callbackID != "" {
+		if err := b.send.answer(ctx, in.callbackID); err != nil {
+			b.log.Debug("callback answer failed", "err", err)
+		}
+	}
+	err := b.send.deliver(ctx, in.chat, in.editID, replies)
+	switch {
+	case errors.Is(err, errBlocked):
+		b.log.Info("the user blocked the bot", "chat", in.chat)
+	case err != nil:
+		b.log.Warn("reply not delivered", "chat", in.chat, "update", in.UpdateID, "err", err)
+	}
+}
+
+// oncePer lets something happen once per period for each key (a chat), remembering at most
+// size keys.
+type oncePer struct {
+	seen *expirable.LRU[int64, struct{}]
+}
+
+func newOncePer(period time.Duration, size int) *oncePer {
+	return &oncePer{seen: expirable.NewLRU[int64, struct{}](size, nil, period)}
+}
+
+// allow reports whether key may have it now, and if so counts this time.
+func (o *oncePer) allow(key int64) bool {
+	if o.seen.Contains(key) {
+		return false
+	}
+	o.seen.Add(key, struct{}{})
+	return true
+}

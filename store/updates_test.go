@@ -1,0 +1,64 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/qamqor/qamqor/internal/redistest"
+	"github.com/qamqor/qamqor/store"
+)
+
+// The journal's life of an update: put by the poller, begun again after a crash (a suspect),
+// once more (quarantined), ended; released ones start over; every key expires.
+func TestTheJournalCountsTriesOfUpdatesInHand(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	j := store.NewUpdates(srv.Client())
+
+	if err := j.Put(ctx, map[int64][]byte{10: []byte(`{"update_id":10}`), 11: []byte(`{"update_id":11}`), 12: []byte(`{"update_id":12}`)}); err != nil {
+		t.Fatal(err)
+	}
+	raws, tries, err := j.Pending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raws) != 3 || string(raws[11]) != `{"update_id":11}` || tries[10] != 1 {
+		t.Fatalf("pending after put: %d updates, tries %v", len(raws), tries)
+	}
+
+	// 10 was handled; 11 and 12 were in hand when the process died, and 12 never began.
+	if err := j.Release(ctx, []int64{12}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Record(ctx, []int64{11, 12}, []int64{10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []int64{2, 1}) {
+		t.Fatalf("tries of 11 (a suspect) and 12 (released): %v, want [2 1]", got)
+	}
+	if got, _ := j.Record(ctx, []int64{11}, nil); !slices.Equal(got, []int64{3}) {
+		t.Fatalf("11 begun a third time: %v, want [3]", got)
+	}
+	raws, _, _ = j.Pending(ctx)
+	if _, ok := raws[10]; ok || len(raws) != 2 {
+		t.Fatalf("after 10 ended, the inbox holds %v", raws)
+	}
+
+	// A webhook update, never put, begins with one try.
+	if got, _ := j.Record(ctx, []int64{99}, nil); !slices.Equal(got, []int64{1}) {
+		t.Fatalf("a new update: %v, want [1]", got)
+	}
+	for _, key := range srv.Keys("{updates}*") {
+		if ttl := srv.Client().PTTL(ctx, key).Val(); ttl <= 0 {
+			t.Errorf("%s has no TTL (%v)", key, ttl)
+		}
+	}
+	if _, err := j.Record(ctx, nil, []int64{11, 12, 99}); err != nil {
+		t.Fatal(err)
+	}
+	if keys := srv.Keys("{updates}*"); len(keys) != 0 {
+		t.Errorf("everything ended, yet keys are left: %v", keys)
+	}
+}
