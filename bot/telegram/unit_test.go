@@ -1,8 +1,8 @@
 package telegram
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
