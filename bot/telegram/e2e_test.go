@@ -53,6 +53,12 @@ func (w *world) engine(opts ...bot.Option) *bot.Engine {
 	return bot.NewEngine(c, bundle, opts...)
 }
 
+// service is the service over the shipped content, logging to the world's log.
+func (w *world) service() *bot.Service {
+	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return bot.NewService(w.engine(), store.NewSessions(w.redis.Client()), log)
+}
+
 // running is one bot process: the serve path with its own store (nothing cached), as after
 // a restart.
 type running struct {

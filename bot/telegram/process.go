@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -61,13 +62,22 @@ func (h *inHand) start(id int64) {
 	}
 }
 
-// finish takes an update out of hand; one not settled was cut off by a shutdown.
-func (h *inHand) finish(id int64, settled bool) {
+// settle notes an update's fate; one not settled (ok false) was cut off by a shutdown.
+func (h *inHand) settle(id int64, ok bool) {
+	if ok {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if st, ok := h.updates[id]; ok && st.running && !settled {
+	if st, found := h.updates[id]; found && st.running {
 		h.cut = append(h.cut, id)
 	}
+}
+
+// finish takes an update out of hand.
+func (h *inHand) finish(id int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	delete(h.updates, id)
 }
 
@@ -107,66 +117,75 @@ func (h *inHand) split() (running, waiting, cut []int64) {
 // shutting down (or ctx ended), so the update stays with Telegram or the journal; an update
 // of a chat that has too many waiting is answered, once, with a notice, and dropped.
 //
-// done is called once the update is settled — handled, or given up — or left unsettled by
-// a shutdown, which settled says.
-func (b *Bot) accept(ctx, work context.Context, u *models.Update, from origin, done func(settled bool)) bool {
+// settled is called once the update's fate is known — handled (its replies are then sent),
+// given up, or left unsettled by a shutdown, which ok says — so a webhook can answer
+// Telegram without waiting for a long retry_after on the replies.
+func (b *Bot) accept(ctx, work context.Context, u *models.Update, from origin, settled func(ok bool)) bool {
 	durable := from != fromWebhook && b.recorder != nil
 	chat := chatOf(u)
 	b.hand.add(u.ID, durable)
 	received := time.Now()
-	err := b.dispatch.submit(ctx, chat, func() {
-		done(b.process(work, u, received, from))
-	})
+	err := b.dispatch.submit(ctx, chat, func() { b.process(work, u, received, from, settled) })
 	switch {
 	case err == nil:
 		return true
 	case errors.Is(err, errChatFull):
-		b.hand.finish(u.ID, true)
+		b.hand.finish(u.ID)
 		b.metrics.updates.WithLabelValues("dropped_flood").Inc()
 		b.tooFast(work, chat, u)
 		if durable {
 			b.recorder.end(u.ID)
 		}
-		done(true)
+		settled(true)
 		return true
 	}
-	b.hand.finish(u.ID, true)
+	b.hand.finish(u.ID)
 	return false
 }
 
 // process handles one update on its chat's worker: it records the beginning where it is not
 // yet known, skips an update that failed a process before, runs one that might have alone,
-// and forgets it in the journal once it is settled: handled, or given up. It reports false
-// when a shutdown cut it off first, so it is left for the next start or for Telegram.
-func (b *Bot) process(ctx context.Context, u *models.Update, received time.Time, from origin) (settled bool) {
+// and forgets it in the journal once it is settled: handled, or given up. An update a
+// shutdown cuts off first is left for the next start or for Telegram.
+func (b *Bot) process(ctx context.Context, u *models.Update, received time.Time, from origin, settled func(ok bool)) {
 	b.hand.start(u.ID)
-	defer func() { b.hand.finish(u.ID, settled) }()
+	done := false
+	settle := func(ok bool) {
+		if done {
+			return
+		}
+		done = true
+		b.hand.settle(u.ID, ok)
+		if ok && b.recorder != nil {
+			b.recorder.end(u.ID)
+		}
+		settled(ok)
+	}
+	defer b.hand.finish(u.ID)
+	defer settle(false) // unless settled before: cut off
 	tries := int64(1)
 	if b.recorder != nil && from != fromPoll {
 		tries = b.recorder.begin(ctx, u.ID)
 	}
-	defer func() {
-		if settled && b.recorder != nil {
-			b.recorder.end(u.ID)
-		}
-	}()
 	switch {
 	case ctx.Err() != nil:
-		return false
+		return
 	case tries >= triesQuarantine:
 		b.log.Error("skipping an update that was in hand each time a process stopped", "update", u.ID, "tries", tries-1)
 		b.metrics.updates.WithLabelValues("quarantined").Inc()
+		settle(true)
 		b.skip(ctx, u)
-		return true
+		return
 	case tries == triesSuspect:
 		// It was in hand when a process died; if it was the cause, it must not take the
 		// others with it again, and the next try will know it.
 		b.log.Warn("running alone an update that was in hand when a process stopped", "update", u.ID)
 		b.alone.Lock()
-		return b.handle(ctx, u, received, b.alone.Unlock)
+		b.handle(ctx, u, received, b.alone.Unlock, settle)
+		return
 	}
 	b.alone.RLock()
-	return b.handle(ctx, u, received, b.alone.RUnlock)
+	b.handle(ctx, u, received, b.alone.RUnlock, settle)
 }
 
 // skip answers an update it gives up on with an apology, when the Handler has one.
@@ -181,30 +200,42 @@ func (b *Bot) skip(ctx context.Context, u *models.Update) {
 	b.reply(ctx, in, n.Skipped(ctx, in.chat, in.Input))
 }
 
-// tooFast tells a flooding chat, at most once a minute, that some messages were dropped.
+// tooFast tells a flooding chat, at most once a minute, that some messages were dropped,
+// and stops the spinner of a dropped button press when it can do so at once. Neither
+// waits: the caller is the poller or a webhook request, which other chats wait behind.
 func (b *Bot) tooFast(ctx context.Context, chat int64, u *models.Update) {
 	in, ok := toInput(u)
-	n, hasNotices := b.handler.(Notices)
-	if !ok || !hasNotices || !b.floodNotice.allow(chat) {
-		if ok && in.callbackID != "" {
-			_ = b.send.answer(ctx, in.callbackID)
-		}
+	if !ok {
 		return
 	}
-	// Not on the chat's worker, which is busy with the queue: a goroutine of its own,
-	// bounded by the notices allowed (one a minute per chat).
+	n, hasNotices := b.handler.(Notices)
+	notify := hasNotices && b.floodNotice.allow(chat)
+	if !notify && in.callbackID == "" {
+		return
+	}
+	select {
+	case b.asides <- struct{}{}:
+	default:
+		return // too many under way: Telegram stops the spinner by itself
+	}
 	go func() {
+		defer func() { <-b.asides }()
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		b.reply(ctx, in, n.TooFast(ctx, chat, in.Input))
+		if notify {
+			b.reply(ctx, in, n.TooFast(ctx, chat, in.Input))
+		} else {
+			_ = b.send.answer(ctx, in.callbackID)
+		}
 	}()
 }
 
 // handle answers one update. It runs on a dispatcher worker, after the chat's earlier
-// updates, and never panics. unlock is called once the Handler is done, before replies
-// are sent (sending may wait out a long retry_after). It reports false when ctx ended
-// before the Handler was done: a shutdown cut it off.
-func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, unlock func()) (settled bool) {
+// updates, and never panics. unlock is called once the Handler is done, and settle(true)
+// once the update's fate is known, both before replies are sent (sending may wait out a
+// long retry_after); when ctx ends before the Handler is done (a shutdown cut it off),
+// settle is not called.
+func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, unlock func(), settle func(bool)) {
 	unlocked := false
 	release := func() {
 		if !unlocked {
@@ -216,27 +247,34 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("panic while handling an update", "update", u.ID, "panic", fmt.Sprint(p))
-			settled = true
+			settle(true)
 		}
 	}()
 	in, ok := toInput(u)
 	if !ok {
 		b.metrics.updates.WithLabelValues("ignored").Inc()
-		return true
+		settle(true)
+		return
 	}
 	if in.document != nil && b.acceptsFiles(ctx, in.chat) {
 		in.File.Data = b.fetch(ctx, in.chat, in.document)
 	}
-	replies, finished := b.handleWithin(ctx, in)
+	replies, outcome := b.handleWithin(ctx, in)
 	release()
 	if ctx.Err() != nil {
 		// Shutting down cut it off, or may have: it stays for the next start or for
 		// Telegram, and if it was done after all, the session knows it was handled.
-		return false
+		return
 	}
-	if !finished {
+	settle(true)
+	switch outcome {
+	case timedOut:
 		b.log.Error("an update ran past its deadline and was given up", "update", u.ID, "chat", in.chat, "deadline", b.cfg.HandleTimeout)
 		b.metrics.updates.WithLabelValues("timed_out").Inc()
+	case panicked:
+		b.metrics.updates.WithLabelValues("panicked").Inc()
+	}
+	if outcome != answered {
 		if n, ok := b.handler.(Notices); ok {
 			replies = n.Skipped(ctx, in.chat, in.Input)
 		}
@@ -246,35 +284,47 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 			_ = b.send.answer(ctx, in.callbackID)
 		}
 		b.metrics.updates.WithLabelValues("duplicate").Inc()
-		return true
+		return
 	}
 	b.metrics.updates.WithLabelValues(in.kind).Inc()
 	b.reply(ctx, in, replies)
 	b.metrics.latency.Observe(time.Since(received).Seconds())
-	return true
 }
 
-// handleWithin runs the Handler with the update's deadline. It reports false when the
-// deadline passed first: the Handler's context is cancelled, and whatever it still does
-// (code that ignores its context) is left to finish on its own.
-func (b *Bot) handleWithin(ctx context.Context, in input) ([]bot.Reply, bool) {
+// outcome is how the Handler's work on an update ended.
+type outcome int
+
+const (
+	answered outcome = iota
+	timedOut
+	panicked
+)
+
+// handleWithin runs the Handler with the update's deadline. Past the deadline the Handler's
+// context is cancelled, and whatever it still does (code that ignores its context) is left
+// to finish on its own.
+func (b *Bot) handleWithin(ctx context.Context, in input) ([]bot.Reply, outcome) {
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.HandleTimeout)
 	defer cancel()
-	done := make(chan []bot.Reply, 1)
+	type result struct {
+		replies []bot.Reply
+		outcome outcome
+	}
+	done := make(chan result, 1)
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				b.log.Error("panic in the handler", "chat", in.chat, "panic", fmt.Sprint(p))
-				done <- nil
+				b.log.Error("panic in the handler", "chat", in.chat, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				done <- result{outcome: panicked}
 			}
 		}()
-		done <- b.handler.Handle(ctx, in.chat, in.Input)
+		done <- result{replies: b.handler.Handle(ctx, in.chat, in.Input)}
 	}()
 	select {
 	case r := <-done:
-		return r, true
+		return r.replies, r.outcome
 	case <-ctx.Done():
-		return nil, false
+		return nil, timedOut
 	}
 }
 

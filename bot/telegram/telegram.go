@@ -93,6 +93,7 @@ type Bot struct {
 	// the Handler's work on every other update holds it shared.
 	alone       sync.RWMutex
 	floodNotice *oncePer
+	asides      chan struct{} // bounds the goroutines answering dropped updates
 }
 
 // New prepares a bot. commands describes the bot's commands per language for Telegram's
@@ -125,7 +126,7 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 		cfg.ChatBacklog = 20
 	}
 	b := &Bot{cfg: cfg, handler: h, commands: commands, ready: ready, log: log, registry: reg, metrics: newMetrics(reg),
-		journal: cfg.Journal, floodNotice: newOncePer(time.Minute, 10_000)}
+		journal: cfg.Journal, floodNotice: newOncePer(time.Minute, 10_000), asides: make(chan struct{}, 16)}
 	// One client for every call: its transport counts calls by method and status, and its
 	// timeout outlasts a long poll. It keeps a connection per worker (and the poll) open:
 	// the default keeps two per host, so busy workers would open, and with Telegram
