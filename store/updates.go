@@ -16,11 +16,13 @@ import (
 //   - {updates}:inbox, update id → the update as Telegram sent it: what the poller has taken
 //     from Telegram and confirmed there, until it is handled. A replica that starts replays it,
 //     so moving Telegram's offset past updates still in hand loses none.
-//   - {updates}:tries, update id → how many times handling it began without ending (0: taken
-//     but never begun). An update that comes back with tries left over was in hand when a
-//     process died: the caller runs it alone, and the time after that skips it.
-//   - {updates}:began, update id scored by the first begin (milliseconds), to drop what a lost
-//     replica left behind after a day (Telegram keeps updates no longer than that).
+//   - {updates}:tries, update id → how many times it was taken or begun without ending (0:
+//     released, never begun), and "<id>:alone" → how many times it began running alone. An
+//     update that comes back having begun before was in hand when a process died: the
+//     caller runs it alone; one that comes back having begun alone took the process down
+//     by itself, and is skipped.
+//   - {updates}:began, update id scored by when it was first taken (milliseconds), to drop
+//     what a lost replica left behind after a day (Telegram keeps updates no longer).
 //
 // Every key expires a day after its last write; End removes an update from all three.
 type Updates struct {
@@ -71,30 +73,28 @@ func (u *Updates) Put(ctx context.Context, updates map[int64][]byte) error {
 	return nil
 }
 
-// recordScript forgets the ended updates and adds one try to each begun one (KEYS: tries,
+// recordScript forgets the ended updates and adds one start to each begun one (KEYS: tries,
 // began, inbox; ARGV: now in ms, the age in ms past which an entry is dropped, the number of
-// ended ids, the ended ids, then the begun ids) and returns the tries of the begun, in
-// order. It also drops up to 100 entries older than a day, which only a lost replica
-// leaves behind.
+// ended ids, the ended ids, then the begun ids) and returns, for each begun one, its starts
+// and its starts alone, in order. It also drops up to 100 entries older than a day, which
+// only a lost replica leaves behind.
 var recordScript = redis.NewScript(`
 local now, maxAge, ended = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-for i = 4, 3 + ended do
-  redis.call('HDEL', KEYS[1], ARGV[i])
-  redis.call('ZREM', KEYS[2], ARGV[i])
-  redis.call('HDEL', KEYS[3], ARGV[i])
+local function forget(id)
+  redis.call('HDEL', KEYS[1], id, id .. ':alone')
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
 end
+for i = 4, 3 + ended do forget(ARGV[i]) end
 local out = {}
 for i = 4 + ended, #ARGV do
   local t = redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
   if t == 1 then redis.call('ZADD', KEYS[2], 'NX', now, ARGV[i]) end
   out[#out + 1] = t
+  out[#out + 1] = tonumber(redis.call('HGET', KEYS[1], ARGV[i] .. ':alone') or '0')
 end
 local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - maxAge, 'LIMIT', 0, 100)
-for _, id in ipairs(old) do
-  redis.call('HDEL', KEYS[1], id)
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('ZREM', KEYS[2], id)
-end
+for _, id in ipairs(old) do forget(id) end
 if #out > 0 then
   for _, k in ipairs(KEYS) do
     if redis.call('EXISTS', k) == 1 then redis.call('PEXPIRE', k, maxAge + 3600000) end
@@ -105,11 +105,12 @@ return out
 
 // Record forgets the updates that ended (handled, or given up) and records that handling
 // the begun ones begins, in one round trip. It returns, for each begun update, how many
-// times it has begun without ending, this time included: 1 for an update seen for the
-// first time, more for one that was in hand when a process died.
-func (u *Updates) Record(ctx context.Context, begun, ended []int64) ([]int64, error) {
+// times it has started without ending, this time included (one for an update seen for the
+// first time, more for one that was in hand when a process died), and how many times it
+// started alone.
+func (u *Updates) Record(ctx context.Context, begun, ended []int64) (started, alone []int64, err error) {
 	if len(begun) == 0 && len(ended) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	args := make([]any, 0, len(begun)+len(ended)+3)
 	args = append(args, u.now().UnixMilli(), (24 * time.Hour).Milliseconds(), len(ended))
@@ -119,14 +120,32 @@ func (u *Updates) Record(ctx context.Context, begun, ended []int64) ([]int64, er
 	for _, id := range begun {
 		args = append(args, id)
 	}
-	res, err := recordScript.Run(ctx, u.rdb, []string{updatesTries, updatesBegan, updatesInbox}, args...).Int64Slice()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("store: journalling updates in hand: %w", err)
+	res, runErr := recordScript.Run(ctx, u.rdb, []string{updatesTries, updatesBegan, updatesInbox}, args...).Int64Slice()
+	if runErr != nil && !errors.Is(runErr, redis.Nil) {
+		return nil, nil, fmt.Errorf("store: journalling updates in hand: %w", runErr)
 	}
-	if len(res) != len(begun) {
-		return nil, fmt.Errorf("store: journalling updates in hand: %d answers for %d updates", len(res), len(begun))
+	if len(res) != 2*len(begun) {
+		return nil, nil, fmt.Errorf("store: journalling updates in hand: %d answers for %d updates", len(res), len(begun))
 	}
-	return res, nil
+	started, alone = make([]int64, len(begun)), make([]int64, len(begun))
+	for i := range begun {
+		started[i], alone[i] = res[2*i], res[2*i+1]
+	}
+	return started, alone, nil
+}
+
+// Alone records that an update begins running alone, before it does.
+func (u *Updates) Alone(ctx context.Context, id int64) error {
+	field := strconv.FormatInt(id, 10) + ":alone"
+	_, err := u.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HIncrBy(ctx, updatesTries, field, 1)
+		p.Expire(ctx, updatesTries, updatesTTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: journalling an update run alone: %w", err)
+	}
+	return nil
 }
 
 // Release marks updates taken but never begun (on a clean shutdown), so the next start
@@ -145,27 +164,28 @@ func (u *Updates) Release(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// Pending is what the inbox holds (update id → the update as Telegram sent it), with the
-// tries of each so far.
-func (u *Updates) Pending(ctx context.Context) (map[int64][]byte, map[int64]int64, error) {
+// Pending is what the inbox holds (update id → the update as Telegram sent it), with, for
+// each, how many times it was taken or begun without ending, and begun alone.
+func (u *Updates) Pending(ctx context.Context) (raws map[int64][]byte, started, alone map[int64]int64, err error) {
 	var inbox, tries *redis.MapStringStringCmd
-	_, err := u.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = u.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		inbox = p.HGetAll(ctx, updatesInbox)
 		tries = p.HGetAll(ctx, updatesTries)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: reading the inbox: %w", err)
+		return nil, nil, nil, fmt.Errorf("store: reading the inbox: %w", err)
 	}
-	raws := make(map[int64][]byte, len(inbox.Val()))
-	counts := make(map[int64]int64, len(inbox.Val()))
+	n := len(inbox.Val())
+	raws, started, alone = make(map[int64][]byte, n), make(map[int64]int64, n), make(map[int64]int64, n)
 	for id, raw := range inbox.Val() {
-		n, err := strconv.ParseInt(id, 10, 64)
+		u, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			continue
 		}
-		raws[n] = []byte(raw)
-		counts[n], _ = strconv.ParseInt(tries.Val()[id], 10, 64)
+		raws[u] = []byte(raw)
+		started[u], _ = strconv.ParseInt(tries.Val()[id], 10, 64)
+		alone[u], _ = strconv.ParseInt(tries.Val()[id+":alone"], 10, 64)
 	}
-	return raws, counts, nil
+	return raws, started, alone, nil
 }

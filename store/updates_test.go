@@ -19,35 +19,42 @@ func TestTheJournalCountsTriesOfUpdatesInHand(t *testing.T) {
 	if err := j.Put(ctx, map[int64][]byte{10: []byte(`{"update_id":10}`), 11: []byte(`{"update_id":11}`), 12: []byte(`{"update_id":12}`)}); err != nil {
 		t.Fatal(err)
 	}
-	raws, tries, err := j.Pending(ctx)
+	raws, started, _, err := j.Pending(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(raws) != 3 || string(raws[11]) != `{"update_id":11}` || tries[10] != 1 {
-		t.Fatalf("pending after put: %d updates, tries %v", len(raws), tries)
+	if len(raws) != 3 || string(raws[11]) != `{"update_id":11}` || started[10] != 1 {
+		t.Fatalf("pending after put: %d updates, started %v", len(raws), started)
 	}
 
 	// 10 was handled; 11 and 12 were in hand when the process died, and 12 never began.
 	if err := j.Release(ctx, []int64{12}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := j.Record(ctx, []int64{11, 12}, []int64{10})
+	got, alone, err := j.Record(ctx, []int64{11, 12}, []int64{10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got, []int64{2, 1}) {
-		t.Fatalf("tries of 11 (a suspect) and 12 (released): %v, want [2 1]", got)
+	if !slices.Equal(got, []int64{2, 1}) || !slices.Equal(alone, []int64{0, 0}) {
+		t.Fatalf("starts of 11 (a suspect) and 12 (released): %v alone %v, want [2 1] and none alone", got, alone)
 	}
-	if got, _ := j.Record(ctx, []int64{11}, nil); !slices.Equal(got, []int64{3}) {
-		t.Fatalf("11 begun a third time: %v, want [3]", got)
+	if err := j.Alone(ctx, 11); err != nil {
+		t.Fatal(err)
 	}
-	raws, _, _ = j.Pending(ctx)
+	if got, alone, _ := j.Record(ctx, []int64{11}, nil); !slices.Equal(got, []int64{3}) || !slices.Equal(alone, []int64{1}) {
+		t.Fatalf("11 begun a third time, having run alone once: %v alone %v, want [3] and [1]", got, alone)
+	}
+	_, _, aloneNow, _ := j.Pending(ctx)
+	if aloneNow[11] != 1 {
+		t.Fatalf("pending: 11 ran alone %d times, want 1", aloneNow[11])
+	}
+	raws, _, _, _ = j.Pending(ctx)
 	if _, ok := raws[10]; ok || len(raws) != 2 {
 		t.Fatalf("after 10 ended, the inbox holds %v", raws)
 	}
 
 	// A webhook update, never put, begins with one try.
-	if got, _ := j.Record(ctx, []int64{99}, nil); !slices.Equal(got, []int64{1}) {
+	if got, _, _ := j.Record(ctx, []int64{99}, nil); !slices.Equal(got, []int64{1}) {
 		t.Fatalf("a new update: %v, want [1]", got)
 	}
 	for _, key := range srv.Keys("{updates}*") {
@@ -55,7 +62,7 @@ func TestTheJournalCountsTriesOfUpdatesInHand(t *testing.T) {
 			t.Errorf("%s has no TTL (%v)", key, ttl)
 		}
 	}
-	if _, err := j.Record(ctx, nil, []int64{11, 12, 99}); err != nil {
+	if _, _, err := j.Record(ctx, nil, []int64{11, 12, 99}); err != nil {
 		t.Fatal(err)
 	}
 	if keys := srv.Keys("{updates}*"); len(keys) != 0 {

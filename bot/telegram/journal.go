@@ -10,25 +10,20 @@ import (
 // that the poller can confirm updates to Telegram before they are handled, and an update
 // that takes a process down with it is recognised when it comes back.
 type Journal interface {
-	// Put records updates taken from Telegram (update id → the update's JSON), each with
-	// one try, before Telegram is told they were received.
+	// Put records updates taken from Telegram (update id → the update's JSON), each as
+	// started once, before Telegram is told they were received.
 	Put(ctx context.Context, updates map[int64][]byte) error
-	// Record forgets ended updates and adds a try to each begun one, returning the tries of
-	// the begun: 1 the first time, more for one that was in hand when a process died.
-	Record(ctx context.Context, begun, ended []int64) ([]int64, error)
+	// Record forgets ended updates and counts a start of each begun one, returning for each
+	// begun how many times it has started without ending (1 the first time, more for one
+	// that was in hand when a process died) and how many times it started alone.
+	Record(ctx context.Context, begun, ended []int64) (started, alone []int64, err error)
+	// Alone records that an update is about to run alone.
+	Alone(ctx context.Context, id int64) error
 	// Release marks updates taken but never begun, so the next start treats them as new.
 	Release(ctx context.Context, ids []int64) error
-	// Pending is what was Put and has not ended, with the tries of each.
-	Pending(ctx context.Context) (map[int64][]byte, map[int64]int64, error)
+	// Pending is what was Put and has not ended, with its starts and starts alone.
+	Pending(ctx context.Context) (raws map[int64][]byte, started, alone map[int64]int64, err error)
 }
-
-// Tries at which an update is run alone, and at which it is given up: an update that was in
-// hand when a process died comes back with 2 and is run with nothing beside it; if the
-// process dies again, that one was the cause, and it is skipped with an apology.
-const (
-	triesSuspect    = 2
-	triesQuarantine = 3
-)
 
 // endFlushEvery is how long ended updates wait to be forgotten together: the longer, the
 // fewer round trips; an ended update still in the journal after a crash is only run again
@@ -51,17 +46,20 @@ type recorder struct {
 
 type beginRequest struct {
 	id    int64
-	tries chan int64
+	tries chan tries
 }
+
+// tries is what the journal knows of an update's runs, this one included.
+type tries struct{ started, alone int64 }
 
 func newRecorder(j Journal, onError func(error)) *recorder {
 	return &recorder{journal: j, onError: onError, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // begin records that handling the update begins and returns its tries. When the journal
-// cannot be written it answers 1: the update is handled as a new one.
-func (r *recorder) begin(ctx context.Context, id int64) int64 {
-	req := beginRequest{id: id, tries: make(chan int64, 1)}
+// cannot be written it answers as for a new update.
+func (r *recorder) begin(ctx context.Context, id int64) tries {
+	req := beginRequest{id: id, tries: make(chan tries, 1)}
 	r.mu.Lock()
 	r.begins = append(r.begins, req)
 	r.mu.Unlock()
@@ -70,7 +68,7 @@ func (r *recorder) begin(ctx context.Context, id int64) int64 {
 	case t := <-req.tries:
 		return t
 	case <-ctx.Done():
-		return 1
+		return tries{started: 1}
 	}
 }
 
@@ -121,7 +119,7 @@ func (r *recorder) write(ctx context.Context) {
 		ids[i] = b.id
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	tries, err := r.journal.Record(ctx, ids, ends)
+	started, alone, err := r.journal.Record(ctx, ids, ends)
 	cancel()
 	if err != nil {
 		r.onError(err)
@@ -130,9 +128,9 @@ func (r *recorder) write(ctx context.Context) {
 		r.mu.Unlock()
 	}
 	for i, b := range begins {
-		t := int64(1)
+		t := tries{started: 1}
 		if err == nil {
-			t = tries[i]
+			t = tries{started: started[i], alone: alone[i]}
 		}
 		b.tries <- t
 	}

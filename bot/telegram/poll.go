@@ -117,7 +117,7 @@ func (p *poller) replay(ctx, work context.Context) bool {
 	for {
 		var err error
 		jctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		raws, _, err = j.Pending(jctx)
+		raws, _, _, err = j.Pending(jctx)
 		cancel()
 		if err == nil {
 			break

@@ -149,43 +149,67 @@ func (b *Bot) accept(ctx, work context.Context, u *models.Update, from origin, s
 // shutdown cuts off first is left for the next start or for Telegram.
 func (b *Bot) process(ctx context.Context, u *models.Update, received time.Time, from origin, settled func(ok bool)) {
 	b.hand.start(u.ID)
-	done := false
+	done, now := false, false
 	settle := func(ok bool) {
 		if done {
 			return
 		}
 		done = true
 		b.hand.settle(u.ID, ok)
-		if ok && b.recorder != nil {
+		switch {
+		case ok && now:
+			b.endNow(ctx, u.ID)
+		case ok && b.recorder != nil:
 			b.recorder.end(u.ID)
 		}
 		settled(ok)
 	}
 	defer b.hand.finish(u.ID)
 	defer settle(false) // unless settled before: cut off
-	tries := int64(1)
+	t := tries{started: 1}
 	if b.recorder != nil && from != fromPoll {
-		tries = b.recorder.begin(ctx, u.ID)
+		t = b.recorder.begin(ctx, u.ID)
 	}
 	switch {
 	case ctx.Err() != nil:
 		return
-	case tries >= triesQuarantine:
-		b.log.Error("skipping an update that was in hand each time a process stopped", "update", u.ID, "tries", tries-1)
+	case t.alone > 0:
+		// It was running alone when a process stopped: it was the cause.
+		b.log.Error("skipping an update that stopped a process while it ran alone", "update", u.ID, "starts", t.started-1)
 		b.metrics.updates.WithLabelValues("quarantined").Inc()
+		now = true
 		settle(true)
 		b.skip(ctx, u)
 		return
-	case tries == triesSuspect:
-		// It was in hand when a process died; if it was the cause, it must not take the
-		// others with it again, and the next try will know it.
+	case t.started > 1:
+		// It was in hand when a process stopped. If it was the cause, it must not take the
+		// others with it again, and the journal must know it ran alone.
 		b.log.Warn("running alone an update that was in hand when a process stopped", "update", u.ID)
 		b.alone.Lock()
-		b.handle(ctx, u, received, b.alone.Unlock, settle)
+		// Its end is written before the next one runs, or a crash of the next would be
+		// blamed on it too.
+		now = true
+		jctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := b.journal.Alone(jctx, u.ID)
+		cancel()
+		if err != nil {
+			b.log.Warn("could not journal an update run alone", "update", u.ID, "err", err)
+		}
+		b.handle(ctx, u, received, b.alone.Unlock, true, settle)
 		return
 	}
 	b.alone.RLock()
-	b.handle(ctx, u, received, b.alone.RUnlock, settle)
+	b.handle(ctx, u, received, b.alone.RUnlock, false, settle)
+}
+
+// endNow forgets an update in the journal at once, rather than with the next batch.
+func (b *Bot) endNow(ctx context.Context, id int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, _, err := b.journal.Record(ctx, nil, []int64{id}); err != nil {
+		b.log.Warn("could not journal the end of an update", "update", id, "err", err)
+		b.recorder.end(id)
+	}
 }
 
 // skip answers an update it gives up on with an apology, when the Handler has one.
@@ -231,11 +255,12 @@ func (b *Bot) tooFast(ctx context.Context, chat int64, u *models.Update) {
 }
 
 // handle answers one update. It runs on a dispatcher worker, after the chat's earlier
-// updates, and never panics. unlock is called once the Handler is done, and settle(true)
-// once the update's fate is known, both before replies are sent (sending may wait out a
-// long retry_after); when ctx ends before the Handler is done (a shutdown cut it off),
-// settle is not called.
-func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, unlock func(), settle func(bool)) {
+// updates, and never panics. settle(true) is called once the update's fate is known,
+// before replies are sent (sending may wait out a long retry_after), and unlock then too,
+// unless the update runs alone (afterReply): then its replies go out before anything else
+// runs, so a crash that follows is not theirs to lose. When ctx ends before the Handler is
+// done (a shutdown cut it off), settle is not called.
+func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, unlock func(), afterReply bool, settle func(bool)) {
 	unlocked := false
 	release := func() {
 		if !unlocked {
@@ -260,13 +285,15 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 		in.File.Data = b.fetch(ctx, in.chat, in.document)
 	}
 	replies, outcome := b.handleWithin(ctx, in)
-	release()
 	if ctx.Err() != nil {
 		// Shutting down cut it off, or may have: it stays for the next start or for
 		// Telegram, and if it was done after all, the session knows it was handled.
 		return
 	}
 	settle(true)
+	if !afterReply {
+		release()
+	}
 	switch outcome {
 	case timedOut:
 		b.log.Error("an update ran past its deadline and was given up", "update", u.ID, "chat", in.chat, "deadline", b.cfg.HandleTimeout)

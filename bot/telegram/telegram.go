@@ -177,7 +177,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
-	b.dispatch = newDispatcher(b.cfg.Workers, 64*b.cfg.Workers, b.cfg.ChatBacklog)
+	b.dispatch = newDispatcher(b.cfg.Workers, 8*b.cfg.Workers, b.cfg.ChatBacklog)
 	stopRecorder := make(chan struct{})
 	if b.journal != nil {
 		b.recorder = newRecorder(b.journal, func(err error) { b.log.Warn("journal of updates in hand", "err", err) })

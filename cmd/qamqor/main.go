@@ -227,9 +227,17 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 	return 0
 }
 
+// wrapHandler, when set (only by this package's tests, before main runs), stands between
+// the Telegram adapter and the Service, to inject the faults a real process must survive.
+var wrapHandler func(*bot.Service) telegram.Handler
+
 // telegram makes the Telegram adapter over the app's Service, as configured, and the
 // broadcaster that sends through it (not yet running); serve and bench share it.
 func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (*telegram.Bot, *bot.Broadcaster, error) {
+	var handler telegram.Handler = a.service
+	if wrapHandler != nil {
+		handler = wrapHandler(a.service)
+	}
 	tgBot, err := telegram.New(telegram.Config{
 		Token:           cfg.TelegramToken,
 		APIURL:          cfg.TelegramAPIURL,
@@ -240,7 +248,7 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Journal:         store.NewUpdates(a.rdb),
 		OnConnected:     func(name string) { a.botName.Store(name) },
-	}, a.service, a.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
+	}, handler, a.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 )
@@ -19,10 +22,35 @@ import (
 // "restart" is a real new process.
 func TestMain(m *testing.M) {
 	if os.Getenv("QAMQOR_TEST_RUN_MAIN") == "1" {
+		if fault := os.Getenv("QAMQOR_TEST_FAULT"); fault != "" {
+			wrapHandler = func(s *bot.Service) telegram.Handler { return faulty{Service: s, fault: fault} }
+		}
 		main()
 		return
 	}
 	os.Exit(m.Run())
+}
+
+// faulty is the Service with a defect on one input, as QAMQOR_TEST_FAULT says:
+// "exit:<text>" ends the process at once, as a fatal runtime error (out of memory, a
+// concurrent map write) would; "hang:<text>" never returns, ignoring its context.
+type faulty struct {
+	*bot.Service
+	fault string
+}
+
+func (f faulty) Handle(ctx context.Context, chat int64, in bot.Input) []bot.Reply {
+	kind, text, _ := strings.Cut(f.fault, ":")
+	if in.Text == text {
+		switch kind {
+		case "exit":
+			fmt.Fprintln(os.Stderr, "fatal error: injected by QAMQOR_TEST_FAULT")
+			os.Exit(2)
+		case "hang":
+			select {}
+		}
+	}
+	return f.Service.Handle(ctx, chat, in)
 }
 
 type result struct {
