@@ -688,10 +688,27 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 		}
 	}
 	if s.news != nil {
+		_, subscribed, err := s.news.Subscriptions.Subscription(ctx, chat)
+		if err != nil {
+			return s.unavailable(chat, in, err)
+		}
 		if err := s.news.Subscriptions.Unsubscribe(ctx, chat, ""); err != nil {
 			return s.unavailable(chat, in, err)
 		}
+		// After unsubscribing, so a broadcast queued meanwhile leaves them out too (the
+		// broadcaster skips whoever is no longer subscribed). Only for a subscriber, as
+		// only subscribers are queued: a repeated /forget costs the queues nothing.
+		if subscribed {
+			if err := s.news.Broadcasts.Withdraw(ctx, chat); err != nil {
+				return s.unavailable(chat, in, err)
+			}
+		}
 		if err := s.news.Broadcasts.DropDraft(ctx, chat); err != nil {
+			return s.unavailable(chat, in, err)
+		}
+	}
+	if s.stats != nil {
+		if err := s.stats.Recorder.Forget(ctx, chat); err != nil {
 			return s.unavailable(chat, in, err)
 		}
 	}
@@ -743,6 +760,12 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 	if s.news != nil {
 		if sub, ok, err := s.news.Subscriptions.Subscription(ctx, chat); err == nil && ok {
 			lines = append(lines, s.t(lang, msgMyDataNews, map[string]any{"Topics": s.topicNames(sub.Topics, lang), "Region": s.regionName(sub.Region, lang)}))
+		}
+	}
+	if s.stats != nil {
+		if n, err := s.stats.Reader.Asked(ctx, chat); err == nil && n > 0 {
+			_, days := s.stats.Reader.MissPolicy()
+			lines = append(lines, s.t(lang, msgMyDataMisses, map[string]any{"Count": n, "Kept": s.t(lang, msgKeptDays, map[string]any{"Days": days})}))
 		}
 	}
 	if len(lines) == 1 {

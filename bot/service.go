@@ -121,7 +121,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 			return []Reply{s.intro(r, after.Lang)}
 		}
 	}
-	s.count(in, before, after, out)
+	s.count(chatID, in, before, after, out)
 	s.syncNewsLang(ctx, chatID, before, after)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
 }

@@ -444,7 +444,11 @@ func (s *News) Take(ctx context.Context, n int64, owner string, lease time.Durat
 
 var settleScript = redis.NewScript(`
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  if ARGV[2] == 'left' then
+    redis.call('HINCRBY', KEYS[2], 'total', -1)
+  else
+    redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  end
 end
 return 0`)
 
@@ -483,6 +487,37 @@ func (s *News) Finish(ctx context.Context, n int64, at time.Time) (bot.Broadcast
 		return bot.Broadcast{}, fmt.Errorf("store: finishing a broadcast: %w", err)
 	}
 	return broadcastOf(n, read.Val()), nil
+}
+
+// withdrawScript takes the items of ARGV out of a broadcast's queue (KEYS[1]) and out of
+// its total (KEYS[2]).
+var withdrawScript = redis.NewScript(`
+local removed = 0
+for i = 1, #ARGV do removed = removed + redis.call('LREM', KEYS[1], 0, ARGV[i]) end
+if removed > 0 then redis.call('HINCRBY', KEYS[2], 'total', -removed) end
+return removed`)
+
+// Withdraw implements bot.BroadcastStore. A recipient being sent to right now is past
+// taking back; everyone else waiting in a queue is taken out.
+func (s *News) Withdraw(ctx context.Context, chat int64) error {
+	ids, err := s.rdb.LRange(ctx, broadcastQueue, 0, -1).Result()
+	if err != nil {
+		return fmt.Errorf("store: listing queued broadcasts: %w", err)
+	}
+	items := []any{recipientItem(bot.Recipient{Chat: chat})}
+	for _, l := range content.Langs {
+		items = append(items, recipientItem(bot.Recipient{Chat: chat, Lang: l}))
+	}
+	for _, id := range ids {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			continue
+		}
+		if err := withdrawScript.Run(ctx, s.rdb, []string{broadcastTodo(n), broadcastKey(n)}, items...).Err(); err != nil {
+			return fmt.Errorf("store: taking a recipient out of broadcast %d: %w", n, err)
+		}
+	}
+	return nil
 }
 
 var (

@@ -1,0 +1,245 @@
+package telegram_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/internal/fakebotapi"
+	"github.com/qamqor/qamqor/qr"
+	datakey "github.com/qamqor/qamqor/secret"
+	"github.com/qamqor/qamqor/store"
+)
+
+// fullBot is one replica with every feature on, as cmd/qamqor runs it with DATA_KEY,
+// ADMIN_IDS and OPERATOR_CHAT_ID set. Its broadcaster sends only once startSending is
+// called, so a test can queue a broadcast and act before it goes out.
+type fullBot struct {
+	w           *world
+	run         *running
+	broadcaster atomic.Pointer[bot.Broadcaster]
+	b           *bot.Broadcaster
+}
+
+// startFull starts it; sealMisses seals the texts of unanswered searches with the data
+// key, as serve does when DATA_KEY is set.
+func (w *world) startFull(sealMisses bool) *fullBot {
+	w.t.Helper()
+	rdb := w.redis.Client()
+	key, err := datakey.ParseKey(datakey.GenerateKey())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(w.logs, nil))
+	svc := bot.NewService(w.engine(bot.WithHandoff(), bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	svc.EnableReferrals(bot.ReferralOptions{
+		Store: store.NewReferrals(rdb, key, 0),
+		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
+		QR:    func(link string) ([]byte, error) { return qr.PNG(link, 400) },
+	})
+	svc.EnableContentCommands(store.NewContent(rdb))
+	var opts []store.StatsOption
+	if sealMisses {
+		opts = append(opts, store.SealMisses(key))
+	}
+	stats := store.NewStats(rdb, opts...)
+	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush})
+	svc.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(rdb, key), OperatorChat: operators})
+	f := &fullBot{w: w}
+	news := store.NewNews(rdb)
+	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Kick: func() {
+		if b := f.broadcaster.Load(); b != nil {
+			b.Kick()
+		}
+	}})
+	w.api.Started(operators)
+	f.run = w.startWith(polling, svc)
+	f.b = svc.NewBroadcaster(f.run.bot.Deliver, "full")
+	return f
+}
+
+// startSending runs the broadcaster until the test ends (before the bot stops).
+func (f *fullBot) startSending() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.b.Run(ctx) }()
+	f.broadcaster.Store(f.b)
+	f.b.Kick()
+	f.w.t.Cleanup(func() { cancel(); <-done })
+}
+
+// pressStarting presses the button whose label starts with prefix on chat's last message.
+func (w *world) pressStarting(chat int64, prefix string) {
+	w.t.Helper()
+	for _, row := range w.api.Last(chat).Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.Text, prefix) {
+				w.press(polling, chat, b.Text)
+				return
+			}
+		}
+	}
+	w.t.Fatalf("no button starting %q on:\n%s", prefix, w.api.Last(chat).Text)
+}
+
+// queueNews has the admin write and queue a broadcast to a topic's subscribers in a region.
+func (w *world) queueNews(kk, ru, topic, region string) {
+	w.t.Helper()
+	w.text(polling, admin, "/broadcast")
+	w.text(polling, admin, kk)
+	w.text(polling, admin, ru)
+	w.press(polling, admin, topic)
+	w.press(polling, admin, region)
+	w.press(polling, admin, "Оба языка")
+	w.pressStarting(admin, "Отправить (")
+	w.lastHas(admin, "поставлена в очередь")
+}
+
+// stored is every key in Redis, on every node, with every string its value holds: a
+// string's value, a hash's fields and values, list, set and sorted-set members, stream
+// entries' ids, fields and values.
+func (w *world) stored() map[string][]string {
+	w.t.Helper()
+	ctx := context.Background()
+	out := map[string][]string{}
+	for _, n := range w.redis.Nodes() {
+		iter := n.Scan(ctx, 0, "*", 500).Iterator()
+		for iter.Next(ctx) {
+			k := iter.Val()
+			var vals []string
+			switch typ := n.Type(ctx, k).Val(); typ {
+			case "string":
+				vals = []string{n.Get(ctx, k).Val()}
+			case "hash":
+				for f, v := range n.HGetAll(ctx, k).Val() {
+					vals = append(vals, f, v)
+				}
+			case "list":
+				vals = n.LRange(ctx, k, 0, -1).Val()
+			case "set":
+				vals = n.SMembers(ctx, k).Val()
+			case "zset":
+				vals = n.ZRange(ctx, k, 0, -1).Val()
+			case "stream":
+				for _, m := range n.XRange(ctx, k, "-", "+").Val() {
+					vals = append(vals, m.ID)
+					for f, v := range m.Values {
+						vals = append(vals, f, fmt.Sprint(v))
+					}
+				}
+			case "none": // expired meanwhile
+			default:
+				w.t.Errorf("key %s is a %s, which the scan cannot read", k, typ)
+			}
+			out[k] = vals
+		}
+		if err := iter.Err(); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// traces lists where Redis still holds any of words (in any case) or names chat. Updates
+// still in hand (the journal under {updates}) are let go first: the last of them, the
+// /forget itself, has been answered but may not have ended yet.
+func (w *world) traces(chat int64, words []string) []string {
+	w.t.Helper()
+	id := strconv.FormatInt(chat, 10)
+	w.waitFor(func() bool {
+		for k, vals := range w.stored() {
+			if strings.HasPrefix(k, "{updates}") && slices.ContainsFunc(vals, func(v string) bool { return strings.Contains(v, id) }) {
+				return false
+			}
+		}
+		return true
+	}, "the updates in hand to end")
+	var found []string
+	for k, vals := range w.stored() {
+		if strings.Contains(k, id) {
+			found = append(found, "the key "+k)
+		}
+		for _, v := range vals {
+			lower := strings.ToLower(v)
+			if strings.Contains(v, id) {
+				found = append(found, fmt.Sprintf("%s holds the chat id in %q", k, v))
+			}
+			for _, word := range words {
+				if strings.Contains(lower, word) {
+					found = append(found, fmt.Sprintf("%s holds %q in %q", k, word, v))
+				}
+			}
+		}
+	}
+	return found
+}
+
+// TestForgetThenAKeyScanFindsNothingOfThePerson: a person asks search something with a
+// name and a diagnosis in it that nothing answers (as a neighbour does, word for word,
+// so that it is counted and shown to admins), is subscribed to news, and has a broadcast
+// queued for them; then they send /forget. Every key and value in Redis is read: none
+// holds their words or their chat id; the queued broadcast, sent by the real broadcaster,
+// does not reach them; and /stats no longer shows their question.
+func TestForgetThenAKeyScanFindsNothingOfThePerson(t *testing.T) {
+	for _, sealed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "without DATA_KEY", true: "texts sealed"}[sealed], func(t *testing.T) {
+			w := newWorld(t)
+			full := w.startFull(sealed)
+			const person, neighbour, reader = 736_512_049, 736_512_050, 736_512_051
+			const question = "Айгерим Сапарова диагноз аутизм"
+			words := []string{"айгерим", "сапарова", "диагноз", "аутизм"}
+
+			w.subscribe(person, "ru", "disability", "г. Алматы")
+			w.subscribe(reader, "ru", "disability", "г. Алматы")
+			w.textIn(neighbour, "/start", "ru")
+			w.press(polling, neighbour, "Русский")
+			for _, chat := range []int64{person, neighbour} {
+				w.text(polling, chat, question)
+				w.lastHas(chat, "не нашёл подходящего ответа")
+			}
+			w.textIn(admin, "/start", "ru")
+			w.press(polling, admin, "Русский")
+			w.text(polling, admin, "/stats") // flushes the counts
+			w.lastHas(admin, "айгерим сапарова диагноз аутизм — 2")
+			if !sealed && len(w.traces(person, words[:1])) == 0 {
+				t.Fatal("the question two people asked is nowhere in Redis: the scan proves nothing")
+			}
+			w.queueNews("Жаңа жәрдемақы туралы", "О новом пособии", "Поддержка людей с инвалидностью", "г. Алматы")
+
+			w.text(polling, person, "/forget")
+			w.press(polling, person, "Да, удалить всё")
+			w.lastHas(person, "всё, что бот хранил о вас, удалено")
+			for _, trace := range w.traces(person, words) {
+				t.Errorf("after /forget: %s", trace)
+			}
+
+			full.startSending()
+			w.waitFor(func() bool { return !w.broadcast(1).Finished.IsZero() }, "the broadcast to finish")
+			if got := w.api.Last(reader).Text; got != "О новом пособии" {
+				t.Fatalf("the other subscriber got %q: the broadcaster did not send", got)
+			}
+			for _, m := range w.api.Messages(person) {
+				if strings.Contains(m.Text, "новом пособии") {
+					t.Errorf("the person who sent /forget got the broadcast queued for them")
+				}
+			}
+			if b := w.broadcast(1); b.Total != 1 || b.Sent != 1 {
+				t.Errorf("the broadcast's record: %d of %d sent; want 1 of 1", b.Sent, b.Total)
+			}
+			for _, trace := range w.traces(person, words) {
+				t.Errorf("after the broadcast: %s", trace)
+			}
+			w.text(polling, admin, "/stats")
+			if got := w.api.Last(admin).Text; strings.Contains(got, "айгерим") {
+				t.Errorf("/stats after /forget:\n%s", got)
+			}
+		})
+	}
+}
