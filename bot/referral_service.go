@@ -524,6 +524,9 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 // their language, whether the partner may see their progress.
 func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code string) []Reply {
 	r, ok, err := s.refs.Store.ClaimReferral(ctx, code, chat)
+	if errors.Is(err, ErrOwnReferral) {
+		return s.ownLink(ctx, chat, in)
+	}
 	if err != nil {
 		return s.unavailable(chat, in, err)
 	}
@@ -543,6 +546,21 @@ func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code s
 		out = append(out, Reply{To: r.Partner, Text: s.both(msgNoticeOpened, map[string]any{"Code": short(r.Code)})})
 	}
 	return out
+}
+
+// ownLink answers a partner who opened a link they made: it is for their client, and still
+// works; then they see where they are.
+func (s *Service) ownLink(ctx context.Context, chat int64, in Input) []Reply {
+	return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
+		if sess.Lang == "" { // in the app's language if known, then the choice of language
+			text := s.both(msgReferralOwnLink, nil)
+			if in.LangHint != "" {
+				text = s.t(in.LangHint, msgReferralOwnLink, nil)
+			}
+			return sess, []Reply{{Text: text}, s.engine().greeting("")}
+		}
+		return sess, []Reply{s.engine().here(sess, s.t(lang, msgReferralOwnLink, nil))}
+	})
 }
 
 // intro says who referred the client and asks for consent.

@@ -233,8 +233,9 @@ func (s *Referrals) CreateReferral(ctx context.Context, r bot.Referral) (bot.Ref
 }
 
 // claimScript gives a referral to a client in one step: only an existing, unexpired,
-// unclaimed one, or one this client claimed before. It returns 2 when given now, 1 when
-// given before, 0 otherwise.
+// unclaimed one, or one this client claimed before, and never to the partner who made it.
+// It returns 2 when given now, 1 when given before, 3 when the claimer made it, 0
+// otherwise.
 var claimScript = redis.NewScript(`
 local r = redis.call('HMGET', KEYS[1], 'partner', 'expires', 'client')
 if not r[1] then return 0 end
@@ -243,6 +244,7 @@ if r[3] and r[3] ~= '' then
   return 0
 end
 if tonumber(r[2]) < tonumber(ARGV[2]) then return 0 end
+if r[1] == ARGV[1] then return 3 end
 redis.call('HSET', KEYS[1], 'client', ARGV[1], 'opened', ARGV[2])
 return 2
 `)
@@ -256,8 +258,11 @@ func (s *Referrals) ClaimReferral(ctx context.Context, code string, client int64
 	if err != nil {
 		return bot.Referral{}, false, fmt.Errorf("store: claiming a referral: %w", err)
 	}
-	if n == 0 {
+	switch n {
+	case 0:
 		return bot.Referral{}, false, nil
+	case 3:
+		return bot.Referral{}, false, bot.ErrOwnReferral
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.SAdd(ctx, clientRefsKey(client), code)

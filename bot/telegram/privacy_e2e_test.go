@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -242,4 +243,33 @@ func TestForgetThenAKeyScanFindsNothingOfThePerson(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAPartnerOpeningTheirOwnLinkIsToldItIsForTheirClient(t *testing.T) {
+	w := newWorld(t)
+	w.startReferrals()
+	w.text(polling, staff, "/start")
+	w.press(polling, staff, "Русский")
+	w.invitePartner("Бота үміт")
+	payload := w.refer(screenerLabel(t, content.RU), "Приходите в среду")
+
+	w.text(polling, staff, "/start "+payload)
+	w.lastHas(staff, "Это ссылка для вашего клиента", "Она по-прежнему действует", "Главное меню")
+	w.text(polling, staff, "/lang")
+	w.text(polling, staff, "/start "+payload)
+	w.lastHas(staff, "Бұл сілтеме клиентіңізге арналған", "Басты мәзір")
+	for _, m := range w.api.Messages(staff) {
+		if strings.Contains(m.Text, "Клиент открыл направление") {
+			t.Fatal("the partner opening their own link was reported as the client opening it")
+		}
+	}
+
+	// The client then opens it and is introduced as usual.
+	w.text(polling, client, "/start "+payload)
+	w.screen(client, "Сәлеметсіз бе")
+	w.press(polling, client, "Русский")
+	w.lastHas(client, "Вас направила организация «Бота үміт»", "Приходите в среду")
+	w.waitFor(func() bool {
+		return strings.Contains(w.api.Last(staff).Text, "Клиент открыл направление")
+	}, "the partner to learn the client opened it")
 }
