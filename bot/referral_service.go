@@ -390,7 +390,7 @@ func (s *Service) createReferral(ctx context.Context, chat int64, in Input, p Pa
 		return sess, nil
 	})
 	if target == "" || s.targetName(target, lang) == "" {
-		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
+		return s.stale(ctx, chat, in)
 	}
 	r := Referral{Partner: p.User, Org: p.Org, Target: target}
 	if note != nil {
@@ -500,7 +500,7 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 		return []Reply{{Text: s.t(lang, msgOutcomeAsk, map[string]any{"Code": short(code)}), Buttons: rows}}
 	}
 	if outcome != OutcomeHelped && outcome != OutcomeNotHelped && outcome != OutcomeUnreachable {
-		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
+		return s.stale(ctx, chat, in)
 	}
 	mine := false
 	_, found, err := s.refs.Store.UpdateReferral(ctx, code, func(r *Referral) {
@@ -512,7 +512,7 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 		return s.unavailable(chat, in, err)
 	}
 	if !found || !mine {
-		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
+		return s.stale(ctx, chat, in) // gone, closed, or not theirs: the same answer
 	}
 	s.countReferral(StatusClosed)
 	return []Reply{{Text: s.t(lang, msgOutcomeSaved, map[string]any{"Code": short(code), "Outcome": s.t(lang, "Outcome_"+outcome, nil)})}}

@@ -273,3 +273,45 @@ func TestAPartnerOpeningTheirOwnLinkIsToldItIsForTheirClient(t *testing.T) {
 		return strings.Contains(w.api.Last(staff).Text, "Клиент открыл направление")
 	}, "the partner to learn the client opened it")
 }
+
+func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
+	w := newWorld(t)
+	w.startReferrals()
+	w.text(polling, staff, "/start")
+	w.press(polling, staff, "Русский")
+	w.invitePartner("Бота үміт")
+	payload := w.refer(screenerLabel(t, content.RU), "")
+	w.text(polling, client, "/start "+payload)
+	w.press(polling, client, "Русский")
+	code := strings.TrimPrefix(payload, "r_")
+
+	w.text(polling, staff, "/referrals")
+	w.press(polling, staff, "Записать итог "+code[:4])
+	w.press(polling, staff, "помощь получена")
+	w.lastHas(staff, "закрыто: помощь получена")
+
+	stale := map[string]string{"ru": "Эта кнопка устарела. Вы сейчас здесь:\n\nГлавное меню", "kk": "Бұл түйме ескірген. Сіз қазір осы жердесіз:\n\nБасты мәзір"}
+	for _, lang := range []string{"ru", "kk"} {
+		if lang == "kk" {
+			w.text(polling, staff, "/lang")
+		}
+		for _, data := range []string{
+			"O:" + code + ":helped",          // the referral is closed
+			"O:AAAAAAAAAAAAAAAA:helped",      // no such referral
+			"O:" + code + ":no_such_outcome", // no such outcome
+		} {
+			w.text(polling, staff, "/referrals") // a fresh message to press on, each time
+			msg := w.api.Last(staff)
+			id, callback := w.api.Press(staff, msg.ID, data)
+			w.deliver(polling, id)
+			w.waitFor(func() bool {
+				now := w.api.Last(staff)
+				return w.api.Answered(callback) && (now.ID != msg.ID || now.Edits > msg.Edits)
+			}, "the answer to "+data)
+			got := w.api.Last(staff)
+			if !strings.HasPrefix(got.Text, stale[lang]) || len(got.Buttons) == 0 {
+				t.Errorf("%s in %s: %q with %d rows of buttons; want the stale-button sentence and the partner's screen", data, lang, got.Text, len(got.Buttons))
+			}
+		}
+	}
+}
