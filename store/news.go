@@ -65,8 +65,12 @@ const topicField = "t:"
 // hash fail, a member without a hash is dropped later; the reverse would lose news.
 func (s *News) Subscribe(ctx context.Context, chat int64, topic, region string, lang content.Lang) error {
 	pipe := s.rdb.Pipeline()
+	// The sets outlive every subscription in them: each subscribing renews them as it
+	// renews the subscription.
 	pipe.SAdd(ctx, topicKey(topic), chat)
+	pipe.Expire(ctx, topicKey(topic), bot.SubscriptionTTL)
 	pipe.SAdd(ctx, newsTopicsKey, topic)
+	pipe.Expire(ctx, newsTopicsKey, bot.SubscriptionTTL)
 	pipe.HSet(ctx, newsKey(chat), "lang", string(lang), "region", region, topicField+topic, time.Now().Unix())
 	pipe.Expire(ctx, newsKey(chat), bot.SubscriptionTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
@@ -289,6 +293,7 @@ func (s *News) CreateBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Re
 	pipe.RPush(ctx, broadcastQueue, n)
 	pipe.LPush(ctx, broadcastAll, n)
 	pipe.LTrim(ctx, broadcastAll, 0, broadcastsKept-1)
+	pipe.Expire(ctx, broadcastAll, BroadcastTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return bot.Broadcast{}, fmt.Errorf("store: queueing a broadcast: %w", err)
 	}

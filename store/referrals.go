@@ -63,7 +63,8 @@ func clientRefsKey(user int64) string   { return "{chat:" + strconv.FormatInt(us
 func noteContext(code string) string    { return "referral-note:" + code }
 func matchedContext(code string) string { return "referral-matched:" + code }
 
-// partnersKey is the set of partner ids, for admins' list.
+// partnersKey is the set of partner ids, for admins' list. It lives as long as the
+// longest-lived partner record: each use of a record renews both.
 const partnersKey = "partners"
 
 // untilClosed is how long a referral is kept while open: its link's life, then the
@@ -146,7 +147,10 @@ func (s *Referrals) ClaimInvite(ctx context.Context, code string, user int64) (b
 	if _, err := pipe.Exec(ctx); err != nil {
 		return bot.Partner{}, false, fmt.Errorf("store: saving a partner: %w", err)
 	}
-	if err := s.rdb.SAdd(ctx, partnersKey, user).Err(); err != nil {
+	listed := s.rdb.Pipeline()
+	listed.SAdd(ctx, partnersKey, user)
+	listed.Expire(ctx, partnersKey, partnerTTL)
+	if _, err := listed.Exec(ctx); err != nil {
 		return bot.Partner{}, false, fmt.Errorf("store: listing a partner: %w", err)
 	}
 	return p, true, nil
@@ -161,7 +165,10 @@ func (s *Referrals) Partner(ctx context.Context, user int64) (bot.Partner, bool,
 	if m["org"] == "" {
 		return bot.Partner{}, false, nil
 	}
-	s.rdb.Expire(ctx, partnerKey(user), partnerTTL)
+	renew := s.rdb.Pipeline() // not a transaction: the keys are in different slots
+	renew.Expire(ctx, partnerKey(user), partnerTTL)
+	renew.Expire(ctx, partnersKey, partnerTTL)
+	_, _ = renew.Exec(ctx)
 	return bot.Partner{User: user, Org: m["org"], Since: fromUnix(m["since"])}, true, nil
 }
 
@@ -200,14 +207,13 @@ func (s *Referrals) RevokePartner(ctx context.Context, user int64) (bool, error)
 // CreateReferral implements bot.ReferralStore.
 func (s *Referrals) CreateReferral(ctx context.Context, r bot.Referral) (bot.Referral, error) {
 	hour := partnerLimitKey(r.Partner) + ":" + strconv.FormatInt(s.now().Unix()/3600, 10)
-	n, err := s.rdb.Incr(ctx, hour).Result()
-	if err != nil {
+	counted := s.rdb.TxPipeline() // the count and its expiry together: never a counter for good
+	incr := counted.Incr(ctx, hour)
+	counted.Expire(ctx, hour, 2*time.Hour)
+	if _, err := counted.Exec(ctx); err != nil {
 		return bot.Referral{}, fmt.Errorf("store: counting referrals: %w", err)
 	}
-	if n == 1 {
-		s.rdb.Expire(ctx, hour, time.Hour)
-	}
-	if n > ReferralsPerHour {
+	if n := incr.Val(); n > ReferralsPerHour {
 		return bot.Referral{}, bot.ErrRateLimited
 	}
 	r.Code = newCode()

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
@@ -16,6 +18,7 @@ import (
 	"github.com/qamqor/qamqor/qr"
 	datakey "github.com/qamqor/qamqor/secret"
 	"github.com/qamqor/qamqor/store"
+	"github.com/redis/go-redis/v9"
 )
 
 // fullBot is one replica with every feature on, as cmd/qamqor runs it with DATA_KEY,
@@ -314,4 +317,208 @@ func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEveryKeyTheBotWritesHasATTLOrABound runs every feature through the bot against a real
+// Redis — sessions and screeners, search, referrals, invitations, roles and the audit log,
+// content publishing, tickets, news subscriptions and broadcasts, statistics, /mydata and
+// /forget — then reads every key: each has a TTL, or is one of a short list of keys whose
+// size is bounded otherwise, and that bound is checked.
+func TestEveryKeyTheBotWritesHasATTLOrABound(t *testing.T) {
+	w := newWorld(t)
+	full := w.startFull(true)
+	rdb := w.redis.Client()
+	ctx := context.Background()
+	const asker, neighbour, subscriber, leaver, asksSpecialist, third = 810, 811, 812, 813, 814, 815
+
+	// Sessions, screens, a screener, a question search cannot answer asked by two people.
+	for _, chat := range []int64{admin, editor, staff, asker, neighbour, leaver, asksSpecialist, third} {
+		w.text(polling, chat, "/start")
+		w.press(polling, chat, "Русский")
+	}
+	w.press(polling, asker, "Поддержка людей с инвалидностью")
+	w.pressStarting(asker, "✓")
+	w.walkScreener(asker, content.RU)
+	w.text(polling, asker, "где купить билет на поезд")
+	w.text(polling, neighbour, "где купить билет на поезд")
+	w.text(polling, third, "где купить билет на поезд")
+
+	// Roles, the audit log, content published by an editor, and an upload left waiting.
+	w.text(polling, admin, "/role 400 editor")
+	mainYAML := contentZip(t, "main.yaml", "ru: Главное меню", "ru: Главное меню — обновлено")
+	w.upload(editor, "content.zip", mainYAML)
+	w.press(polling, editor, "Опубликовать")
+	w.lastHas(editor, "Опубликована версия 1")
+	w.upload(editor, "content.zip", contentZip(t, "main.yaml", "ru: Главное меню", "ru: Меню"))
+	w.text(polling, editor, "/content")
+	w.text(polling, admin, "/audit")
+
+	// Referrals: a partner, a referral opened with consent and completed and closed, one
+	// never opened, an invitation never used.
+	w.invitePartner("Бота үміт")
+	payload := w.refer(screenerLabel(t, content.RU), "Приходите в среду")
+	w.refer(screenerLabel(t, content.RU), "")
+	w.text(polling, admin, "/invite Другая организация")
+	w.text(polling, client, "/start "+payload)
+	w.press(polling, client, "Русский")
+	w.press(polling, client, "Да, можно")
+	w.walkScreener(client, content.RU)
+	w.waitFor(func() bool { return strings.Contains(w.api.Last(staff).Text, "прошёл опрос") }, "the completion notice")
+	w.text(polling, staff, "/referrals")
+	w.press(polling, staff, "Записать итог "+strings.TrimPrefix(payload, "r_")[:4])
+	w.press(polling, staff, "помощь получена")
+	w.text(polling, admin, "/partners")
+
+	// Tickets: one answered and closed, one left open.
+	for _, q := range []string{"Мне нужна консультация юриста", "Ещё один вопрос юристу"} {
+		w.text(polling, asksSpecialist, "/start helplines_150")
+		w.press(polling, asksSpecialist, "Спросить специалиста")
+		w.text(polling, asksSpecialist, q)
+		w.press(polling, asksSpecialist, "Да, отправить")
+	}
+	w.waitFor(func() bool { return strings.Contains(w.api.Last(operators).Text, "Ещё один вопрос") }, "the questions in the operators' chat")
+	w.operatorReplies("№1", "Позвоните в центр правовой помощи")
+	w.waitFor(func() bool {
+		return strings.Contains(w.api.Last(asksSpecialist).Text, "Ответ специалиста")
+	}, "the answer")
+	w.press(polling, asksSpecialist, "Вопрос решён, закрыть обращение")
+	w.text(polling, operators, "/tickets")
+
+	// News: two subscribers, a broadcast queued and sent, a draft left unfinished.
+	w.subscribe(subscriber, "ru", "disability", "г. Алматы")
+	w.subscribe(leaver, "ru", "disability", "г. Алматы")
+	w.queueNews("Жаңа жәрдемақы туралы", "О новом пособии", "Поддержка людей с инвалидностью", "г. Алматы")
+	if ttl := rdb.PTTL(ctx, "{bc}:1:todo").Val(); ttl <= 0 {
+		t.Errorf("the queue of a broadcast has no TTL (%v)", ttl)
+	}
+	w.text(polling, leaver, "/stop")
+	full.startSending()
+	w.waitFor(func() bool { return !w.broadcast(1).Finished.IsZero() }, "the broadcast to finish")
+	if got := w.api.Last(subscriber).Text; got != "О новом пособии" {
+		t.Errorf("the subscriber got %q", got)
+	}
+	if got := w.api.Last(leaver).Text; strings.Contains(got, "пособии") {
+		t.Error("someone who sent /stop after the broadcast was queued got it")
+	}
+	if b := w.broadcast(1); b.Total != 1 || b.Sent != 1 {
+		t.Errorf("the broadcast's record: %d of %d sent; want 1 of 1", b.Sent, b.Total)
+	}
+	w.text(polling, admin, "/broadcasts")
+	w.text(polling, admin, "/broadcast")
+	w.text(polling, admin, "Черновик")
+
+	// Statistics, what is kept, and someone forgotten.
+	w.text(polling, admin, "/stats")
+	w.lastHas(admin, "где купить билет на поезд — 3")
+	w.text(polling, asker, "/mydata")
+	w.lastHas(asker, "поиски без ответа, учтённые в статистике: 1")
+	w.text(polling, neighbour, "/forget")
+	w.press(polling, neighbour, "Да, удалить всё")
+
+	today := time.Now().UTC().Format("2006-01-02")
+	families := []string{ // what the run must have written, so the check below covers them
+		"{chat:*}:session", "{chat:*}:news", "{chat:*}:bcdraft", "{chat:*}:refs", "{chat:*}:tickets", "{chat:*}:asked",
+		"{partner:*}", "{partner:*}:refs", "{partner:*}:rate:*", "partners", "{invite:*}", "{ref:*}",
+		"admin:roles", "admin:audit", "{content}:seq", "{content}:current", "{content}:history", "{content}:v:*",
+		"content:pending:*", "ticket:seq", "{ticket:*}", "tickets:open", "news:topics", "news:disability",
+		"{bc}:seq", "{bc}:all", "{bc}:1", "{bc}:sender",
+		"stats:" + today, "{stats:" + today + "}:asked", "{stats:" + today + "}:texts",
+	}
+	stored := w.stored()
+	for _, f := range families {
+		seen := false
+		for k := range stored {
+			if ok, _ := path.Match(f, k); ok {
+				seen = true
+			}
+		}
+		if !seen {
+			t.Errorf("the run wrote no key like %s: the check does not cover it", f)
+		}
+	}
+	versions := rdb.LRange(ctx, "{content}:history", 0, -1).Val()
+	integer := func(k string) error {
+		if _, err := strconv.ParseInt(rdb.Get(ctx, k).Val(), 10, 64); err != nil {
+			return fmt.Errorf("not a counter: %v", err)
+		}
+		return nil
+	}
+	// Keys without a TTL, each with its bound.
+	bounded := []struct {
+		pattern, bound string
+		check          func(k string) error
+	}{
+		{"ticket:seq", "one number", integer},
+		{"{bc}:seq", "one number", integer},
+		{"{content}:seq", "one number", integer},
+		{"admin:roles", "a field per person an admin gave a role", func(k string) error {
+			if n := rdb.HLen(ctx, k).Val(); n != 1 {
+				return fmt.Errorf("%d fields for the 1 role granted", n)
+			}
+			return nil
+		}},
+		{"{bc}:queue", "the broadcasts not finished", func(k string) error {
+			for _, id := range rdb.LRange(ctx, k, 0, -1).Val() {
+				if n, _ := strconv.ParseInt(id, 10, 64); !w.broadcast(n).Finished.IsZero() {
+					return fmt.Errorf("lists finished broadcast %s", id)
+				}
+			}
+			return nil
+		}},
+		// Published content is not personal, and a rollback must reach it: it is kept as
+		// long as it is in the history (finding 2 of issue 12 bounds the history).
+		{"{content}:current", "a version in the history", func(k string) error {
+			if !slices.Contains(versions, rdb.Get(ctx, k).Val()) {
+				return fmt.Errorf("points outside the history %v", versions)
+			}
+			return nil
+		}},
+		{"{content}:history", "the published versions", func(k string) error {
+			if n := len(w.redis.Keys("{content}:v:*")); n != len(versions) {
+				return fmt.Errorf("lists %d versions; %d are stored", len(versions), n)
+			}
+			return nil
+		}},
+		{"{content}:v:*", "a version in the history", func(k string) error {
+			if !slices.Contains(versions, strings.TrimPrefix(k, "{content}:v:")) {
+				return fmt.Errorf("not in the history %v", versions)
+			}
+			return nil
+		}},
+	}
+	const longest = 2*365*24*time.Hour + time.Minute // the audit log's
+	for k := range stored {
+		ttl := rdb.PTTL(ctx, k).Val()
+		if ttl > longest {
+			t.Errorf("%s lives %s, longer than anything should", k, ttl)
+		}
+		if ttl > 0 || ttl == -2 { // -2: expired since it was read
+			continue
+		}
+		listed := false
+		for _, b := range bounded {
+			if ok, _ := path.Match(b.pattern, k); ok {
+				listed = true
+				if err := b.check(k); err != nil {
+					t.Errorf("%s, bounded by %s: %v", k, b.bound, err)
+				}
+			}
+		}
+		if !listed {
+			t.Errorf("%s has no TTL and no bound", k)
+		}
+	}
+	t.Logf("%d keys, %d of them without a TTL and bounded otherwise", len(stored), countBounded(rdb, stored))
+}
+
+func countBounded(rdb interface {
+	PTTL(context.Context, string) *redis.DurationCmd
+}, stored map[string][]string) int {
+	n := 0
+	for k := range stored {
+		if rdb.PTTL(context.Background(), k).Val() == -1 {
+			n++
+		}
+	}
+	return n
 }
