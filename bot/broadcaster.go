@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/qamqor/qamqor/content"
@@ -153,12 +154,19 @@ func (b *Broadcaster) send(ctx context.Context, bc Broadcast) bool {
 		case !ok:
 			return true
 		}
+		after := context.WithoutCancel(ctx) // what was sent is recorded even during shutdown
+		if !b.stillSubscribed(ctx, bc, r.Chat) {
+			if err := store.Settle(after, bc.Number, r, OutcomeLeft); err != nil {
+				b.log.Warn("recording a recipient who left", "broadcast", bc.Number, "err", err)
+				return false
+			}
+			continue
+		}
 		reply, known := replies[r.Lang]
 		if !known {
 			reply = replies[content.RU]
 		}
 		outcome, sent := b.sendOne(ctx, r.Chat, reply)
-		after := context.WithoutCancel(ctx) // what was sent is recorded even during shutdown
 		if !sent {
 			if err := store.PutBack(after, bc.Number, r); err != nil {
 				b.log.Warn("returning a recipient to the queue", "broadcast", bc.Number, "err", err)
@@ -177,6 +185,17 @@ func (b *Broadcaster) send(ctx context.Context, bc Broadcast) bool {
 		}
 	}
 	return false
+}
+
+// stillSubscribed reports whether chat still wants bc's news: someone who sent /stop or
+// /forget after it was queued does not get it. When Redis cannot say, they were
+// subscribed when it was queued, and that stands.
+func (b *Broadcaster) stillSubscribed(ctx context.Context, bc Broadcast, chat int64) bool {
+	sub, ok, err := b.svc.news.Subscriptions.Subscription(ctx, chat)
+	if err != nil {
+		return true
+	}
+	return ok && (bc.Audience.Topic == "" || slices.Contains(sub.Topics, bc.Audience.Topic))
 }
 
 // sendOne sends reply to chat under the rate limit, waiting out 429s and retrying

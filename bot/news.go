@@ -62,6 +62,9 @@ const (
 	OutcomeSent    = "sent"
 	OutcomeBlocked = "blocked"
 	OutcomeFailed  = "failed"
+	// OutcomeLeft: no longer subscribed when their turn came (/stop, /forget); not sent,
+	// and taken out of the broadcast's Total.
+	OutcomeLeft = "left"
 )
 
 // SubscriptionStore keeps subscriptions.
@@ -106,6 +109,9 @@ type BroadcastStore interface {
 	PutBack(ctx context.Context, number int64, r Recipient) error
 	// Finish marks the broadcast done and drops its queue.
 	Finish(ctx context.Context, number int64, at time.Time) (Broadcast, error)
+	// Withdraw takes chat out of every broadcast still queued (and out of its Total), for
+	// /forget.
+	Withdraw(ctx context.Context, chat int64) error
 }
 
 // ErrLeaseLost means another replica holds the sender's lease.

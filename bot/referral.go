@@ -79,6 +79,10 @@ func (r Referral) Status(now time.Time) string {
 // ErrRateLimited means a partner has created too many referrals lately.
 var ErrRateLimited = errors.New("too many referrals created in the last hour")
 
+// ErrOwnReferral means a partner opened a referral link they made: it stays unclaimed,
+// for their client.
+var ErrOwnReferral = errors.New("a partner opened their own referral link")
+
 // ReferralStore keeps partners, invitations and referrals.
 type ReferralStore interface {
 	// CreateInvite stores a one-time invitation to become a partner of org.
@@ -94,7 +98,8 @@ type ReferralStore interface {
 	// made too many lately.
 	CreateReferral(ctx context.Context, r Referral) (Referral, error)
 	// ClaimReferral gives an unclaimed, unexpired referral to client (or returns it again
-	// to the client who claimed it); false for any other code, with no hint why.
+	// to the client who claimed it); false for any other code, with no hint why;
+	// ErrOwnReferral, leaving it unclaimed, when client is the partner who made it.
 	ClaimReferral(ctx context.Context, code string, client int64) (Referral, bool, error)
 	// UpdateReferral applies fn to the referral and keeps the result; false when gone.
 	UpdateReferral(ctx context.Context, code string, fn func(*Referral)) (Referral, bool, error)

@@ -422,7 +422,7 @@ func (s *Service) createReferral(ctx context.Context, chat int64, in Input, p Pa
 		return sess, nil
 	})
 	if target == "" || s.targetName(target, lang) == "" {
-		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
+		return s.stale(ctx, chat, in)
 	}
 	r := Referral{Partner: p.User, Org: p.Org, Target: target}
 	if note != nil {
@@ -532,7 +532,7 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 		return []Reply{{Text: s.t(lang, msgOutcomeAsk, map[string]any{"Code": short(code)}), Buttons: rows}}
 	}
 	if outcome != OutcomeHelped && outcome != OutcomeNotHelped && outcome != OutcomeUnreachable {
-		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
+		return s.stale(ctx, chat, in)
 	}
 	mine := false
 	_, found, err := s.refs.Store.UpdateReferral(ctx, code, func(r *Referral) {
@@ -544,7 +544,7 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 		return s.unavailable(chat, in, err)
 	}
 	if !found || !mine {
-		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
+		return s.stale(ctx, chat, in) // gone, closed, or not theirs: the same answer
 	}
 	s.countReferral(StatusClosed)
 	return []Reply{{Text: s.t(lang, msgOutcomeSaved, map[string]any{"Code": short(code), "Outcome": s.t(lang, "Outcome_"+outcome, nil)})}}
@@ -556,6 +556,9 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 // their language, whether the partner may see their progress.
 func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code string) []Reply {
 	r, ok, err := s.refs.Store.ClaimReferral(ctx, code, chat)
+	if errors.Is(err, ErrOwnReferral) {
+		return s.ownLink(ctx, chat, in)
+	}
 	if err != nil {
 		return s.unavailable(chat, in, err)
 	}
@@ -575,6 +578,21 @@ func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code s
 		out = append(out, Reply{To: r.Partner, Text: s.both(msgNoticeOpened, map[string]any{"Code": short(r.Code)})})
 	}
 	return out
+}
+
+// ownLink answers a partner who opened a link they made: it is for their client, and still
+// works; then they see where they are.
+func (s *Service) ownLink(ctx context.Context, chat int64, in Input) []Reply {
+	return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
+		if sess.Lang == "" { // in the app's language if known, then the choice of language
+			text := s.both(msgReferralOwnLink, nil)
+			if in.LangHint != "" {
+				text = s.t(in.LangHint, msgReferralOwnLink, nil)
+			}
+			return sess, []Reply{{Text: text}, s.engine().greeting("")}
+		}
+		return sess, []Reply{s.engine().here(sess, s.t(lang, msgReferralOwnLink, nil))}
+	})
 }
 
 // intro says who referred the client and asks for consent.
@@ -720,10 +738,27 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 		}
 	}
 	if s.news != nil {
+		_, subscribed, err := s.news.Subscriptions.Subscription(ctx, chat)
+		if err != nil {
+			return s.unavailable(chat, in, err)
+		}
 		if err := s.news.Subscriptions.Unsubscribe(ctx, chat, ""); err != nil {
 			return s.unavailable(chat, in, err)
 		}
+		// After unsubscribing, so a broadcast queued meanwhile leaves them out too (the
+		// broadcaster skips whoever is no longer subscribed). Only for a subscriber, as
+		// only subscribers are queued: a repeated /forget costs the queues nothing.
+		if subscribed {
+			if err := s.news.Broadcasts.Withdraw(ctx, chat); err != nil {
+				return s.unavailable(chat, in, err)
+			}
+		}
 		if err := s.news.Broadcasts.DropDraft(ctx, chat); err != nil {
+			return s.unavailable(chat, in, err)
+		}
+	}
+	if s.stats != nil {
+		if err := s.stats.Recorder.Forget(ctx, chat); err != nil {
 			return s.unavailable(chat, in, err)
 		}
 	}
@@ -775,6 +810,12 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 	if s.news != nil {
 		if sub, ok, err := s.news.Subscriptions.Subscription(ctx, chat); err == nil && ok {
 			lines = append(lines, s.t(lang, msgMyDataNews, map[string]any{"Topics": s.topicNames(sub.Topics, lang), "Region": s.regionName(sub.Region, lang)}))
+		}
+	}
+	if s.stats != nil {
+		if n, err := s.stats.Reader.Asked(ctx, chat); err == nil && n > 0 {
+			_, days := s.stats.Reader.MissPolicy()
+			lines = append(lines, s.t(lang, msgMyDataMisses, map[string]any{"Count": n, "Kept": s.t(lang, msgKeptDays, map[string]any{"Days": days})}))
 		}
 	}
 	if len(lines) == 1 {

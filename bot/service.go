@@ -125,7 +125,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 	if limited, ok := s.limitReplies(chatID, after, out); ok {
 		return limited // a search or checklist over budget: nothing else to do or count
 	}
-	s.count(in, before, after, out)
+	s.count(chatID, in, before, after, out)
 	s.syncNewsLang(ctx, chatID, before, after)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
 }

@@ -20,15 +20,24 @@ import (
 type StatsRecorder interface {
 	// Count adds n to counter name on day.
 	Count(day time.Time, name string, n int64)
-	// Miss records a search that found nothing, with its text only when the text holds
-	// no digits (so no phone or ID numbers are kept); "" otherwise.
-	Miss(day time.Time, query string)
+	// Miss records a search by chat that found nothing, with its text only when the text
+	// holds no digits (so no phone or ID numbers are kept); "" otherwise. The recorder keeps
+	// texts only as anonymous, bounded counts, and only those several people asked.
+	Miss(day time.Time, chat int64, query string)
+	// Forget takes back everything chat's searches added, for /forget.
+	Forget(ctx context.Context, chat int64) error
 }
 
 // StatsReader reads the counters back.
 type StatsReader interface {
-	// Day returns the counters of day and the texts of its searches that found nothing.
+	// Day returns the counters of day and the texts of its searches that found nothing,
+	// each with how many people asked it.
 	Day(ctx context.Context, day time.Time) (counters map[string]int64, misses map[string]int64, err error)
+	// Asked is how many of chat's searches that found nothing are counted, for /mydata.
+	Asked(ctx context.Context, chat int64) (int, error)
+	// MissPolicy says how many people must ask a question on a day before its text is
+	// kept, and for how many days texts are kept.
+	MissPolicy() (askers, days int)
 }
 
 // StatsOptions turn statistics on.
@@ -62,7 +71,7 @@ const (
 
 // count records the events an update made: a conversation started, a screen seen, a
 // screener completed or left halfway, a search that found nothing.
-func (s *Service) count(in Input, before, after Session, replies []Reply) {
+func (s *Service) count(chat int64, in Input, before, after Session, replies []Reply) {
 	if s.stats == nil {
 		return
 	}
@@ -91,13 +100,25 @@ func (s *Service) count(in Input, before, after Session, replies []Reply) {
 	for _, r := range replies {
 		if r.SearchMiss {
 			rec.Count(day, statMiss+string(after.Lang), 1)
-			q := clean(in.Text)
-			if strings.IndexFunc(q, unicode.IsDigit) >= 0 {
-				q = ""
-			}
-			rec.Miss(day, strings.ToLower(echo(q, 100)))
+			rec.Miss(day, chat, missText(in.Text))
 		}
 	}
+}
+
+// missText is what is kept of a search that found nothing: nothing when it holds a digit
+// (a phone or ID number); otherwise at most 100 characters, lowercased, spaces and end
+// punctuation evened out, so that the same question asked by different people is one.
+func missText(typed string) string {
+	q := clean(typed)
+	if strings.IndexFunc(q, unicode.IsDigit) >= 0 {
+		return ""
+	}
+	q = strings.Join(strings.Fields(strings.ToLower(q)), " ")
+	q = strings.TrimRightFunc(q, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	if q == "" {
+		return ""
+	}
+	return echo(q, 100)
 }
 
 // countReferral records a referral reaching a status.
@@ -174,7 +195,9 @@ func (s *Service) statsReport(ctx context.Context, chat int64, in Input, arg str
 		lines = append(lines, s.t(lang, msgStatsTopScreens, map[string]any{"List": top}))
 	}
 	if top := topKeys(misses, 5); top != "" {
-		lines = append(lines, s.t(lang, msgStatsTopMisses, map[string]any{"List": top}))
+		askers, kept := s.stats.Reader.MissPolicy()
+		lines = append(lines, s.t(lang, msgStatsTopMisses, map[string]any{"List": top, "Askers": askers,
+			"Kept": s.t(lang, msgKeptDays, map[string]any{"Days": kept})}))
 	}
 	var refs []string
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusClosed} {

@@ -25,10 +25,13 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 )
 
@@ -56,6 +59,7 @@ var errNoKey = errors.New("secret: no key (use ParseKey)")
 // concurrent use. Its zero value is not usable; make one with ParseKey.
 type Key struct {
 	aead cipher.AEAD
+	mac  []byte // the key of Digest, derived from the data key
 }
 
 // ParseKey reads a key from base64 of exactly 32 bytes. It accepts standard
@@ -88,7 +92,9 @@ func newKey(raw []byte) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret: %w", err)
 	}
-	return &Key{aead: aead}, nil
+	derive := hmac.New(sha256.New, raw)
+	derive.Write([]byte("qamqor digest key v1"))
+	return &Key{aead: aead, mac: derive.Sum(nil)}, nil
 }
 
 // decodeAnyBase64 decodes s as standard or URL-safe base64, padded or not.
@@ -188,6 +194,26 @@ func (k *Key) OpenString(sealed, context string) (string, error) {
 		return "", err
 	}
 	return string(plaintext), nil
+}
+
+// DigestSize is the length in bytes of what Digest returns.
+const DigestSize = 16
+
+// Digest returns a keyed digest of data in context (HMAC-SHA-256 under a key derived from
+// the data key, cut to DigestSize bytes): the same data and context give the same digest,
+// and without the key nobody can tell what was digested or test a guess. With a nil key it
+// is a plain SHA-256, which anyone can recompute.
+func (k *Key) Digest(context string, data []byte) []byte {
+	var h hash.Hash
+	if k == nil || k.mac == nil {
+		h = sha256.New()
+	} else {
+		h = hmac.New(sha256.New, k.mac)
+	}
+	h.Write([]byte(context))
+	h.Write([]byte{0})
+	h.Write(data)
+	return h.Sum(nil)[:DigestSize]
 }
 
 // additionalData binds the format version and the caller's context.

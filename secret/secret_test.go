@@ -2,6 +2,7 @@ package secret
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -362,4 +363,27 @@ func FuzzOpen(f *testing.F) {
 			t.Fatalf("OpenString error %v does not wrap ErrCorrupt", err)
 		}
 	})
+}
+
+func TestDigestIsStableAndKeyed(t *testing.T) {
+	a, b := testKey(t, 1), testKey(t, 2)
+	q := []byte("айгерим сапарова")
+	d := a.Digest("misses:2026-11-22", q)
+	if len(d) != DigestSize || !bytes.Equal(d, a.Digest("misses:2026-11-22", q)) {
+		t.Fatalf("Digest is not a stable %d bytes: %x", DigestSize, d)
+	}
+	for what, other := range map[string][]byte{
+		"another key":     b.Digest("misses:2026-11-22", q),
+		"another context": a.Digest("misses:2026-11-23", q),
+		"other data":      a.Digest("misses:2026-11-22", []byte("айгерим сапарова.")),
+		"no key":          (*Key)(nil).Digest("misses:2026-11-22", q),
+	} {
+		if bytes.Equal(d, other) {
+			t.Errorf("the digest under %s is the same", what)
+		}
+	}
+	plain := sha256.Sum256(append([]byte("misses:2026-11-22\x00"), q...))
+	if !bytes.Equal((*Key)(nil).Digest("misses:2026-11-22", q), plain[:DigestSize]) {
+		t.Error("without a key, Digest is not SHA-256 of context, NUL and data")
+	}
 }

@@ -93,5 +93,21 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 		t.Errorf("finished broadcast: %+v", done)
 	}
 	must("releasing the lease", news.ReleaseSender(ctx, "a"))
+	b, err = news.CreateBroadcast(ctx, bot.Broadcast{Author: 1, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now()}, to)
+	must("queueing another broadcast", err)
+	must("withdrawing a recipient", news.Withdraw(ctx, 5))
 	must("unsubscribing", news.Unsubscribe(ctx, 5, ""))
+
+	// Statistics: each chat's index, each day's questions, and forgetting across both.
+	stats := store.NewStats(rdb, store.SealMisses(key))
+	must("starting chats", store.NewSessions(rdb).Update(ctx, 7, set(bot.Session{Lang: content.RU})))
+	must("starting chats", store.NewSessions(rdb).Update(ctx, 8, set(bot.Session{Lang: content.RU})))
+	stats.Miss(time.Now(), 7, "вопрос")
+	stats.Miss(time.Now(), 8, "вопрос")
+	must("flushing statistics", stats.Flush(ctx))
+	if _, m, err := stats.Day(ctx, time.Now()); err != nil || m["вопрос"] != 2 {
+		t.Fatalf("misses: %v %v", m, err)
+	}
+	must("forgetting a chat's questions", stats.Forget(ctx, 7))
+	must("dropping old texts", stats.DropLegacyMisses(ctx))
 }

@@ -65,8 +65,12 @@ const topicField = "t:"
 // hash fail, a member without a hash is dropped later; the reverse would lose news.
 func (s *News) Subscribe(ctx context.Context, chat int64, topic, region string, lang content.Lang) error {
 	pipe := s.rdb.Pipeline()
+	// The sets outlive every subscription in them: each subscribing renews them as it
+	// renews the subscription.
 	pipe.SAdd(ctx, topicKey(topic), chat)
+	pipe.Expire(ctx, topicKey(topic), bot.SubscriptionTTL)
 	pipe.SAdd(ctx, newsTopicsKey, topic)
+	pipe.Expire(ctx, newsTopicsKey, bot.SubscriptionTTL)
 	pipe.HSet(ctx, newsKey(chat), "lang", string(lang), "region", region, topicField+topic, time.Now().Unix())
 	pipe.Expire(ctx, newsKey(chat), bot.SubscriptionTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
@@ -289,6 +293,7 @@ func (s *News) CreateBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Re
 	pipe.RPush(ctx, broadcastQueue, n)
 	pipe.LPush(ctx, broadcastAll, n)
 	pipe.LTrim(ctx, broadcastAll, 0, broadcastsKept-1)
+	pipe.Expire(ctx, broadcastAll, BroadcastTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return bot.Broadcast{}, fmt.Errorf("store: queueing a broadcast: %w", err)
 	}
@@ -444,7 +449,11 @@ func (s *News) Take(ctx context.Context, n int64, owner string, lease time.Durat
 
 var settleScript = redis.NewScript(`
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  if ARGV[2] == 'left' then
+    redis.call('HINCRBY', KEYS[2], 'total', -1)
+  else
+    redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  end
 end
 return 0`)
 
@@ -483,6 +492,37 @@ func (s *News) Finish(ctx context.Context, n int64, at time.Time) (bot.Broadcast
 		return bot.Broadcast{}, fmt.Errorf("store: finishing a broadcast: %w", err)
 	}
 	return broadcastOf(n, read.Val()), nil
+}
+
+// withdrawScript takes the items of ARGV out of a broadcast's queue (KEYS[1]) and out of
+// its total (KEYS[2]).
+var withdrawScript = redis.NewScript(`
+local removed = 0
+for i = 1, #ARGV do removed = removed + redis.call('LREM', KEYS[1], 0, ARGV[i]) end
+if removed > 0 then redis.call('HINCRBY', KEYS[2], 'total', -removed) end
+return removed`)
+
+// Withdraw implements bot.BroadcastStore. A recipient being sent to right now is past
+// taking back; everyone else waiting in a queue is taken out.
+func (s *News) Withdraw(ctx context.Context, chat int64) error {
+	ids, err := s.rdb.LRange(ctx, broadcastQueue, 0, -1).Result()
+	if err != nil {
+		return fmt.Errorf("store: listing queued broadcasts: %w", err)
+	}
+	items := []any{recipientItem(bot.Recipient{Chat: chat})}
+	for _, l := range content.Langs {
+		items = append(items, recipientItem(bot.Recipient{Chat: chat, Lang: l}))
+	}
+	for _, id := range ids {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			continue
+		}
+		if err := withdrawScript.Run(ctx, s.rdb, []string{broadcastTodo(n), broadcastKey(n)}, items...).Err(); err != nil {
+			return fmt.Errorf("store: taking a recipient out of broadcast %d: %w", n, err)
+		}
+	}
+	return nil
 }
 
 var (

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,5 +172,44 @@ func TestABroadcastQueueSurvivesACrashWithoutSendingTwice(t *testing.T) {
 	list, _ := news.Broadcasts(ctx, 10)
 	if len(list) != 1 || list[0].Number != 1 || list[0].Texts[content.KK] != "kk" {
 		t.Errorf("listed: %+v", list)
+	}
+}
+
+func TestWithdrawTakesAChatOutOfEveryQueuedBroadcast(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	news := store.NewNews(srv.Client())
+	texts := map[content.Lang]string{content.KK: "kk", content.RU: "ru"}
+	first, _ := news.CreateBroadcast(ctx, bot.Broadcast{Author: 9, Texts: texts, Created: time.Now()},
+		[]bot.Recipient{{Chat: 1, Lang: content.KK}, {Chat: 5, Lang: content.RU}, {Chat: 2, Lang: content.RU}})
+	second, _ := news.CreateBroadcast(ctx, bot.Broadcast{Author: 9, Texts: texts, Created: time.Now()},
+		[]bot.Recipient{{Chat: 5, Lang: content.KK}, {Chat: 3, Lang: content.RU}})
+	if err := news.Withdraw(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := news.Withdraw(ctx, 5); err != nil { // twice changes nothing more
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		b    bot.Broadcast
+		want []int64
+	}{{first, []int64{1, 2}}, {second, []int64{3}}} {
+		b, _, _ := news.Broadcast(ctx, tc.b.Number)
+		if b.Total != int64(len(tc.want)) {
+			t.Errorf("broadcast %d counts %d recipients, want %d", b.Number, b.Total, len(tc.want))
+		}
+		left := srv.Client().LRange(ctx, fmt.Sprintf("{bc}:%d:todo", b.Number), 0, -1).Val()
+		if len(left) != len(tc.want) || slices.ContainsFunc(left, func(s string) bool { return strings.HasPrefix(s, "5:") }) {
+			t.Errorf("broadcast %d still queues %v", b.Number, left)
+		}
+	}
+	// Someone taken and found no longer subscribed leaves the total too.
+	_, _ = news.ClaimSender(ctx, "a", time.Minute)
+	r, _, _ := news.Take(ctx, first.Number, "a", time.Minute)
+	if err := news.Settle(ctx, first.Number, r, bot.OutcomeLeft); err != nil {
+		t.Fatal(err)
+	}
+	if b, _, _ := news.Broadcast(ctx, first.Number); b.Total != 1 || b.Sent+b.Failed+b.Blocked+b.Unknown != 0 {
+		t.Errorf("after one left: %+v", b)
 	}
 }

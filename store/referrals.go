@@ -63,7 +63,8 @@ func clientRefsKey(user int64) string   { return "{chat:" + strconv.FormatInt(us
 func noteContext(code string) string    { return "referral-note:" + code }
 func matchedContext(code string) string { return "referral-matched:" + code }
 
-// partnersKey is the set of partner ids, for admins' list.
+// partnersKey is the set of partner ids, for admins' list. It lives as long as the
+// longest-lived partner record: each use of a record renews both.
 const partnersKey = "partners"
 
 // untilClosed is how long a referral is kept while open: its link's life, then the
@@ -146,7 +147,10 @@ func (s *Referrals) ClaimInvite(ctx context.Context, code string, user int64) (b
 	if _, err := pipe.Exec(ctx); err != nil {
 		return bot.Partner{}, false, fmt.Errorf("store: saving a partner: %w", err)
 	}
-	if err := s.rdb.SAdd(ctx, partnersKey, user).Err(); err != nil {
+	listed := s.rdb.Pipeline()
+	listed.SAdd(ctx, partnersKey, user)
+	listed.Expire(ctx, partnersKey, partnerTTL)
+	if _, err := listed.Exec(ctx); err != nil {
 		return bot.Partner{}, false, fmt.Errorf("store: listing a partner: %w", err)
 	}
 	return p, true, nil
@@ -161,7 +165,10 @@ func (s *Referrals) Partner(ctx context.Context, user int64) (bot.Partner, bool,
 	if m["org"] == "" {
 		return bot.Partner{}, false, nil
 	}
-	s.rdb.Expire(ctx, partnerKey(user), partnerTTL)
+	renew := s.rdb.Pipeline() // not a transaction: the keys are in different slots
+	renew.Expire(ctx, partnerKey(user), partnerTTL)
+	renew.Expire(ctx, partnersKey, partnerTTL)
+	_, _ = renew.Exec(ctx)
 	return bot.Partner{User: user, Org: m["org"], Since: fromUnix(m["since"])}, true, nil
 }
 
@@ -200,14 +207,13 @@ func (s *Referrals) RevokePartner(ctx context.Context, user int64) (bool, error)
 // CreateReferral implements bot.ReferralStore.
 func (s *Referrals) CreateReferral(ctx context.Context, r bot.Referral) (bot.Referral, error) {
 	hour := partnerLimitKey(r.Partner) + ":" + strconv.FormatInt(s.now().Unix()/3600, 10)
-	n, err := s.rdb.Incr(ctx, hour).Result()
-	if err != nil {
+	counted := s.rdb.TxPipeline() // the count and its expiry together: never a counter for good
+	incr := counted.Incr(ctx, hour)
+	counted.Expire(ctx, hour, 2*time.Hour)
+	if _, err := counted.Exec(ctx); err != nil {
 		return bot.Referral{}, fmt.Errorf("store: counting referrals: %w", err)
 	}
-	if n == 1 {
-		s.rdb.Expire(ctx, hour, time.Hour)
-	}
-	if n > ReferralsPerHour {
+	if n := incr.Val(); n > ReferralsPerHour {
 		return bot.Referral{}, bot.ErrRateLimited
 	}
 	r.Code = newCode()
@@ -233,8 +239,9 @@ func (s *Referrals) CreateReferral(ctx context.Context, r bot.Referral) (bot.Ref
 }
 
 // claimScript gives a referral to a client in one step: only an existing, unexpired,
-// unclaimed one, or one this client claimed before. It returns 2 when given now, 1 when
-// given before, 0 otherwise.
+// unclaimed one, or one this client claimed before, and never to the partner who made it.
+// It returns 2 when given now, 1 when given before, 3 when the claimer made it, 0
+// otherwise.
 var claimScript = redis.NewScript(`
 local r = redis.call('HMGET', KEYS[1], 'partner', 'expires', 'client')
 if not r[1] then return 0 end
@@ -243,6 +250,7 @@ if r[3] and r[3] ~= '' then
   return 0
 end
 if tonumber(r[2]) < tonumber(ARGV[2]) then return 0 end
+if r[1] == ARGV[1] then return 3 end
 redis.call('HSET', KEYS[1], 'client', ARGV[1], 'opened', ARGV[2])
 return 2
 `)
@@ -256,8 +264,11 @@ func (s *Referrals) ClaimReferral(ctx context.Context, code string, client int64
 	if err != nil {
 		return bot.Referral{}, false, fmt.Errorf("store: claiming a referral: %w", err)
 	}
-	if n == 0 {
+	switch n {
+	case 0:
 		return bot.Referral{}, false, nil
+	case 3:
+		return bot.Referral{}, false, bot.ErrOwnReferral
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.SAdd(ctx, clientRefsKey(client), code)

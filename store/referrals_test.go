@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -163,5 +164,27 @@ func TestForgetLeavesNothingAboutTheClient(t *testing.T) {
 	}
 	if list, total, _ := refs.PartnerReferrals(ctx, 20, 0, 5); total != 0 || len(list) != 0 {
 		t.Errorf("the partner still lists %d referrals", total)
+	}
+}
+
+func TestAPartnerOpeningTheirOwnLinkLeavesItForTheClient(t *testing.T) {
+	ctx := context.Background()
+	refs, _ := referrals(t)
+	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "Бота үміт", Target: "disability"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, ok, err := refs.ClaimReferral(ctx, r.Code, 20); ok || !errors.Is(err, bot.ErrOwnReferral) {
+			t.Fatalf("the partner's own claim: %v %v, want ErrOwnReferral", ok, err)
+		}
+	}
+	got, ok, err := refs.ClaimReferral(ctx, r.Code, 300)
+	if err != nil || !ok || got.Client != 300 || !got.JustOpened {
+		t.Fatalf("the client's claim after the partner opened it: %+v %v %v", got, ok, err)
+	}
+	// Once the client has it, the partner's link is used like any other's.
+	if _, ok, err := refs.ClaimReferral(ctx, r.Code, 20); ok || err != nil {
+		t.Errorf("the partner's claim of a claimed link: %v %v", ok, err)
 	}
 }

@@ -26,6 +26,9 @@ func NewTickets(rdb redis.UniversalClient, key *secret.Key) *Tickets {
 const (
 	ticketSeqKey  = "ticket:seq"
 	ticketOpenKey = "tickets:open"
+	// openTicketsKept bounds the list of open tickets; older ones are still answered by
+	// their number.
+	openTicketsKept = 10_000
 )
 
 func ticketKey(n int64) string         { return "{ticket:" + strconv.FormatInt(n, 10) + "}" }
@@ -57,7 +60,13 @@ func (s *Tickets) CreateTicket(ctx context.Context, t bot.Ticket) (bot.Ticket, e
 	if _, err := pipe.Exec(ctx); err != nil {
 		return bot.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
 	}
-	if err := s.rdb.ZAdd(ctx, ticketOpenKey, redis.Z{Score: float64(n), Member: n}).Err(); err != nil {
+	// The list of open tickets keeps the newest openTicketsKept and lives as long as the
+	// newest ticket in it.
+	open := s.rdb.TxPipeline()
+	open.ZAdd(ctx, ticketOpenKey, redis.Z{Score: float64(n), Member: n})
+	open.ZRemRangeByRank(ctx, ticketOpenKey, 0, -openTicketsKept-1)
+	open.Expire(ctx, ticketOpenKey, bot.TicketTTL)
+	if _, err := open.Exec(ctx); err != nil {
 		return bot.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
 	}
 	return t, nil
@@ -82,9 +91,15 @@ func (s *Tickets) Ticket(ctx context.Context, n int64) (bot.Ticket, bool, error)
 		Created: fromUnix(m["created"]), Closed: m["closed"] == "1"}, true, nil
 }
 
+// closeScript marks a ticket closed, only while it exists: a ticket that expired meanwhile
+// is not brought back without its TTL.
+var closeScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'closed', '1') end
+return 0`)
+
 // CloseTicket implements bot.TicketStore.
 func (s *Tickets) CloseTicket(ctx context.Context, n int64) error {
-	if err := s.rdb.HSet(ctx, ticketKey(n), "closed", "1").Err(); err != nil {
+	if err := closeScript.Run(ctx, s.rdb, []string{ticketKey(n)}).Err(); err != nil {
 		return fmt.Errorf("store: closing a ticket: %w", err)
 	}
 	return s.rdb.ZRem(ctx, ticketOpenKey, n).Err()

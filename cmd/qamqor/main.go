@@ -326,7 +326,18 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
 	a.service.EnableAdministration(store.NewAdmin(a.rdb), cfg.AdminIDs)
 	a.service.EnableContentCommands(published)
-	stats := store.NewStats(a.rdb)
+	var key *secret.Key
+	if cfg.DataKey != "" {
+		if key, err = secret.ParseKey(cfg.DataKey); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	var statsOptions []store.StatsOption
+	if key != nil {
+		statsOptions = append(statsOptions, store.SealMisses(key))
+	}
+	stats := store.NewStats(a.rdb, statsOptions...)
 	a.service.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush, Chart: dailyChart})
 	go stats.Run(ctx, statsFlushInterval, log)
 	closeStore := a.close
@@ -352,13 +363,6 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		log.Error("could not switch to published content; keeping the current one", "version", n, "err", err)
 	})
-	var key *secret.Key
-	if cfg.DataKey != "" {
-		if key, err = secret.ParseKey(cfg.DataKey); err != nil {
-			a.close()
-			return nil, err
-		}
-	}
 	enableReferrals(a, cfg, key, log)
 	news := store.NewNews(a.rdb)
 	a.service.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Rate: cfg.BroadcastRate, Kick: func() {

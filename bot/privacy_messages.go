@@ -1,0 +1,10 @@
+package bot
+
+// Message ids of what /forget, /mydata and /stats say about unanswered searches, and of a
+// partner opening their own referral link.
+const (
+	msgReferralOwnLink = "ReferralOwnLink"
+	msgMyDataMisses    = "MyDataMisses"
+)
+
+func init() { MessageIDs = append(MessageIDs, msgReferralOwnLink, msgMyDataMisses) }
