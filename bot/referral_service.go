@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -565,7 +566,12 @@ func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code s
 	if !ok || r.Partner == chat || s.targetName(r.Target, content.RU) == "" {
 		return s.neutral(ctx, chat, in)
 	}
+	// The partner hears of it once: when the link is claimed now, or when it was claimed by
+	// a run that crashed before the session took the referral in (a claim is the client's
+	// to repeat).
+	recorded := true
 	out := s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
+		recorded = sess.Ref == r.Code
 		next := Session{Lang: sess.Lang, Seen: sess.Seen, Ref: r.Code}
 		if next.Lang == "" {
 			next.Flow = flowIntro
@@ -573,7 +579,7 @@ func (s *Service) openReferral(ctx context.Context, chat int64, in Input, code s
 		}
 		return next, []Reply{s.intro(r, next.Lang)}
 	})
-	if r.JustOpened {
+	if r.JustOpened || !recorded {
 		s.countReferral(StatusOpened)
 		out = append(out, Reply{To: r.Partner, Text: s.both(msgNoticeOpened, map[string]any{"Code": short(r.Code)})})
 	}
@@ -720,16 +726,19 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 			return sess, []Reply{s.engine().here(sess, s.t(lang, msgForgetCancelled, nil))}
 		})
 	}
+	// Each step below is safe to run again: a crash halfway through, then the update's
+	// redelivery, finishes the job (the update is not marked handled before it is done).
 	var out []Reply
 	if s.refs != nil {
-		gone, err := s.refs.Store.Forget(ctx, chat)
+		tell, err := s.withdrawals(ctx, chat)
 		if err != nil {
 			return s.unavailable(chat, in, err)
 		}
-		for _, r := range gone {
-			if r.Partner != chat && r.Closed.IsZero() {
-				out = append(out, Reply{To: r.Partner, Text: s.both(msgNoticeWithdrew, map[string]any{"Code": short(r.Code)})})
-			}
+		if _, err := s.refs.Store.Forget(ctx, chat); err != nil {
+			return s.unavailable(chat, in, err)
+		}
+		for _, w := range tell {
+			out = append(out, Reply{To: w.Partner, Text: s.both(msgNoticeWithdrew, map[string]any{"Code": w.Code})})
 		}
 	}
 	if s.handoff != nil {
@@ -771,6 +780,29 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 	}
 	s.log.Info("a user asked to be forgotten; done")
 	return append([]Reply{{Text: s.t(lang, msgForgotten, nil)}}, out...)
+}
+
+// withdrawals lists the partners to tell that the client withdrew — those of referrals
+// still open, and any a crashed run of /forget left in the session — and keeps the list in
+// the session until the session is deleted.
+func (s *Service) withdrawals(ctx context.Context, chat int64) ([]Withdrawal, error) {
+	rs, err := s.refs.Store.ClientReferrals(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	var tell []Withdrawal
+	err = s.store.Update(ctx, chat, func(sess Session) (Session, error) {
+		tell = slices.Clone(sess.Withdrawn)
+		for _, r := range rs {
+			w := Withdrawal{Partner: r.Partner, Code: short(r.Code)}
+			if r.Partner != chat && r.Closed.IsZero() && !slices.Contains(tell, w) {
+				tell = append(tell, w)
+			}
+		}
+		sess.Withdrawn = tell
+		return sess, nil
+	})
+	return tell, err
 }
 
 func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {

@@ -23,6 +23,7 @@ type Proxy struct {
 
 	mu    sync.Mutex
 	match func(cmd []string) bool
+	after bool // hold the command after the one that matches, not that one
 	held  chan []string // receives the command that was held
 	conns []net.Conn
 }
@@ -51,7 +52,15 @@ func (p *Proxy) URL() string { return "redis://" + p.Addr() + "/0" }
 func (p *Proxy) HoldAt(match func(cmd []string) bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.match = match
+	p.match, p.after = match, false
+}
+
+// HoldAfter is HoldAt for the first command, on any connection, after the one for which
+// match is true: that one takes effect, and nothing after it does.
+func (p *Proxy) HoldAfter(match func(cmd []string) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.match, p.after = match, true
 }
 
 // Held receives the command held (its name and arguments).
@@ -98,7 +107,9 @@ func (p *Proxy) forward(client, server net.Conn) {
 		}
 		p.mu.Lock()
 		hold := p.match != nil && p.match(cmd)
-		if hold {
+		if hold && p.after { // this one passes; the next is held
+			p.match, p.after, hold = func([]string) bool { return true }, false, false
+		} else if hold {
 			p.match = nil
 		}
 		p.mu.Unlock()
