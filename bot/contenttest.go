@@ -10,7 +10,7 @@ import (
 
 // RunContentTests runs the content's test cases as a person would meet them: for each case
 // and each language, the result screen must name every service the case says matches and
-// none it says does not. It returns how many runs (case × language) there were, how many
+// none it says does not, and no rule may fail to run on the case's answers. It returns how many runs (case × language) there were, how many
 // failed, and one line per failure, "file:line: case (lang): ...".
 func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 	for _, tc := range e.content.Tests() {
@@ -35,6 +35,9 @@ func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 				failures = append(failures, fmt.Sprintf("%s: no answer to %q, which would be asked", where, next.ID))
 				failed++
 				continue
+			}
+			for _, f := range e.ruleFailures(s, sc) {
+				failures = append(failures, fmt.Sprintf("%s: %s (%s:%d) failed to run: %s", where, f.Rule(), f.File, f.Line, f.Reason()))
 			}
 			result := e.resultText(s, sc)
 			for _, id := range tc.Match {

@@ -46,6 +46,7 @@ const (
 	msgShowResult      = "ShowResult"
 	msgResultIntro     = "ResultIntro"
 	msgResultNone      = "ResultNone"
+	msgResultUnchecked = "ResultUnchecked"
 	msgLabelAmount     = "LabelAmount"
 	msgLabelDocuments  = "LabelDocuments"
 	msgLabelApply      = "LabelApply"
@@ -71,7 +72,7 @@ var MessageIDs = []string{
 	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
-	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
+	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgResultUnchecked, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 }
 
 // translator renders interface strings in one of the supported languages.

@@ -24,6 +24,9 @@ type Service struct {
 	handoff      *HandoffOptions // nil: no "Ask a specialist"
 	stats        *StatsOptions   // nil: nothing counted
 	news         *NewsOptions    // nil: no subscriptions or broadcasts
+
+	// ruleFailed is told of every rule that fails to run (OnRuleFailure); nil: only logged.
+	ruleFailed func(content.RuleFailure)
 }
 
 // NewService returns a service that keeps sessions in store.
@@ -39,6 +42,7 @@ func NewService(e *Engine, store SessionStore, log *slog.Logger) *Service {
 // has handled already gets no replies at all, so a redelivered update is not answered twice.
 func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies []Reply) {
 	lang := in.LangHint
+	defer func() { s.reportRuleFailures(chatID, replies) }() // last: after a panic's apology too
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic while handling an update", "chat", chatID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -124,6 +128,30 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 	s.count(in, before, after, out)
 	s.syncNewsLang(ctx, chatID, before, after)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
+}
+
+// OnRuleFailure has f called for every screener rule that fails to run on someone's
+// answers, after it is logged: serve counts them in its metrics. Set it before handling.
+func (s *Service) OnRuleFailure(f func(content.RuleFailure)) { s.ruleFailed = f }
+
+// reportRuleFailures logs and counts the rules that failed while answering: each is a
+// defect in published content that its checks and tests did not catch, and the person was
+// told that what it decides could not be checked.
+func (s *Service) reportRuleFailures(chatID int64, replies []Reply) {
+	seen := map[string]bool{}
+	for _, r := range replies {
+		for _, f := range r.RuleFailures {
+			if seen[f.Rule()] {
+				continue
+			}
+			seen[f.Rule()] = true
+			s.log.Error("a content rule failed to run on a person's answers", "chat", chatID,
+				"screener", f.Screener, "rule", f.Rule(), "at", fmt.Sprintf("%s:%d", f.File, f.Line), "err", f.Reason())
+			if s.ruleFailed != nil {
+				s.ruleFailed(f)
+			}
+		}
+	}
 }
 
 // engine is the engine of the content in use.
