@@ -36,10 +36,11 @@ func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 				failed++
 				continue
 			}
-			for _, f := range e.ruleFailures(s, sc) {
+			yes, _, broken := e.matched(s, sc)
+			for _, f := range e.ruleFailures(s, sc, broken) {
 				failures = append(failures, fmt.Sprintf("%s: %s (%s:%d) failed to run: %s", where, f.Rule(), f.File, f.Line, f.Reason()))
 			}
-			result := e.resultText(s, sc)
+			result := e.resultText(s, sc, yes, broken)
 			for _, id := range tc.Match {
 				sv, _ := e.content.Service(id)
 				if !strings.Contains(result, sv.Name.In(lang)) {

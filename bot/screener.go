@@ -336,6 +336,8 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataScreenerBack},
 		{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu},
 	}
+	var yes, no []*content.Service
+	var failed []content.RuleFailure // the services' rules that failed, on the result
 	switch {
 	case e.current(sc, s) != nil:
 		q := e.current(sc, s)
@@ -368,26 +370,28 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		parts = append(parts, sc.Title.In(lang), strings.Join(lines, "\n"))
 		r.Buttons = append([][]Button{{{Label: e.tr.T(lang, msgShowResult, nil), Data: dataResult}}}, r.Buttons...)
 	case s.Step == stepResult:
-		parts = append(parts, e.resultText(s, sc))
+		yes, _, failed = e.matched(s, sc)
+		parts = append(parts, e.resultText(s, sc, yes, failed))
 		r.Buttons = [][]Button{
 			{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}},
 			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
 			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
 		}
 	case s.Step == stepWhyNot:
-		parts = append(parts, e.whyNotText(s, sc))
+		_, no, failed = e.matched(s, sc)
+		parts = append(parts, e.whyNotText(s, sc, no, failed))
 		r.Buttons = [][]Button{{{Label: e.tr.T(lang, msgShowResult, nil), Data: dataResult}}}
 	}
 	r.Text = strings.Join(parts, "\n\n")
 	r.Buttons = append(r.Buttons, nav)
-	r.RuleFailures = e.ruleFailures(s, sc)
+	r.RuleFailures = e.ruleFailures(s, sc, failed)
 	return r
 }
 
 // ruleFailures are the rules of the screener that fail on the session's answers: the
-// questions' `when`s, and, once the result is shown, the services' rules. The Service
-// logs and counts them.
-func (e *Engine) ruleFailures(s Session, sc *content.Screener) []content.RuleFailure {
+// questions' `when`s, then the services' rules that failed (matched's, once the result is
+// shown). The Service logs and counts them.
+func (e *Engine) ruleFailures(s Session, sc *content.Screener, services []content.RuleFailure) []content.RuleFailure {
 	var out []content.RuleFailure
 	answers := answersOf(sc, s.Answers)
 	for _, q := range sc.Questions {
@@ -395,11 +399,7 @@ func (e *Engine) ruleFailures(s Session, sc *content.Screener) []content.RuleFai
 			out = append(out, *f)
 		}
 	}
-	if s.Step == stepResult || s.Step == stepWhyNot {
-		_, _, failed := e.matched(s, sc)
-		out = append(out, failed...)
-	}
-	return out
+	return append(out, services...)
 }
 
 // matched splits the screener's services into those that match the answers, those that
@@ -541,9 +541,8 @@ func tenge(v float64) string {
 	return b.String() + " ₸"
 }
 
-func (e *Engine) resultText(s Session, sc *content.Screener) string {
+func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Service, failed []content.RuleFailure) string {
 	lang := s.Lang
-	yes, _, failed := e.matched(s, sc)
 	unchecked := e.uncheckedNote(lang, failed)
 	if len(yes) == 0 {
 		text := sc.Title.In(lang) + "\n\n" + e.tr.T(lang, msgResultNone, nil)
@@ -575,9 +574,8 @@ func (e *Engine) resultText(s Session, sc *content.Screener) string {
 	return strings.Join(blocks, "\n\n")
 }
 
-func (e *Engine) whyNotText(s Session, sc *content.Screener) string {
+func (e *Engine) whyNotText(s Session, sc *content.Screener, no []*content.Service, failed []content.RuleFailure) string {
 	lang := s.Lang
-	_, no, failed := e.matched(s, sc)
 	note := e.uncheckedNote(lang, failed)
 	lines := []string{e.tr.T(lang, msgWhyNotTitle, nil)}
 	if len(no) == 0 && note == "" {

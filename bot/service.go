@@ -138,11 +138,14 @@ func (s *Service) OnRuleFailure(f func(content.RuleFailure)) { s.ruleFailed = f 
 // defect in published content that its checks and tests did not catch, and the person was
 // told that what it decides could not be checked.
 func (s *Service) reportRuleFailures(chatID int64, replies []Reply) {
-	seen := map[string]bool{}
+	var seen map[string]bool // made only when a rule failed: ordinary updates pay nothing
 	for _, r := range replies {
 		for _, f := range r.RuleFailures {
 			if seen[f.Rule()] {
 				continue
+			}
+			if seen == nil {
+				seen = map[string]bool{}
 			}
 			seen[f.Rule()] = true
 			s.log.Error("a content rule failed to run on a person's answers", "chat", chatID,
