@@ -21,10 +21,14 @@ import (
 //   - its source is at most MaxRuleBytes and its syntax tree at most MaxRuleNodes
 //     (expr.MaxNodes);
 //   - after expr's optimiser, what is left may use only literals, the screener's answers,
-//     operators other than + on strings, ?:, let, indexing, and the functions in
+//     operators other than + on strings, ?:, indexing, and the functions in
 //     ruleFunctions; a range a..b only with numbers written out, at most MaxRangeItems
 //     apart (`age in 18..65` is rewritten by expr into two comparisons and is fine);
-//     no closures (all, any, map, filter, reduce...), no calls of methods;
+//     no closures (all, any, map, filter, reduce...), no calls of methods, and no let:
+//     a variable lets a value be used twice without being written twice, and lists of
+//     lists of a variable double at each let while expr counts two elements, so that
+//     string() or max() of the last take time and memory exponential in the rule's size;
+//     without let, every value a rule makes is as large as the source that writes it;
 //   - its compiled program has no backward jump, so each of its at most MaxRuleOps
 //     instructions runs at most once: that is its operation limit, known before it runs;
 //   - it runs in a VM whose memory budget is RuleMemory (elements of arrays, maps and
@@ -114,7 +118,7 @@ func (c *ruleCheck) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.NilNode, *ast.IdentifierNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode,
 		*ast.StringNode, *ast.ConstantNode, *ast.UnaryNode, *ast.ChainNode, *ast.MemberNode,
-		*ast.SliceNode, *ast.ConditionalNode, *ast.VariableDeclaratorNode, *ast.SequenceNode,
+		*ast.SliceNode, *ast.ConditionalNode, *ast.SequenceNode,
 		*ast.ArrayNode, *ast.MapNode, *ast.PairNode:
 		if m, ok := n.(*ast.MemberNode); ok && m.Method {
 			c.refuse("calling a method (%s) is not allowed in a rule", memberName(m))
@@ -143,6 +147,8 @@ func (c *ruleCheck) Visit(node *ast.Node) {
 		}
 	case *ast.PredicateNode, *ast.PointerNode:
 		c.loops = true
+	case *ast.VariableDeclaratorNode:
+		c.refuse("let is not allowed in a rule: write the condition where it is used")
 	case *ast.CallNode:
 		c.refuse("calling functions other than %s is not allowed in a rule", strings.Join(ruleFunctions, ", "))
 	default:
