@@ -72,7 +72,8 @@ var MessageIDs = []string{
 	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
-	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgResultUnchecked, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
+	msgResultUnchecked,
+	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 }
 
 // translator renders interface strings in one of the supported languages.

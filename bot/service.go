@@ -17,6 +17,10 @@ type Service struct {
 	store   SessionStore
 	log     *slog.Logger
 	refs    *ReferralOptions // nil: referral features off
+
+	// ruleFailed is told of every rule that fails to run (OnRuleFailure); nil: only logged.
+	ruleFailed func(content.RuleFailure)
+
 	// adminStore keeps roles and the audit log; admins are ADMIN_IDS, admins always.
 	adminStore   AdminStore
 	admins       map[int64]bool
@@ -24,9 +28,6 @@ type Service struct {
 	handoff      *HandoffOptions // nil: no "Ask a specialist"
 	stats        *StatsOptions   // nil: nothing counted
 	news         *NewsOptions    // nil: no subscriptions or broadcasts
-
-	// ruleFailed is told of every rule that fails to run (OnRuleFailure); nil: only logged.
-	ruleFailed func(content.RuleFailure)
 }
 
 // NewService returns a service that keeps sessions in store.
