@@ -129,6 +129,25 @@ type lb struct {
 	api *fakebotapi.Server
 }
 
+// seen is what chat has been shown: its messages, and the last one's edits.
+func (b lb) seen(chat int64) [3]int {
+	ms := b.api.Messages(chat)
+	if len(ms) == 0 {
+		return [3]int{}
+	}
+	last := ms[len(ms)-1]
+	return [3]int{len(ms), last.ID, last.Edits}
+}
+
+// answered delivers update id of chat to r and waits until the chat is shown something
+// new: a new message or an edit.
+func (b lb) answered(r *replica, chat, id int64) {
+	b.t.Helper()
+	before := b.seen(chat)
+	b.deliver(r, id)
+	b.api.WaitFor(b.t, 20*time.Second, func() bool { r.up(b.t); return b.seen(chat) != before }, r.name+"'s answer")
+}
+
 func (b lb) deliver(r *replica, id int64) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -143,20 +162,20 @@ func (b lb) deliver(r *replica, id int64) {
 
 func (b lb) say(r *replica, chat int64, text string) string {
 	b.t.Helper()
-	b.deliver(r, b.api.SendText(chat, text, "ru"))
+	b.answered(r, chat, b.api.SendText(chat, text, "ru"))
 	return b.api.Last(chat).Text
 }
 
 func (b lb) press(r *replica, chat int64, data string) string {
 	b.t.Helper()
 	id, _ := b.api.Press(chat, b.api.Last(chat).ID, data)
-	b.deliver(r, id)
+	b.answered(r, chat, id)
 	return b.api.Last(chat).Text
 }
 
 func (b lb) upload(r *replica, chat int64, data []byte) fakebotapi.Message {
 	b.t.Helper()
-	b.deliver(r, b.api.SendFile(chat, "content.zip", data, "ru"))
+	b.answered(r, chat, b.api.SendFile(chat, "content.zip", data, "ru"))
 	return b.api.Last(chat)
 }
 
