@@ -10,7 +10,7 @@ import (
 
 // RunContentTests runs the content's test cases as a person would meet them: for each case
 // and each language, the result screen must name every service the case says matches and
-// none it says does not. It returns how many runs (case × language) there were, how many
+// none it says does not, and no rule may fail to run on the case's answers. It returns how many runs (case × language) there were, how many
 // failed, and one line per failure, "file:line: case (lang): ...".
 func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 	for _, tc := range e.content.Tests() {
@@ -36,7 +36,11 @@ func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 				failed++
 				continue
 			}
-			result := e.resultText(s, sc)
+			yes, _, broken := e.matched(s, sc)
+			for _, f := range e.ruleFailures(s, sc, broken) {
+				failures = append(failures, fmt.Sprintf("%s: %s (%s:%d) failed to run: %s", where, f.Rule(), f.File, f.Line, f.Reason()))
+			}
+			result := e.resultText(s, sc, yes, broken)
 			for _, id := range tc.Match {
 				sv, _ := e.content.Service(id)
 				if !strings.Contains(result, sv.Name.In(lang)) {

@@ -79,6 +79,9 @@ type Reply struct {
 	// TypedAnswer says the screen asks for something typed (a number): an adapter that
 	// maps typed numbers to buttons must not do so here.
 	TypedAnswer bool
+	// RuleFailures are the screener rules that failed to run on the person's answers, for
+	// the Service to log and count; adapters ignore them.
+	RuleFailures []content.RuleFailure
 }
 
 // Image is a PNG picture to send.

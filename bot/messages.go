@@ -46,6 +46,7 @@ const (
 	msgShowResult      = "ShowResult"
 	msgResultIntro     = "ResultIntro"
 	msgResultNone      = "ResultNone"
+	msgResultUnchecked = "ResultUnchecked"
 	msgLabelAmount     = "LabelAmount"
 	msgLabelDocuments  = "LabelDocuments"
 	msgLabelApply      = "LabelApply"
@@ -77,6 +78,7 @@ var MessageIDs = []string{
 	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
+	msgResultUnchecked,
 	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists, msgTooManyTickets,
 }

@@ -18,9 +18,18 @@ type ContentVersion struct {
 	Archive []byte // a zip of the content's YAML files; nil in History
 }
 
-// ContentStore keeps published content versions, and uploads waiting to be published.
+// ContentHistory is what /content shows: the latest versions, the one in use, and which
+// versions are kept (older ones were deleted).
+type ContentHistory struct {
+	Versions       []ContentVersion // newest first, at most the limit asked for
+	Current        int64
+	Oldest, Newest int64 // the versions kept: Oldest to Newest; 0 when none was published
+}
+
+// ContentStore keeps the latest published content versions, and uploads waiting to be
+// published.
 type ContentStore interface {
-	History(ctx context.Context, limit int) ([]ContentVersion, int64, error)
+	History(ctx context.Context, limit int) (ContentHistory, error)
 	Rollback(ctx context.Context, n int64) error
 	Current(ctx context.Context) (ContentVersion, bool, error)
 	Publish(ctx context.Context, archive []byte, author, summary string) (int64, error)
@@ -37,20 +46,23 @@ func (s *Service) EnableContentCommands(store ContentStore) { s.contentStore = s
 // contentHistory handles /content: the version in use and the latest ones.
 func (s *Service) contentHistory(ctx context.Context, chat int64, in Input) []Reply {
 	lang := s.lang(ctx, chat, in)
-	versions, current, err := s.contentStore.History(ctx, contentShown)
+	h, err := s.contentStore.History(ctx, contentShown)
 	if err != nil {
 		return s.unavailable(chat, in, err)
 	}
-	if len(versions) == 0 {
+	if len(h.Versions) == 0 {
 		return []Reply{{Text: s.t(lang, msgContentBuiltIn, nil)}}
 	}
-	lines := []string{s.t(lang, msgContentCurrent, map[string]any{"Version": current})}
-	for _, v := range versions {
+	lines := []string{s.t(lang, msgContentCurrent, map[string]any{"Version": h.Current})}
+	for _, v := range h.Versions {
 		mark := "  "
-		if v.Number == current {
+		if v.Number == h.Current {
 			mark = "▶ "
 		}
 		lines = append(lines, fmt.Sprintf("%s%d · %s · %s · %s", mark, v.Number, v.At.UTC().Format("02.01.2006 15:04"), v.Author, v.Summary))
+	}
+	if h.Oldest > 1 {
+		lines = append(lines, s.t(lang, msgContentKept, map[string]any{"Oldest": h.Oldest, "Newest": h.Newest}))
 	}
 	lines = append(lines, s.t(lang, msgContentRollbackHint, nil))
 	return []Reply{{Text: strings.Join(lines, "\n")}}
@@ -67,6 +79,13 @@ func (s *Service) rollback(ctx context.Context, chat int64, in Input, arg string
 		if errors.Is(err, ErrNoContentVersion) {
 			return []Reply{{Text: s.t(lang, msgContentNoVersion, map[string]any{"Version": n})}}
 		}
+		if errors.Is(err, ErrContentVersionGone) {
+			h, herr := s.contentStore.History(ctx, 0)
+			if herr != nil {
+				return s.unavailable(chat, in, herr)
+			}
+			return []Reply{{Text: s.t(lang, msgContentGone, map[string]any{"Version": n, "Oldest": h.Oldest, "Newest": h.Newest})}}
+		}
 		return s.unavailable(chat, in, err)
 	}
 	s.audit(ctx, chat, "content.rollback", strconv.FormatInt(n, 10))
@@ -75,3 +94,6 @@ func (s *Service) rollback(ctx context.Context, chat int64, in Input, arg string
 
 // ErrNoContentVersion means no published content version has the number asked for.
 var ErrNoContentVersion = errors.New("no such content version")
+
+// ErrContentVersionGone means the version asked for was published but is no longer kept.
+var ErrContentVersionGone = errors.New("content version no longer kept")

@@ -111,6 +111,16 @@ const (
 	msgChangeNone        = "ChangeNone"
 )
 
+// Limits of uploads and of the versions kept.
+const (
+	msgUploadTooManyFiles   = "UploadTooManyFiles"
+	msgUploadFileTooBig     = "UploadFileTooBig"
+	msgUploadUnpackedTooBig = "UploadUnpackedTooBig"
+	msgUploadSkipped        = "UploadSkipped"
+	msgContentKept          = "ContentKept"
+	msgContentGone          = "ContentGone"
+)
+
 func init() {
 	MessageIDs = append(MessageIDs,
 		msgInviteUsage, msgInviteCreated, msgPartnersNone, msgPartnersTitle, msgPartnersRevokeHint,
@@ -132,7 +142,8 @@ func init() {
 		msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
 		msgStatsSeriesCompleted, msgStatsChartTitle,
 		msgUploadTooBig, msgUploadKind, msgUploadNotZip, msgUploadMore, msgUploadProblems, msgUploadTestsFailed,
-		msgUploadReady, msgUploadPublish, msgUploadDrop, msgUploadDropped, msgUploadPublished, msgChange, msgChangeNone)
+		msgUploadReady, msgUploadPublish, msgUploadDrop, msgUploadDropped, msgUploadPublished, msgChange, msgChangeNone,
+		msgUploadTooManyFiles, msgUploadFileTooBig, msgUploadUnpackedTooBig, msgUploadSkipped, msgContentKept, msgContentGone)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)
 	}

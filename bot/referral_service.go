@@ -674,7 +674,7 @@ func (s *Service) afterStep(ctx context.Context, chat int64, before, after Sessi
 	if !ok {
 		return nil
 	}
-	yes, _ := s.engine().matched(after, sc)
+	yes, _, _ := s.engine().matched(after, sc)
 	var ids []string
 	for _, sv := range yes {
 		ids = append(ids, sv.ID)

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,11 +53,8 @@ func answersOf(sc *content.Screener, stored map[string]string) content.Answers {
 
 // applicable reports whether q is asked given the answers so far.
 func (e *Engine) applicable(sc *content.Screener, q *content.Question, stored map[string]string) bool {
-	if q.When == nil {
-		return true
-	}
-	ok, err := q.When.Bool(e.content.Env(sc, answersOf(sc, stored), e.now().Year()))
-	return err == nil && ok
+	ok, _ := e.content.Asked(sc, q, answersOf(sc, stored), e.now().Year())
+	return ok
 }
 
 // settle drops answers to questions no longer asked (an earlier answer changed) and returns
@@ -338,6 +336,8 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataScreenerBack},
 		{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu},
 	}
+	var yes, no []*content.Service
+	var failed []content.RuleFailure // the services' rules that failed, on the result
 	switch {
 	case e.current(sc, s) != nil:
 		q := e.current(sc, s)
@@ -370,39 +370,86 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		parts = append(parts, sc.Title.In(lang), strings.Join(lines, "\n"))
 		r.Buttons = append([][]Button{{{Label: e.tr.T(lang, msgShowResult, nil), Data: dataResult}}}, r.Buttons...)
 	case s.Step == stepResult:
-		parts = append(parts, e.resultText(s, sc))
+		yes, _, failed = e.matched(s, sc)
+		parts = append(parts, e.resultText(s, sc, yes, failed))
 		r.Buttons = [][]Button{
 			{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}},
 			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
 			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
 		}
 	case s.Step == stepWhyNot:
-		parts = append(parts, e.whyNotText(s, sc))
+		_, no, failed = e.matched(s, sc)
+		parts = append(parts, e.whyNotText(s, sc, no, failed))
 		r.Buttons = [][]Button{{{Label: e.tr.T(lang, msgShowResult, nil), Data: dataResult}}}
 	}
 	r.Text = strings.Join(parts, "\n\n")
 	r.Buttons = append(r.Buttons, nav)
+	r.RuleFailures = e.ruleFailures(s, sc, failed)
 	return r
 }
 
-// matched splits the screener's services into those that match the answers and those
-// that do not, with the region taken into account.
-func (e *Engine) matched(s Session, sc *content.Screener) (yes, no []*content.Service) {
+// ruleFailures are the rules of the screener that fail on the session's answers: the
+// questions' `when`s, then the services' rules that failed (matched's, once the result is
+// shown). The Service logs and counts them.
+func (e *Engine) ruleFailures(s Session, sc *content.Screener, services []content.RuleFailure) []content.RuleFailure {
+	var out []content.RuleFailure
+	answers := answersOf(sc, s.Answers)
+	for _, q := range sc.Questions {
+		if _, f := e.content.Asked(sc, q, answers, e.now().Year()); f != nil {
+			out = append(out, *f)
+		}
+	}
+	return append(out, services...)
+}
+
+// matched splits the screener's services into those that match the answers, those that
+// do not, with the region taken into account, and the rules that failed to run: a service
+// whose eligible or amount rule fails is neither matched nor not, and the person is told
+// it could not be checked.
+func (e *Engine) matched(s Session, sc *content.Screener) (yes, no []*content.Service, failed []content.RuleFailure) {
 	answers := answersOf(sc, s.Answers)
 	region, _ := answers[regionQuestion(sc)].(string)
+	year := e.now().Year()
 	match := map[string]bool{}
-	for _, sv := range e.content.Match(sc, answers, e.now().Year()) {
+	ok, failed := e.content.Match(sc, answers, year)
+	for _, sv := range ok {
 		match[sv.ID] = inRegion(sv, region)
+		if !match[sv.ID] {
+			continue
+		}
+		if _, f := e.content.Amount(sc, sv, answers, year); f != nil {
+			failed = append(failed, *f)
+		}
+	}
+	broken := map[string]bool{}
+	for _, f := range failed {
+		broken[f.Service] = true
 	}
 	for _, id := range sc.Services {
 		sv, _ := e.content.Service(id)
-		if match[id] {
+		switch {
+		case broken[id]:
+		case match[id]:
 			yes = append(yes, sv)
-		} else {
+		default:
 			no = append(no, sv)
 		}
 	}
-	return yes, no
+	return yes, no, failed
+}
+
+// uncheckedNote tells the person which services could not be checked, or "" when all were.
+func (e *Engine) uncheckedNote(lang content.Lang, failed []content.RuleFailure) string {
+	var names []string
+	for _, f := range failed {
+		if sv, ok := e.content.Service(f.Service); ok && !slices.Contains(names, sv.Name.In(lang)) {
+			names = append(names, sv.Name.In(lang))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return e.tr.T(lang, msgResultUnchecked, map[string]any{"Services": strings.Join(names, "; ")})
 }
 
 // regionQuestion returns the id of the screener's region question, if any.
@@ -462,9 +509,8 @@ func (e *Engine) amount(lang content.Lang, sc *content.Screener, sv *content.Ser
 		return ""
 	}
 	year := e.now().Year()
-	env := e.content.Env(sc, answersOf(sc, s.Answers), year)
-	v, err := sv.Amount.Number(env)
-	if err != nil || v <= 0 {
+	v, failed := e.content.Amount(sc, sv, answersOf(sc, s.Answers), year)
+	if failed != nil || v <= 0 {
 		return ""
 	}
 	applies := sv.AmountYear
@@ -495,11 +541,15 @@ func tenge(v float64) string {
 	return b.String() + " ₸"
 }
 
-func (e *Engine) resultText(s Session, sc *content.Screener) string {
+func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Service, failed []content.RuleFailure) string {
 	lang := s.Lang
-	yes, _ := e.matched(s, sc)
+	unchecked := e.uncheckedNote(lang, failed)
 	if len(yes) == 0 {
-		return sc.Title.In(lang) + "\n\n" + e.tr.T(lang, msgResultNone, nil)
+		text := sc.Title.In(lang) + "\n\n" + e.tr.T(lang, msgResultNone, nil)
+		if unchecked != "" {
+			text += "\n\n" + unchecked
+		}
+		return text
 	}
 	blocks := []string{sc.Title.In(lang), e.tr.T(lang, msgResultIntro, nil)}
 	for i, sv := range yes {
@@ -518,14 +568,17 @@ func (e *Engine) resultText(s Session, sc *content.Screener) string {
 		lines = append(lines, e.tr.T(lang, msgLabelLegal, nil)+": "+d.legal, d.verified)
 		blocks = append(blocks, strings.Join(lines, "\n"))
 	}
+	if unchecked != "" {
+		blocks = append(blocks, unchecked)
+	}
 	return strings.Join(blocks, "\n\n")
 }
 
-func (e *Engine) whyNotText(s Session, sc *content.Screener) string {
+func (e *Engine) whyNotText(s Session, sc *content.Screener, no []*content.Service, failed []content.RuleFailure) string {
 	lang := s.Lang
-	_, no := e.matched(s, sc)
+	note := e.uncheckedNote(lang, failed)
 	lines := []string{e.tr.T(lang, msgWhyNotTitle, nil)}
-	if len(no) == 0 {
+	if len(no) == 0 && note == "" {
 		lines = append(lines, e.tr.T(lang, msgWhyNotNone, nil))
 	}
 	region := answersOf(sc, s.Answers)[regionQuestion(sc)]
@@ -536,12 +589,15 @@ func (e *Engine) whyNotText(s Session, sc *content.Screener) string {
 		}
 		lines = append(lines, "• "+sv.Name.In(lang)+" — "+reason)
 	}
+	if note != "" {
+		lines = append(lines, "", note)
+	}
 	return sc.Title.In(lang) + "\n\n" + strings.Join(lines, "\n")
 }
 
 // checklistReply offers the result as a document, in both languages.
 func (e *Engine) checklistReply(s Session, sc *content.Screener) Reply {
-	yes, _ := e.matched(s, sc)
+	yes, _, _ := e.matched(s, sc)
 	c := &Checklist{Made: e.now()}
 	for _, lang := range content.Langs {
 		sec := ChecklistSection{

@@ -17,6 +17,10 @@ type Service struct {
 	store   SessionStore
 	log     *slog.Logger
 	refs    *ReferralOptions // nil: referral features off
+
+	// ruleFailed is told of every rule that fails to run (OnRuleFailure); nil: only logged.
+	ruleFailed func(content.RuleFailure)
+
 	// adminStore keeps roles and the audit log; admins are ADMIN_IDS, admins always.
 	adminStore   AdminStore
 	admins       map[int64]bool
@@ -40,6 +44,7 @@ func NewService(e *Engine, store SessionStore, log *slog.Logger) *Service {
 // has handled already gets no replies at all, so a redelivered update is not answered twice.
 func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies []Reply) {
 	lang := in.LangHint
+	defer func() { s.reportRuleFailures(chatID, replies) }() // last: after a panic's apology too
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic while handling an update", "chat", chatID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -128,6 +133,33 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 	s.count(chatID, in, before, after, out)
 	s.syncNewsLang(ctx, chatID, before, after)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
+}
+
+// OnRuleFailure has f called for every screener rule that fails to run on someone's
+// answers, after it is logged: serve counts them in its metrics. Set it before handling.
+func (s *Service) OnRuleFailure(f func(content.RuleFailure)) { s.ruleFailed = f }
+
+// reportRuleFailures logs and counts the rules that failed while answering: each is a
+// defect in published content that its checks and tests did not catch, and the person was
+// told that what it decides could not be checked.
+func (s *Service) reportRuleFailures(chatID int64, replies []Reply) {
+	var seen map[string]bool // made only when a rule failed: ordinary updates pay nothing
+	for _, r := range replies {
+		for _, f := range r.RuleFailures {
+			if seen[f.Rule()] {
+				continue
+			}
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[f.Rule()] = true
+			s.log.Error("a content rule failed to run on a person's answers", "chat", chatID,
+				"screener", f.Screener, "rule", f.Rule(), "at", fmt.Sprintf("%s:%d", f.File, f.Line), "err", f.Reason())
+			if s.ruleFailed != nil {
+				s.ruleFailed(f)
+			}
+		}
+	}
 }
 
 // engine is the engine of the content in use.

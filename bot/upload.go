@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -46,16 +47,22 @@ func (s *Service) upload(ctx context.Context, chat int64, in Input) []Reply {
 			return s.unavailable(chat, in, err)
 		}
 		if archive, err = content.WithFile(base, f.Name, f.Data); err != nil {
+			if msg, ok := s.archiveProblem(lang, err); ok {
+				return []Reply{{Text: msg}}
+			}
 			return s.unavailable(chat, in, err)
 		}
 	default:
 		return []Reply{{Text: s.t(lang, msgUploadKind, nil)}}
 	}
-	fsys, err := content.FromArchive(archive)
+	unpacked, err := content.Unpack(archive)
 	if err != nil {
-		return []Reply{{Text: s.t(lang, msgUploadNotZip, nil)}}
+		if msg, ok := s.archiveProblem(lang, err); ok {
+			return []Reply{{Text: msg}}
+		}
+		return s.unavailable(chat, in, err)
 	}
-	next, problems, err := content.Load(fsys, "")
+	next, problems, err := content.Load(unpacked.FS, "")
 	if err != nil {
 		errs := problems.Errors()
 		// The uploaded file's own problems first: the rest usually follow from them.
@@ -74,16 +81,48 @@ func (s *Service) upload(ctx context.Context, chat int64, in Input) []Reply {
 		shown := failures[:min(len(failures), maxProblemsShown)]
 		return []Reply{{Text: s.t(lang, msgUploadTestsFailed, map[string]any{"Count": failed}) + "\n\n" + strings.Join(shown, "\n")}}
 	}
-	if err := s.contentStore.SetPending(ctx, chat, archive); err != nil {
+	// What waits, and is published, is the content files alone: anything else the zip
+	// held is left out.
+	if err := s.contentStore.SetPending(ctx, chat, unpacked.Zip); err != nil {
 		return s.unavailable(chat, in, err)
 	}
+	text := s.t(lang, msgUploadReady, map[string]any{"Summary": s.change(lang, content.Diff(s.engine().content, next))})
+	if len(unpacked.Skipped) > 0 {
+		names := unpacked.Skipped[:min(len(unpacked.Skipped), maxSkippedShown)]
+		list := strings.Join(names, ", ")
+		if more := len(unpacked.Skipped) - len(names); more > 0 {
+			list += " " + s.t(lang, msgUploadMore, map[string]any{"Count": more})
+		}
+		text += "\n\n" + s.t(lang, msgUploadSkipped, map[string]any{"Files": list})
+	}
 	return []Reply{{
-		Text: s.t(lang, msgUploadReady, map[string]any{"Summary": s.change(lang, content.Diff(s.engine().content, next))}),
+		Text: text,
 		Buttons: [][]Button{
 			{{Label: s.t(lang, msgUploadPublish, nil), Data: dataUploadPublish}},
 			{{Label: s.t(lang, msgUploadDrop, nil), Data: dataUploadDrop}},
 		},
 	}}
+}
+
+// maxSkippedShown bounds the names of files left out of an upload that its answer lists.
+const maxSkippedShown = 5
+
+// archiveProblem says in lang what is wrong with an archive, when err is an archive's
+// problem rather than a failure to reach the store.
+func (s *Service) archiveProblem(lang content.Lang, err error) (string, bool) {
+	var ae *content.ArchiveError
+	if !errors.As(err, &ae) {
+		return "", false
+	}
+	switch ae.Kind {
+	case content.TooManyFiles:
+		return s.t(lang, msgUploadTooManyFiles, map[string]any{"Max": ae.Limit}), true
+	case content.FileTooBig:
+		return s.t(lang, msgUploadFileTooBig, map[string]any{"Name": path.Base(ae.Name), "MaxKB": ae.Limit >> 10}), true
+	case content.TooBig:
+		return s.t(lang, msgUploadUnpackedTooBig, map[string]any{"MaxMB": ae.Limit >> 20}), true
+	}
+	return s.t(lang, msgUploadNotZip, nil), true
 }
 
 // currentArchive is the content in use, packed: the published version, or the content

@@ -91,6 +91,11 @@ func LoadAt(fsys fs.FS, prefix string, now time.Time) (*Content, Problems, error
 		l.parseFile(data)
 	}
 	l.validate()
+	if l.unlisted > 0 {
+		p := l.firstUnlisted
+		p.Message = fmt.Sprintf("and %d more problems from here on, not listed", l.unlisted)
+		l.problems = append(l.problems, p)
+	}
 
 	sort.SliceStable(l.problems, func(i, j int) bool {
 		a, b := l.problems[i], l.problems[j]
@@ -121,9 +126,23 @@ type loader struct {
 	file     string
 	problems Problems
 	firstAt  map[string]string
+	// unlisted counts the problems past MaxProblems; firstUnlisted is where the first was.
+	unlisted      int
+	firstUnlisted Problem
 }
 
+// MaxProblems bounds the problems Load lists; past it, they are counted in one more
+// ("and N more"). A hostile file can hold hundreds of thousands, each a string to keep.
+const MaxProblems = 1000
+
 func (l *loader) add(file string, line int, format string, args ...any) {
+	if len(l.problems) >= MaxProblems {
+		if l.unlisted == 0 {
+			l.firstUnlisted = Problem{File: file, Line: line}
+		}
+		l.unlisted++
+		return
+	}
 	l.problems = append(l.problems, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 

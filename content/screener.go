@@ -109,7 +109,8 @@ type Service struct {
 // SourceSites returns the distinct sites the service's facts come from.
 func (s *Service) SourceSites() []string { return sourceSites(s.Sources) }
 
-// Rule is an expression over a screener's answers, compiled and type-checked at load.
+// Rule is an expression over a screener's answers, compiled, type-checked and held to a
+// budget at load (rules.go).
 type Rule struct {
 	Source  string
 	Line    int
@@ -230,7 +231,7 @@ func (c *Content) Env(s *Screener, a Answers, year int) map[string]any {
 
 // Bool evaluates a rule that yields true or false.
 func (r *Rule) Bool(env map[string]any) (bool, error) {
-	out, err := expr.Run(r.program, env)
+	out, err := r.run(env)
 	if err != nil {
 		return false, err
 	}
@@ -240,7 +241,7 @@ func (r *Rule) Bool(env map[string]any) (bool, error) {
 
 // Number evaluates a rule that yields an amount.
 func (r *Rule) Number(env map[string]any) (float64, error) {
-	out, err := expr.Run(r.program, env)
+	out, err := r.run(env)
 	if err != nil {
 		return 0, err
 	}
@@ -277,7 +278,7 @@ func compileEnv(s *Screener, upTo int) map[string]any {
 }
 
 func compile(source string, env map[string]any, want func() expr.Option) (*vm.Program, error) {
-	return expr.Compile(source, expr.Env(env), want())
+	return compileRule(source, env, want())
 }
 
 // validateScreeners checks screeners, services, regions, reference values and tests.
@@ -483,18 +484,83 @@ func (c *Content) checkAnswer(q *Question, v any) string {
 	return ""
 }
 
-// Match returns the screener's services whose rule holds for the answers, in order. A rule
-// that fails to run counts as not matching: its error is a content defect tests catch.
-func (c *Content) Match(s *Screener, a Answers, year int) []*Service {
+// RuleFailure is a rule that failed to run on someone's answers: a content defect that the
+// static checks could not see (a division by zero, an index out of range).
+type RuleFailure struct {
+	Screener string
+	Service  string // the service whose eligible or amount rule failed; "" for a when
+	Question string // the question whose when failed; "" for a service's rule
+	Kind     string // "eligible", "amount" or "when"
+	File     string
+	Line     int
+	Err      error
+}
+
+// Rule names the rule as metrics and logs do: "<service>.eligible", "<question>.when".
+func (f RuleFailure) Rule() string {
+	if f.Service != "" {
+		return f.Service + "." + f.Kind
+	}
+	return f.Question + "." + f.Kind
+}
+
+// Reason is the rule's error in one line, without expr's picture of where in the rule.
+func (f RuleFailure) Reason() string { return oneLine(f.Err) }
+
+func (f RuleFailure) Error() string {
+	return fmt.Sprintf("%s:%d: %s of screener %q failed: %s", f.File, f.Line, f.Rule(), f.Screener, f.Reason())
+}
+
+// Match returns the screener's services whose eligible rule holds for the answers, in
+// order, and the rules that failed to run. A service whose eligible rule fails is in
+// neither: nobody can tell whether it fits.
+func (c *Content) Match(s *Screener, a Answers, year int) ([]*Service, []RuleFailure) {
 	env := c.Env(s, a, year)
 	var out []*Service
+	var failed []RuleFailure
 	for _, id := range s.Services {
 		sv := c.services[id]
-		if ok, err := sv.Eligible.Bool(env); err == nil && ok {
+		ok, err := sv.Eligible.Bool(env)
+		if err != nil {
+			failed = append(failed, sv.failure(s, "eligible", sv.Eligible, err))
+			continue
+		}
+		if ok {
 			out = append(out, sv)
 		}
 	}
-	return out
+	return out, failed
+}
+
+// Amount computes the service's amount for the answers; a failure says which rule failed.
+func (c *Content) Amount(s *Screener, sv *Service, a Answers, year int) (float64, *RuleFailure) {
+	if sv.Amount == nil {
+		return 0, nil
+	}
+	v, err := sv.Amount.Number(c.Env(s, a, year))
+	if err != nil {
+		f := sv.failure(s, "amount", sv.Amount, err)
+		return 0, &f
+	}
+	return v, nil
+}
+
+// Asked reports whether q is asked given the answers; a `when` that fails to run asks it
+// (asking one question too many misleads nobody; skipping it would give it its zero value
+// in every other rule) and says so.
+func (c *Content) Asked(s *Screener, q *Question, a Answers, year int) (bool, *RuleFailure) {
+	if q.When == nil {
+		return true, nil
+	}
+	ok, err := q.When.Bool(c.Env(s, a, year))
+	if err != nil {
+		return true, &RuleFailure{Screener: s.ID, Question: q.ID, Kind: "when", File: s.File, Line: q.When.Line, Err: err}
+	}
+	return ok, nil
+}
+
+func (sv *Service) failure(s *Screener, kind string, r *Rule, err error) RuleFailure {
+	return RuleFailure{Screener: s.ID, Service: sv.ID, Kind: kind, File: sv.File, Line: r.Line, Err: err}
 }
 
 func oneLine(err error) string {

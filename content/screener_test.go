@@ -69,10 +69,10 @@ func TestValidScreenerLoadsAndMatches(t *testing.T) {
 		t.Fatalf("err %v, problems %v", err, problems)
 	}
 	sc, _ := c.Screener("check")
-	if got := c.Match(sc, content.Answers{"age": 20, "student": true}, 2026); len(got) != 1 {
+	if got, failed := c.Match(sc, content.Answers{"age": 20, "student": true}, 2026); len(got) != 1 || len(failed) != 0 {
 		t.Fatalf("a student of 20 matches %d services", len(got))
 	}
-	if got := c.Match(sc, content.Answers{"age": 50}, 2026); len(got) != 0 {
+	if got, failed := c.Match(sc, content.Answers{"age": 50}, 2026); len(got) != 0 || len(failed) != 0 {
 		t.Fatalf("a person of 50 matches %d services", len(got))
 	}
 	sv, _ := c.Service("youth")

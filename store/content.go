@@ -24,39 +24,79 @@ const (
 
 func contentVersionKey(n int64) string { return "{content}:v:" + strconv.FormatInt(n, 10) }
 
-// Content keeps published content versions in Redis. Content is not personal: versions
-// are kept without a TTL, so a rollback can reach any of them.
-type Content struct{ rdb redis.UniversalClient }
+// KeptVersions is how many published versions are kept, the newest ones: each holds a
+// whole archive (up to content.MaxContentSize before compression), so the history is
+// bounded. Publishing deletes what falls out of it; the version in use is always among
+// those kept, as publishing makes the new one current.
+const KeptVersions = 20
+
+// Content keeps the latest KeptVersions published content versions in Redis, and uploads
+// waiting to be published for PendingTTL. Content is not personal; its keys are bounded by
+// number rather than by time, so a rollback can reach any version kept however old.
+type Content struct {
+	rdb  redis.UniversalClient
+	kept int
+}
 
 // NewContent returns the store of published content.
-func NewContent(rdb redis.UniversalClient) *Content { return &Content{rdb: rdb} }
+func NewContent(rdb redis.UniversalClient) *Content { return &Content{rdb: rdb, kept: KeptVersions} }
 
-// Publish stores a new version, makes it current and tells every replica. The version,
-// its place in the history and the pointer to it are written in one transaction, so a
-// version is never current without being listed, or listed half-stored.
+// Publish stores a new version, makes it current, deletes the version that falls out of
+// the history kept, and tells every replica. The version, its place in the history, the
+// pointer to it and the deletions are one transaction, so a version is never current
+// without being listed, listed half-stored, or left stored unlisted; the history is
+// watched, so two publications at once cannot both delete the same version and keep an
+// older one.
 func (c *Content) Publish(ctx context.Context, archive []byte, author, summary string) (int64, error) {
 	n, err := c.rdb.Incr(ctx, contentSeqKey).Result()
 	if err != nil {
 		return 0, fmt.Errorf("store: numbering a content version: %w", err)
 	}
-	pipe := c.rdb.TxPipeline()
-	pipe.HSet(ctx, contentVersionKey(n), "zip", archive, "author", author,
-		"at", time.Now().Unix(), "summary", summary)
-	pipe.LPush(ctx, contentHistoryKey, n)
-	pipe.Set(ctx, contentCurrentKey, n, 0)
-	if _, err := pipe.Exec(ctx); err != nil {
+	publish := func(tx *redis.Tx) error {
+		// What the push moves past the end of the history.
+		dropped, err := tx.LRange(ctx, contentHistoryKey, int64(c.kept)-1, -1).Result()
+		if err != nil {
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+			pipe.HSet(ctx, contentVersionKey(n), "zip", archive, "author", author,
+				"at", time.Now().Unix(), "summary", summary)
+			pipe.LPush(ctx, contentHistoryKey, n)
+			pipe.LTrim(ctx, contentHistoryKey, 0, int64(c.kept)-1)
+			pipe.Set(ctx, contentCurrentKey, n, 0)
+			for _, id := range dropped {
+				if old, err := strconv.ParseInt(id, 10, 64); err == nil {
+					pipe.Del(ctx, contentVersionKey(old))
+				}
+			}
+			return nil
+		})
+		return err
+	}
+	for range 10 {
+		err = c.rdb.Watch(ctx, publish, contentHistoryKey)
+		if !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+	}
+	if err != nil {
 		return 0, fmt.Errorf("store: saving content version %d: %w", n, err)
 	}
 	return n, c.announce(ctx, n)
 }
 
-// Rollback makes an earlier version current again and tells every replica.
+// Rollback makes an earlier version current again and tells every replica. A version
+// published once but no longer kept is ErrVersionGone.
 func (c *Content) Rollback(ctx context.Context, n int64) error {
 	exists, err := c.rdb.Exists(ctx, contentVersionKey(n)).Result()
 	if err != nil {
 		return fmt.Errorf("store: finding content version %d: %w", n, err)
 	}
 	if exists == 0 {
+		oldest, err := c.rdb.LIndex(ctx, contentHistoryKey, -1).Int64()
+		if err == nil && n > 0 && n < oldest {
+			return ErrVersionGone
+		}
 		return ErrNoVersion
 	}
 	return c.switchTo(ctx, n)
@@ -64,6 +104,9 @@ func (c *Content) Rollback(ctx context.Context, n int64) error {
 
 // ErrNoVersion means no content version has that number.
 var ErrNoVersion = bot.ErrNoContentVersion
+
+// ErrVersionGone means the version was published, but is older than those kept.
+var ErrVersionGone = bot.ErrContentVersionGone
 
 func (c *Content) switchTo(ctx context.Context, n int64) error {
 	if err := c.rdb.Set(ctx, contentCurrentKey, n, 0).Err(); err != nil {
@@ -108,18 +151,22 @@ func (c *Content) Get(ctx context.Context, n int64) (bot.ContentVersion, error) 
 }
 
 // History returns the latest versions published, newest first, without their archives,
-// and the number of the one in use.
-func (c *Content) History(ctx context.Context, limit int) ([]bot.ContentVersion, int64, error) {
-	ids, err := c.rdb.LRange(ctx, contentHistoryKey, 0, int64(limit)-1).Result()
+// the number of the one in use, and the range of versions kept.
+func (c *Content) History(ctx context.Context, limit int) (bot.ContentHistory, error) {
+	var h bot.ContentHistory
+	ids, err := c.rdb.LRange(ctx, contentHistoryKey, 0, -1).Result()
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: reading content history: %w", err)
+		return h, fmt.Errorf("store: reading content history: %w", err)
 	}
-	var out []bot.ContentVersion
-	for _, id := range ids {
+	if len(ids) > 0 {
+		h.Newest, _ = strconv.ParseInt(ids[0], 10, 64)
+		h.Oldest, _ = strconv.ParseInt(ids[len(ids)-1], 10, 64)
+	}
+	for _, id := range ids[:min(len(ids), limit)] {
 		n, _ := strconv.ParseInt(id, 10, 64)
 		m, err := c.rdb.HMGet(ctx, contentVersionKey(n), "author", "at", "summary").Result()
 		if err != nil {
-			return nil, 0, fmt.Errorf("store: reading content version %d: %w", n, err)
+			return h, fmt.Errorf("store: reading content version %d: %w", n, err)
 		}
 		v := bot.ContentVersion{Number: n}
 		v.Author, _ = m[0].(string)
@@ -128,10 +175,10 @@ func (c *Content) History(ctx context.Context, limit int) ([]bot.ContentVersion,
 			v.At = time.Unix(at, 0)
 		}
 		v.Summary, _ = m[2].(string)
-		out = append(out, v)
+		h.Versions = append(h.Versions, v)
 	}
-	current, _ := c.rdb.Get(ctx, contentCurrentKey).Int64()
-	return out, current, nil
+	h.Current, _ = c.rdb.Get(ctx, contentCurrentKey).Int64()
+	return h, nil
 }
 
 // Watch calls switchTo with each version number announced until ctx ends, reconnecting

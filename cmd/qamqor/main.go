@@ -208,6 +208,12 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 	redisErrors := prometheus.NewCounter(prometheus.CounterOpts{Name: "qamqor_redis_errors_total", Help: "Redis commands that failed."})
 	reg.MustRegister(redisErrors)
 	store.OnError(app.rdb, func(error) { redisErrors.Inc() })
+	ruleFailures := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "qamqor_rule_failures_total",
+		Help: "Content rules that failed to run on someone's answers (what they decide was left out of the result), by screener and rule (<service>.eligible, <service>.amount, <question>.when).",
+	}, []string{"screener", "rule"})
+	reg.MustRegister(ruleFailures)
+	app.service.OnRuleFailure(func(f content.RuleFailure) { ruleFailures.WithLabelValues(f.Screener, f.Rule()).Inc() })
 
 	tgBot, broadcaster, err := app.telegram(cfg, log, reg)
 	if err != nil {

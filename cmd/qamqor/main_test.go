@@ -244,6 +244,11 @@ func TestContentCheckPointsAtEachProblemInABrokenCopy(t *testing.T) {
 			line := edit(t, dir, "main.yaml", "Қандай көмек керек? Тақырыпты таңдаңыз. Әр бөлімде не берілетіні, кімге тиесілі, қандай құжаттар керегі және қайда жүгіну керектігі жазылған.", "Какая помощь нужна? Выберите тему. В каждом разделе всё сказано.")
 			return fmt.Sprintf("%s:%d: text: the kk text has", filepath.Join(dir, "main.yaml"), line-2) // the line of "text:"
 		}},
+		{"a rule that allocates a terabyte for a person of 77", func(t *testing.T, dir string) string {
+			line := edit(t, dir, "screener_disability.yaml", `eligible: 'established && age >= 18 && group != ""'`,
+				`eligible: 'established && (age != 77 || len(repeat(repeat("x",999999),999999)) > 0)'`)
+			return fmt.Sprintf(`%s:%d: eligible of "disability_benefit_adult": repeat is not allowed in a rule`, filepath.Join(dir, "screener_disability.yaml"), line)
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
