@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -20,6 +21,7 @@ type limits struct {
 	// notices lets each chat be told it went over a limit once a minute; beyond that its
 	// extra requests are answered with the screen it is on.
 	notices *expirable.LRU[int64, struct{}]
+	mu      sync.Mutex // guards the check and add of notices
 }
 
 // A chat may search 20 times at once, then once every 3 seconds; ask for 3 checklists, then
@@ -62,6 +64,8 @@ func (p *perChat) allow(chat int64, now time.Time) bool {
 
 // notice reports whether chat may be told now that it went over a limit.
 func (l *limits) notice(chat int64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.notices.Contains(chat) {
 		return false
 	}

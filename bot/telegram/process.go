@@ -374,6 +374,7 @@ func (b *Bot) reply(ctx context.Context, in input, replies []bot.Reply) {
 // oncePer lets something happen once per period for each key (a chat), remembering at most
 // size keys.
 type oncePer struct {
+	mu   sync.Mutex // a check and the add that follows it are one step
 	seen *expirable.LRU[int64, struct{}]
 }
 
@@ -383,6 +384,8 @@ func newOncePer(period time.Duration, size int) *oncePer {
 
 // allow reports whether key may have it now, and if so counts this time.
 func (o *oncePer) allow(key int64) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.seen.Contains(key) {
 		return false
 	}

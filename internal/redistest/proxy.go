@@ -23,7 +23,7 @@ type Proxy struct {
 
 	mu    sync.Mutex
 	match func(cmd []string) bool
-	after bool // hold the command after the one that matches, not that one
+	after bool          // hold the command after the one that matches, not that one
 	held  chan []string // receives the command that was held
 	conns []net.Conn
 }
