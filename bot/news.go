@@ -38,6 +38,7 @@ type Recipient struct {
 
 // BroadcastDraft is a broadcast an admin is composing.
 type BroadcastDraft struct {
+	ID       string // random, given when the draft starts: what it becomes is found by it
 	Texts    map[content.Lang]string
 	Audience Audience
 }
@@ -55,6 +56,12 @@ type Broadcast struct {
 	Finished time.Time // zero while it is being sent
 
 	Total, Sent, Blocked, Failed, Unknown int64
+
+	// Draft is the ID of the draft it was made from. CreateBroadcast makes one broadcast of
+	// a draft however often it is asked (a press run again after a crash), and sets Again
+	// when it found the one made before.
+	Draft string
+	Again bool
 }
 
 // Outcomes of sending a broadcast to one recipient.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"slices"
 	"strconv"
@@ -268,7 +269,7 @@ func (s *Service) keepBroadcastText(ctx context.Context, chat int64, in Input, l
 		return s.unavailable(chat, in, err)
 	}
 	if textLang == content.KK {
-		d = BroadcastDraft{} // a new broadcast starts with its Kazakh text
+		d = BroadcastDraft{ID: rand.Text()} // a new broadcast starts with its Kazakh text
 	}
 	if d.Texts == nil {
 		d.Texts = map[content.Lang]string{}
@@ -440,14 +441,18 @@ func (s *Service) sendBroadcast(ctx context.Context, chat int64, in Input) []Rep
 	if len(to) == 0 {
 		return []Reply{s.preview(lang, d, 0)}
 	}
-	if err := s.news.Broadcasts.DropDraft(ctx, chat); err != nil {
-		return s.unavailable(chat, in, err)
-	}
-	b, err := s.news.Broadcasts.CreateBroadcast(ctx, Broadcast{Author: chat, Texts: d.Texts, Audience: d.Audience, Created: time.Now()}, to)
+	// Queued first, then the draft dropped: the draft's ID makes a second run (after a
+	// crash between the two, or a second press) find the broadcast rather than queue another.
+	b, err := s.news.Broadcasts.CreateBroadcast(ctx, Broadcast{Author: chat, Texts: d.Texts, Audience: d.Audience, Created: time.Now(), Draft: d.ID}, to)
 	if err != nil {
 		return s.unavailable(chat, in, err)
 	}
-	s.audit(ctx, chat, "broadcast.send", fmt.Sprintf("№%d to %d (%s)", b.Number, b.Total, audienceKey(d.Audience)))
+	if err := s.news.Broadcasts.DropDraft(ctx, chat); err != nil {
+		return s.unavailable(chat, in, err)
+	}
+	if !b.Again {
+		s.audit(ctx, chat, "broadcast.send", fmt.Sprintf("№%d to %d (%s)", b.Number, b.Total, audienceKey(d.Audience)))
+	}
 	if s.news.Kick != nil {
 		s.news.Kick()
 	}

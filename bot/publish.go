@@ -34,7 +34,11 @@ type ContentStore interface {
 	Current(ctx context.Context) (ContentVersion, bool, error)
 	Publish(ctx context.Context, archive []byte, author, summary string) (int64, error)
 	SetPending(ctx context.Context, user int64, archive []byte) error
-	TakePending(ctx context.Context, user int64) ([]byte, bool, error)
+	// Pending is the user's waiting upload, or the version it became once published.
+	Pending(ctx context.Context, user int64) (archive []byte, published int64, ok bool, err error)
+	// PublishPending publishes the waiting upload and marks it published, together.
+	PublishPending(ctx context.Context, user int64, archive []byte, author, summary string) (int64, error)
+	DropPending(ctx context.Context, user int64) error
 }
 
 // contentShown is how many versions /content lists.

@@ -96,19 +96,20 @@ const (
 	msgStatsSeriesCompleted = "StatsSeriesCompleted"
 	msgStatsChartTitle      = "StatsChartTitle"
 
-	msgUploadTooBig      = "UploadTooBig"
-	msgUploadKind        = "UploadKind"
-	msgUploadNotZip      = "UploadNotZip"
-	msgUploadMore        = "UploadMore"
-	msgUploadProblems    = "UploadProblems"
-	msgUploadTestsFailed = "UploadTestsFailed"
-	msgUploadReady       = "UploadReady"
-	msgUploadPublish     = "UploadPublish"
-	msgUploadDrop        = "UploadDrop"
-	msgUploadDropped     = "UploadDropped"
-	msgUploadPublished   = "UploadPublished"
-	msgChange            = "Change"
-	msgChangeNone        = "ChangeNone"
+	msgUploadTooBig           = "UploadTooBig"
+	msgUploadKind             = "UploadKind"
+	msgUploadNotZip           = "UploadNotZip"
+	msgUploadMore             = "UploadMore"
+	msgUploadProblems         = "UploadProblems"
+	msgUploadTestsFailed      = "UploadTestsFailed"
+	msgUploadReady            = "UploadReady"
+	msgUploadPublish          = "UploadPublish"
+	msgUploadDrop             = "UploadDrop"
+	msgUploadDropped          = "UploadDropped"
+	msgUploadAlreadyPublished = "UploadAlreadyPublished"
+	msgUploadPublished        = "UploadPublished"
+	msgChange                 = "Change"
+	msgChangeNone             = "ChangeNone"
 )
 
 // Limits of uploads and of the versions kept.
@@ -142,7 +143,7 @@ func init() {
 		msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
 		msgStatsSeriesCompleted, msgStatsChartTitle,
 		msgUploadTooBig, msgUploadKind, msgUploadNotZip, msgUploadMore, msgUploadProblems, msgUploadTestsFailed,
-		msgUploadReady, msgUploadPublish, msgUploadDrop, msgUploadDropped, msgUploadPublished, msgChange, msgChangeNone,
+		msgUploadReady, msgUploadPublish, msgUploadDrop, msgUploadDropped, msgUploadAlreadyPublished, msgUploadPublished, msgChange, msgChangeNone,
 		msgUploadTooManyFiles, msgUploadFileTooBig, msgUploadUnpackedTooBig, msgUploadSkipped, msgContentKept, msgContentGone)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, "Status_"+st)

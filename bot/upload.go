@@ -139,14 +139,18 @@ func (s *Service) currentArchive(ctx context.Context) ([]byte, error) {
 // publishUpload publishes, or drops, the upload waiting for chat.
 func (s *Service) publishUpload(ctx context.Context, chat int64, in Input, publish bool) []Reply {
 	lang := s.lang(ctx, chat, in)
-	archive, ok, err := s.contentStore.TakePending(ctx, chat)
-	if err != nil {
+	archive, published, ok, err := s.contentStore.Pending(ctx, chat)
+	switch {
+	case err != nil:
 		return s.unavailable(chat, in, err)
-	}
-	if !ok {
+	case !ok:
 		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
-	}
-	if !publish {
+	case published != 0: // pressed again, or run again after a crash: it is out already
+		return []Reply{{Text: s.t(lang, msgUploadAlreadyPublished, map[string]any{"Version": published})}}
+	case !publish:
+		if err := s.contentStore.DropPending(ctx, chat); err != nil {
+			return s.unavailable(chat, in, err)
+		}
 		return []Reply{{Text: s.t(lang, msgUploadDropped, nil)}}
 	}
 	fsys, err := content.FromArchive(archive)
@@ -158,7 +162,7 @@ func (s *Service) publishUpload(ctx context.Context, chat int64, in Input, publi
 		return s.unavailable(chat, in, err)
 	}
 	change := content.Diff(s.engine().content, next)
-	n, err := s.contentStore.Publish(ctx, archive, fmt.Sprintf("id %d", chat), change.String())
+	n, err := s.contentStore.PublishPending(ctx, chat, archive, fmt.Sprintf("id %d", chat), change.String())
 	if err != nil {
 		return s.unavailable(chat, in, err)
 	}

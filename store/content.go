@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
@@ -48,6 +49,19 @@ func NewContent(rdb redis.UniversalClient) *Content { return &Content{rdb: rdb, 
 // watched, so two publications at once cannot both delete the same version and keep an
 // older one.
 func (c *Content) Publish(ctx context.Context, archive []byte, author, summary string) (int64, error) {
+	return c.publish(ctx, archive, author, summary, 0)
+}
+
+// PublishPending publishes the user's waiting upload (archive, as Pending gave it) as
+// Publish does, and, in the same transaction, puts in its place the number of the version
+// it became, for an hour: a second press of Publish — or the same press run again after a
+// crash — finds it published, not to publish twice.
+func (c *Content) PublishPending(ctx context.Context, user int64, archive []byte, author, summary string) (int64, error) {
+	return c.publish(ctx, archive, author, summary, user)
+}
+
+// publish is Publish, and PublishPending when pendingOf is a user.
+func (c *Content) publish(ctx context.Context, archive []byte, author, summary string, pendingOf int64) (int64, error) {
 	n, err := c.rdb.Incr(ctx, contentSeqKey).Result()
 	if err != nil {
 		return 0, fmt.Errorf("store: numbering a content version: %w", err)
@@ -64,6 +78,9 @@ func (c *Content) Publish(ctx context.Context, archive []byte, author, summary s
 			pipe.LPush(ctx, contentHistoryKey, n)
 			pipe.LTrim(ctx, contentHistoryKey, 0, int64(c.kept)-1)
 			pipe.Set(ctx, contentCurrentKey, n, 0)
+			if pendingOf != 0 {
+				pipe.Set(ctx, pendingKey(pendingOf), publishedMark+strconv.FormatInt(n, 10), PendingTTL)
+			}
 			for _, id := range dropped {
 				if old, err := strconv.ParseInt(id, 10, 64); err == nil {
 					pipe.Del(ctx, contentVersionKey(old))
@@ -208,7 +225,12 @@ func (c *Content) Watch(ctx context.Context, log *slog.Logger, switchTo func(n i
 // PendingTTL is how long an uploaded content version waits for its uploader to publish it.
 const PendingTTL = time.Hour
 
-func pendingKey(user int64) string { return "content:pending:" + strconv.FormatInt(user, 10) }
+// pendingKey shares the tag {content}, so publishing an upload and marking it published
+// are one transaction in a Redis Cluster too.
+func pendingKey(user int64) string { return "{content}:pending:" + strconv.FormatInt(user, 10) }
+
+// publishedMark starts what stands in for an upload once it is published: its version.
+const publishedMark = "published:"
 
 // SetPending keeps an uploaded, validated archive until its uploader publishes or drops it.
 func (c *Content) SetPending(ctx context.Context, user int64, archive []byte) error {
@@ -218,14 +240,27 @@ func (c *Content) SetPending(ctx context.Context, user int64, archive []byte) er
 	return nil
 }
 
-// TakePending returns and removes the user's waiting archive; false when there is none.
-func (c *Content) TakePending(ctx context.Context, user int64) ([]byte, bool, error) {
-	b, err := c.rdb.GetDel(ctx, pendingKey(user)).Bytes()
+// Pending returns the user's waiting archive, or, once it is published, the version it
+// became (archive nil); ok is false when there is neither.
+func (c *Content) Pending(ctx context.Context, user int64) (archive []byte, published int64, ok bool, err error) {
+	b, err := c.rdb.Get(ctx, pendingKey(user)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, false, nil
+		return nil, 0, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("store: reading an upload: %w", err)
+		return nil, 0, false, fmt.Errorf("store: reading an upload: %w", err)
 	}
-	return b, true, nil
+	if v, isMark := strings.CutPrefix(string(b), publishedMark); isMark {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		return nil, n, true, nil
+	}
+	return b, 0, true, nil
+}
+
+// DropPending forgets the user's waiting upload.
+func (c *Content) DropPending(ctx context.Context, user int64) error {
+	if err := c.rdb.Del(ctx, pendingKey(user)).Err(); err != nil {
+		return fmt.Errorf("store: dropping an upload: %w", err)
+	}
+	return nil
 }

@@ -79,3 +79,33 @@ func TestConcurrentPublicationsKeepTheHistoryBounded(t *testing.T) {
 		t.Errorf("after 40 publications at once: %d stored, %d listed", n, len(h.Versions))
 	}
 }
+
+// Publishing a waiting upload marks it published in the same transaction: the press run
+// again (after a crash before the answer, or pressed twice) learns the version instead of
+// publishing it a second time.
+func TestAPublishedUploadIsPublishedOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	c := store.NewContent(srv.Client())
+	if err := c.SetPending(ctx, 7, []byte("zip")); err != nil {
+		t.Fatal(err)
+	}
+	archive, published, ok, err := c.Pending(ctx, 7)
+	if err != nil || !ok || published != 0 || string(archive) != "zip" {
+		t.Fatalf("pending: %q %d %v %v", archive, published, ok, err)
+	}
+	n, err := c.PublishPending(ctx, 7, archive, "id 7", "change")
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive, published, ok, err = c.Pending(ctx, 7)
+	if err != nil || !ok || archive != nil || published != n {
+		t.Fatalf("after publishing version %d, pending says %q, version %d, %v, %v", n, archive, published, ok, err)
+	}
+	if ttl := srv.Client().TTL(ctx, "{content}:pending:7").Val(); ttl <= 0 {
+		t.Errorf("the published mark has no TTL (%v)", ttl)
+	}
+	if h, _ := c.History(ctx, 10); len(h.Versions) != 1 {
+		t.Errorf("%d versions, want 1", len(h.Versions))
+	}
+}

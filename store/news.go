@@ -211,6 +211,7 @@ func (s *News) Audience(ctx context.Context, a bot.Audience) ([]bot.Recipient, e
 // ── Drafts ──────────────────────────────────────────────────────────────────────────
 
 type draftJSON struct {
+	ID     string                  `json:"id,omitempty"`
 	Texts  map[content.Lang]string `json:"texts"`
 	Topic  string                  `json:"topic,omitempty"`
 	Region string                  `json:"region,omitempty"`
@@ -219,7 +220,7 @@ type draftJSON struct {
 
 // SaveDraft implements bot.BroadcastStore.
 func (s *News) SaveDraft(ctx context.Context, author int64, d bot.BroadcastDraft) error {
-	data, err := json.Marshal(draftJSON{Texts: d.Texts, Topic: d.Audience.Topic, Region: d.Audience.Region, Lang: d.Audience.Lang})
+	data, err := json.Marshal(draftJSON{ID: d.ID, Texts: d.Texts, Topic: d.Audience.Topic, Region: d.Audience.Region, Lang: d.Audience.Lang})
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,7 @@ func (s *News) Draft(ctx context.Context, author int64) (bot.BroadcastDraft, boo
 	if err := json.Unmarshal(data, &d); err != nil {
 		return bot.BroadcastDraft{}, false, nil // unreadable: as good as none
 	}
-	return bot.BroadcastDraft{Texts: d.Texts, Audience: bot.Audience{Topic: d.Topic, Region: d.Region, Lang: d.Lang}}, true, nil
+	return bot.BroadcastDraft{ID: d.ID, Texts: d.Texts, Audience: bot.Audience{Topic: d.Topic, Region: d.Region, Lang: d.Lang}}, true, nil
 }
 
 // DropDraft implements bot.BroadcastStore.
@@ -268,16 +269,62 @@ func parseRecipient(item string) (bot.Recipient, bool) {
 	return bot.Recipient{Chat: chat, Lang: content.Lang(lang)}, err == nil
 }
 
+// madeFrom keeps, for a day, which broadcast a draft became.
+func madeFrom(draft string) string { return "{bc}:made:" + draft }
+
 // CreateBroadcast implements bot.BroadcastStore: the record, the queue of recipients and
 // the broadcast's place in the queue go in one transaction, so a broadcast is queued whole
-// or not at all.
+// or not at all; with b.Draft set, so does the note of which broadcast the draft became,
+// and a draft that became one already gets that one back (Again) rather than a second.
 func (s *News) CreateBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Recipient) (bot.Broadcast, error) {
+	if b.Draft == "" {
+		return s.createBroadcast(ctx, b, to, nil)
+	}
+	var out bot.Broadcast
+	queue := func(tx *redis.Tx) error {
+		made, err := tx.Get(ctx, madeFrom(b.Draft)).Int64()
+		if err == nil {
+			prev, ok, err := s.Broadcast(ctx, made)
+			if err != nil {
+				return err
+			}
+			if ok {
+				prev.Again = true
+				out = prev
+				return nil
+			}
+		} else if !errors.Is(err, redis.Nil) {
+			return err
+		}
+		out, err = s.createBroadcast(ctx, b, to, tx)
+		return err
+	}
+	var err error
+	for range maxConflicts { // another run of the same press won: find what it made
+		if err = s.rdb.Watch(ctx, queue, madeFrom(b.Draft)); !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+	}
+	if err != nil {
+		return bot.Broadcast{}, fmt.Errorf("store: queueing a broadcast: %w", err)
+	}
+	return out, nil
+}
+
+// createBroadcast queues b, in tx when given (the note of its draft goes with it).
+func (s *News) createBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Recipient, tx *redis.Tx) (bot.Broadcast, error) {
 	n, err := s.rdb.Incr(ctx, broadcastSeq).Result()
 	if err != nil {
 		return bot.Broadcast{}, fmt.Errorf("store: numbering a broadcast: %w", err)
 	}
 	b.Number, b.Total = n, int64(len(to))
-	pipe := s.rdb.TxPipeline()
+	var pipe redis.Pipeliner
+	if tx != nil {
+		pipe = tx.TxPipeline()
+		pipe.Set(ctx, madeFrom(b.Draft), n, DraftTTL)
+	} else {
+		pipe = s.rdb.TxPipeline()
+	}
 	pipe.HSet(ctx, broadcastKey(n), "author", b.Author, "kk", b.Texts[content.KK], "ru", b.Texts[content.RU],
 		"topic", b.Audience.Topic, "region", b.Audience.Region, "lang", string(b.Audience.Lang),
 		"created", b.Created.Unix(), "total", b.Total)

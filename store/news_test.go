@@ -213,3 +213,32 @@ func TestWithdrawTakesAChatOutOfEveryQueuedBroadcast(t *testing.T) {
 		t.Errorf("after one left: %+v", b)
 	}
 }
+
+// A draft becomes one broadcast however often it is queued: the press of "Send", run again
+// after a crash between queueing and dropping the draft, finds the broadcast made.
+func TestADraftIsQueuedOnceWhateverTheTries(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	news := store.NewNews(srv.Client())
+	to := []bot.Recipient{{Chat: 1, Lang: content.RU}, {Chat: 2, Lang: content.KK}}
+	b := bot.Broadcast{Author: 9, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now(), Draft: "d1"}
+	first, err := news.CreateBroadcast(ctx, b, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := news.CreateBroadcast(ctx, b, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Number != first.Number || !again.Again || first.Again {
+		t.Fatalf("queued twice: first №%d (again %v), second №%d (again %v)", first.Number, first.Again, again.Number, again.Again)
+	}
+	if n := srv.Client().LLen(ctx, "{bc}:queue").Val(); n != 1 {
+		t.Errorf("%d broadcasts in the queue, want 1", n)
+	}
+	other := b
+	other.Draft = "d2"
+	if next, _ := news.CreateBroadcast(ctx, other, to); next.Number == first.Number || next.Again {
+		t.Errorf("another draft with the same text was not queued as a new broadcast: %+v", next)
+	}
+}

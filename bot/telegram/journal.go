@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,12 +31,19 @@ type Journal interface {
 // to find the session has seen it.
 const endFlushEvery = 50 * time.Millisecond
 
+// journalPause is how long the journal is left alone after it could not be written: with
+// Redis away, updates go on as if there were none (the poller holds Telegram's offset
+// again, and nothing waits on a write that would fail), so people get "temporarily
+// unavailable" at once rather than an answer minutes late.
+const journalPause = 5 * time.Second
+
 // recorder writes to the journal for all workers at once (group commit): a worker that must
 // record its update's beginning waits for the next write, which carries every beginning and
 // end queued meanwhile, so a busy bot pays a fraction of a round trip per update.
 type recorder struct {
-	journal Journal
-	onError func(error)
+	journal     Journal
+	onError     func(error)
+	pausedUntil atomic.Int64 // unix nanoseconds: after a failed write, until then
 
 	mu     sync.Mutex
 	begins []beginRequest
@@ -43,6 +51,9 @@ type recorder struct {
 	wake   chan struct{}
 	done   chan struct{}
 }
+
+// maxEndsWaiting bounds the ends kept in memory while the journal cannot be written.
+const maxEndsWaiting = 100_000
 
 type beginRequest struct {
 	id    int64
@@ -56,9 +67,21 @@ func newRecorder(j Journal, onError func(error)) *recorder {
 	return &recorder{journal: j, onError: onError, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
+// failed notes that the journal could not be written, and pauses it.
+func (r *recorder) failed(err error) {
+	r.pausedUntil.Store(time.Now().Add(journalPause).UnixNano())
+	r.onError(err)
+}
+
+// paused reports whether the journal is being left alone after a failure.
+func (r *recorder) paused() bool { return time.Now().UnixNano() < r.pausedUntil.Load() }
+
 // begin records that handling the update begins and returns its tries. When the journal
-// cannot be written it answers as for a new update.
+// cannot be written, or is paused, it answers as for a new update.
 func (r *recorder) begin(ctx context.Context, id int64) tries {
+	if r.paused() {
+		return tries{started: 1}
+	}
 	req := beginRequest{id: id, tries: make(chan tries, 1)}
 	r.mu.Lock()
 	r.begins = append(r.begins, req)
@@ -122,9 +145,11 @@ func (r *recorder) write(ctx context.Context) {
 	started, alone, err := r.journal.Record(ctx, ids, ends)
 	cancel()
 	if err != nil {
-		r.onError(err)
+		r.failed(err)
 		r.mu.Lock()
-		r.ends = append(r.ends, ends...) // forgotten with a later write
+		if len(r.ends) < maxEndsWaiting {
+			r.ends = append(r.ends, ends...) // forgotten with a later write
+		} // else dropped: they expire with the journal, and a replay finds them handled
 		r.mu.Unlock()
 	}
 	for i, b := range begins {

@@ -71,11 +71,12 @@ func (p *poller) run(ctx, work context.Context) {
 		p.mu.Unlock()
 
 		durable := false
-		if p.bot.journal != nil && len(updates) > 0 {
-			jctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if p.bot.recorder != nil && len(updates) > 0 && !p.bot.recorder.paused() {
+			jctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			err := p.bot.journal.Put(jctx, raws)
 			cancel()
 			if durable = err == nil; !durable {
+				p.bot.recorder.failed(err)
 				p.bot.log.Warn("could not journal updates: they stay with Telegram until handled", "err", err)
 			}
 		}

@@ -420,7 +420,7 @@ func TestEveryKeyTheBotWritesHasATTLOrABound(t *testing.T) {
 		"{chat:*}:session", "{chat:*}:news", "{chat:*}:bcdraft", "{chat:*}:refs", "{chat:*}:tickets", "{chat:*}:asked",
 		"{partner:*}", "{partner:*}:refs", "{partner:*}:rate:*", "partners", "{invite:*}", "{ref:*}",
 		"admin:roles", "admin:audit", "{content}:seq", "{content}:current", "{content}:history", "{content}:v:*",
-		"content:pending:*", "ticket:seq", "{ticket:*}", "tickets:open", "news:topics", "news:disability",
+		"{content}:pending:*", "ticket:seq", "{ticket:*}", "tickets:open", "news:topics", "news:disability",
 		"{bc}:seq", "{bc}:all", "{bc}:1", "{bc}:sender",
 		"stats:" + today, "{stats:" + today + "}:asked", "{stats:" + today + "}:texts",
 	}
@@ -473,7 +473,10 @@ func TestEveryKeyTheBotWritesHasATTLOrABound(t *testing.T) {
 			}
 			return nil
 		}},
-		{"{content}:history", "the published versions", func(k string) error {
+		{"{content}:history", "the last KeptVersions published versions", func(k string) error {
+			if len(versions) > store.KeptVersions {
+				return fmt.Errorf("lists %d versions, more than the %d kept", len(versions), store.KeptVersions)
+			}
 			if n := len(w.redis.Keys("{content}:v:*")); n != len(versions) {
 				return fmt.Errorf("lists %d versions; %d are stored", len(versions), n)
 			}

@@ -72,11 +72,11 @@ func TestJunkInAnUploadDoesNotReachRedis(t *testing.T) {
 	}
 	ctx := context.Background()
 	rdb := w.redis.Client()
-	pending, err := rdb.StrLen(ctx, "content:pending:400").Result()
+	pending, err := rdb.StrLen(ctx, "{content}:pending:400").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ttl, _ := rdb.TTL(ctx, "content:pending:400").Result()
+	ttl, _ := rdb.TTL(ctx, "{content}:pending:400").Result()
 	shipped, _ := content.Archive(content.Embedded())
 	t.Logf("an upload of %d bytes (4 MiB of it junk): %d bytes wait in Redis for %v (the content packs to %d)", len(upload), pending, ttl, len(shipped))
 	if pending > int64(len(shipped))*11/10 {
