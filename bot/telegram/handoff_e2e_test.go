@@ -184,3 +184,34 @@ func TestTicketsAreForgottenAndOtherGroupsIgnored(t *testing.T) {
 		t.Errorf("/tickets after the person was forgotten: %s", got)
 	}
 }
+
+// Finding 8: someone sending question after question to the specialists fills the
+// operators' group no more than three times; then they are told, politely, to wait for an
+// answer. Before, 50 questions in a row posted 50 messages there.
+func TestQuestionsToSpecialistsArePerPersonLimited(t *testing.T) {
+	w := newWorld(t)
+	w.startHandoff()
+	w.text(polling, client, "/start")
+	w.press(polling, client, "Русский")
+	w.text(polling, client, "/start helplines_150")
+	refused := 0
+	for i := range 10 {
+		w.text(polling, client, "/start helplines_150")
+		w.press(polling, client, "Спросить специалиста")
+		w.text(polling, client, "Вопрос номер "+strings.Repeat("и", i+1))
+		w.press(polling, client, "Да, отправить")
+		if strings.Contains(w.api.Last(client).Text, "Специалисты уже получили ваши вопросы") {
+			refused++
+		}
+	}
+	posted := 0
+	for _, m := range w.api.Messages(operators) {
+		if strings.Contains(m.Text, "Вопрос номер") {
+			posted++
+		}
+	}
+	t.Logf("10 questions in a row: %d reached the operators, %d refused", posted, refused)
+	if posted != 3 || refused != 7 {
+		t.Errorf("%d questions reached the operators and %d were refused, want 3 and 7", posted, refused)
+	}
+}

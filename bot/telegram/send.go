@@ -32,6 +32,9 @@ type sender struct {
 	api        *tg.Bot
 	log        *slog.Logger
 	maxBackoff time.Duration
+	// renders bounds the checklist PDFs rendered at once (each takes a few tens of
+	// milliseconds of CPU), so people asking for them together cannot take every core.
+	renders chan struct{}
 }
 
 // deliver shows replies in chat, the chat the input came from. With editID set (a pressed
@@ -142,7 +145,13 @@ const ChecklistFile = "qamqor-checklist.pdf"
 
 // document sends a checklist as a PDF file.
 func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) error {
+	select {
+	case s.renders <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	pdf, err := checklist.PDF(c)
+	<-s.renders
 	if err != nil {
 		return fmt.Errorf("rendering the checklist: %w", err)
 	}

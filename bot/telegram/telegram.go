@@ -152,7 +152,7 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 		return nil, err
 	}
 	b.api = api
-	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second}
+	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second, renders: make(chan struct{}, 2)}
 	return b, nil
 }
 
