@@ -131,25 +131,38 @@ func (s *Service) ticketDays() int { return int(TicketTTL.Hours() / 24) }
 // TicketTTL is how long a ticket is kept after it is opened.
 const TicketTTL = 30 * 24 * time.Hour
 
+// sendQuestion makes a ticket of the drafted question, then drops the draft: a crash
+// between the two costs, when the press comes back, a second ticket rather than the question.
 func (s *Service) sendQuestion(ctx context.Context, chat int64, in Input) []Reply {
 	var draft string
 	var lang content.Lang
 	if err := s.store.Update(ctx, chat, func(sess Session) (Session, error) {
 		draft, lang = sess.Draft, langOf(sess, in)
-		sess.Flow, sess.Draft = "", ""
-		return sess, nil
+		return sess, nil // read only: nothing is written
 	}); err != nil {
 		return s.unavailable(chat, in, err)
 	}
 	if draft == "" {
 		return []Reply{{Text: s.t(lang, msgStaleButton, nil)}}
 	}
+	dropDraft := func() error {
+		return s.store.Update(ctx, chat, func(sess Session) (Session, error) {
+			sess.Flow, sess.Draft = "", ""
+			return sess, nil
+		})
+	}
 	if stop := s.ticketLimit(ctx, chat, in, lang); stop != nil {
+		if err := dropDraft(); err != nil {
+			return s.unavailable(chat, in, err)
+		}
 		return stop
 	}
 	t, err := s.handoff.Store.CreateTicket(ctx, Ticket{User: chat, Lang: lang, Question: draft, Created: time.Now()})
 	if err != nil {
 		return s.unavailable(chat, in, err)
+	}
+	if err := dropDraft(); err != nil {
+		s.log.Warn("could not drop a question sent", "err", err)
 	}
 	return []Reply{
 		{Text: s.t(lang, msgAskSent, map[string]any{"Number": t.Number})},

@@ -263,9 +263,13 @@ func TestAnEditorUploadsContentAndPublishesIt(t *testing.T) {
 	if err != nil || !ok || v.Number != 1 {
 		t.Fatalf("current version: %+v %v %v", v, ok, err)
 	}
-	// The button works once.
-	if got := send(2, bot.Input{Kind: bot.InputButton, Data: "U:pub"}); !strings.Contains(got.Text, "кнопка устарела") {
+	// The button works once: pressed again (or run again after a crash), it says which
+	// version the upload became, and publishes nothing more.
+	if got := send(2, bot.Input{Kind: bot.InputButton, Data: "U:pub"}); !strings.Contains(got.Text, "уже опубликована: версия 1") {
 		t.Errorf("publishing twice: %s", got.Text)
+	}
+	if v, _, _ := published.Current(ctx); v.Number != 1 {
+		t.Errorf("publishing twice made version %d", v.Number)
 	}
 	// An upload can be dropped.
 	send(2, bot.Input{Kind: bot.InputFile, File: &bot.File{Name: "main.yaml", Data: []byte(changed)}})

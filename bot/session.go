@@ -20,7 +20,7 @@ const MaxHistory = 20
 // than all of a full list is taken as handled, however long ago (Telegram redelivers for
 // up to 24 hours). Only an update overtaken by MaxSeen newer ones of its own chat could be
 // new and look old, and a chat's updates are handled in order on one replica.
-const MaxSeen = 8
+const MaxSeen = 16
 
 // Session is what Qamqor keeps about one chat: the language and where the person is. It
 // holds node ids only, never a copy of content. The zero value is a chat that has not yet

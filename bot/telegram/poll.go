@@ -80,19 +80,25 @@ func (p *poller) run(ctx, work context.Context) {
 				p.bot.log.Warn("could not journal updates: they stay with Telegram until handled", "err", err)
 			}
 		}
+		if durable { // all in the journal: Telegram may be told of them, handled or not
+			p.mu.Lock()
+			p.next = max(p.next, updates[len(updates)-1].ID+1)
+			p.mu.Unlock()
+		}
 		for i := range updates {
 			u := &updates[i]
-			p.mu.Lock()
-			p.next = max(p.next, u.ID+1)
-			p.mu.Unlock()
 			from := fromPoll
 			if !durable {
 				from = fromWebhook // not in the journal: it begins like a posted update
 			}
 			if !p.bot.accept(ctx, work, u, from, func(bool) { p.finished() }) {
-				// Shutting down before it was queued: the journal or Telegram keeps it.
+				// Shutting down before it was queued: the journal keeps it, or, as the
+				// offset has not passed it, Telegram does.
 				return
 			}
+			p.mu.Lock()
+			p.next = max(p.next, u.ID+1) // in hand: it holds the offset until finished
+			p.mu.Unlock()
 		}
 		if len(updates) == 0 && total > 0 {
 			// Everything returned is in hand: wait for some of it to finish rather than ask
