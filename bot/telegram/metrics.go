@@ -56,6 +56,7 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	code := "error"
 	if err == nil {
 		code = strconv.Itoa(resp.StatusCode)
+		answered(r, resp.StatusCode)
 	}
 	t.calls.WithLabelValues(method, code).Inc()
 	return resp, err

@@ -39,6 +39,7 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long to finish in-flight updates on shutdown
 	PollTimeout     time.Duration // long-polling wait per getUpdates
 	FileTimeout     time.Duration // how long to try fetching a document a person sent
+	RequestTimeout  time.Duration // one try of a send, an edit or a callback answer; 30s when 0
 	// OnConnected, if set, learns the bot's username once Telegram has confirmed the
 	// token, before any update is handled: deep links need it.
 	OnConnected func(username string)
@@ -107,6 +108,10 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	// TLS-handshake, a new connection for most calls.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = cfg.Workers + 2
+	// A request on a kept-alive connection the server has just closed fails after it went
+	// out; a new message is then not sent again (it may have arrived). Letting connections
+	// go after 30 idle seconds, before servers usually do, makes that race rare.
+	transport.IdleConnTimeout = 30 * time.Second
 	b.client = &http.Client{
 		Timeout:   cfg.PollTimeout + 15*time.Second,
 		Transport: &countingTransport{base: transport, calls: b.metrics.apiCalls},
@@ -126,7 +131,7 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 		return nil, err
 	}
 	b.api = api
-	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second}
+	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second, requestTimeout: cfg.RequestTimeout}
 	return b, nil
 }
 

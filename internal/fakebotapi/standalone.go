@@ -60,6 +60,7 @@ func New(opts ...Option) (*Server, error) {
 		commands:     map[string][]models.BotCommand{},
 		nextFaults:   map[string][]*countedFault{},
 		ratioFaults:  map[string]*ratioFault{},
+		lateFaults:   map[string][]*lateFault{},
 		webhookConns: 4,
 	}
 	for _, o := range opts {
