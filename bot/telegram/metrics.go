@@ -13,6 +13,7 @@ type metrics struct {
 	latency         prometheus.Histogram
 	apiCalls        *prometheus.CounterVec
 	webhookRejected *prometheus.CounterVec
+	shed            prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -34,8 +35,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "qamqor_webhook_rejected_total",
 			Help: "Webhook requests refused, by reason (secret, malformed).",
 		}, []string{"reason"}),
+		shed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "qamqor_http_connections_shed_total",
+			Help: "Connections to HTTP_ADDR closed to make room: at the connection cap, the one that waited longest without a request.",
+		}),
 	}
-	reg.MustRegister(m.updates, m.latency, m.apiCalls, m.webhookRejected)
+	reg.MustRegister(m.updates, m.latency, m.apiCalls, m.webhookRejected, m.shed)
 	return m
 }
 

@@ -10,9 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -76,6 +76,10 @@ type Bot struct {
 	api      *tg.Bot
 	send     *sender
 	dispatch *dispatcher
+
+	shedMu     sync.Mutex // the log of connections shed (see shed)
+	shedCount  int
+	shedLogged time.Time
 }
 
 // New prepares a bot. commands describes the bot's commands per language for Telegram's
@@ -151,7 +155,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.cfg.OnConnected(me.Username)
 	}
 
-	listener, err := net.Listen("tcp", b.cfg.HTTPAddr)
+	listener, err := b.listen()
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
@@ -161,7 +165,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 
-	srv := &http.Server{Handler: b.routes(work), ReadHeaderTimeout: 10 * time.Second}
+	srv := b.server(work)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(listener) }()
 
