@@ -40,6 +40,9 @@ const (
 	// maxConnections caps connections open at once (less when the process may open few
 	// files; see connectionCap). Telegram opens at most 100 to a webhook (40 by default).
 	maxConnections = 1024
+	// shedGrace: at the cap, a connection is not closed to make room for another until it
+	// has had this long to send its request (from its start, or the end of its last one).
+	shedGrace = 250 * time.Millisecond
 )
 
 // webhookAnswerTimeout: the webhook answers an update once it is handled (so a crash cannot
@@ -70,7 +73,7 @@ func (b *Bot) listen() (net.Listener, error) {
 	}
 	limit := connectionCap(openFileLimit())
 	b.log.Info("HTTP server listening", "addr", l.Addr().String(), "max_connections", limit)
-	return newShedListener(l, limit, b.shed), nil
+	return newShedListener(l, limit, shedGrace, b.shed), nil
 }
 
 // connectionCap is how many connections the HTTP server keeps open at once, given how many

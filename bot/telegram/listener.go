@@ -6,12 +6,16 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // shedListener caps the connections open at once. At the cap, a new connection closes the
 // one that has waited longest without a request being handled: first among those that never
 // completed one (idle or slow clients), then among kept-alive connections between requests.
-// Only when every connection has a request in a handler does a new one wait to be accepted.
+// A connection is not closed in its first grace (or in the grace after a request), the time
+// its client needs to send the request: a flood that dials faster than cap/grace a second
+// makes new connections wait to be accepted instead, as they do when every connection has
+// a request in a handler.
 //
 // golang.org/x/net/netutil.LimitListener caps connections too, but leaves the ones over the
 // cap in the kernel's queue, first come first served: behind an attacker's idle connections,
@@ -19,7 +23,8 @@ import (
 // client that sends its request at once is served at once, however many wait.
 type shedListener struct {
 	net.Listener
-	max int
+	max   int
+	grace time.Duration
 	// onShed is told of each connection closed to make room (for metrics and the log).
 	onShed func()
 
@@ -32,8 +37,8 @@ type shedListener struct {
 	once   sync.Once
 }
 
-func newShedListener(l net.Listener, max int, onShed func()) *shedListener {
-	return &shedListener{Listener: l, max: max, onShed: onShed, freed: make(chan struct{}), closed: make(chan struct{})}
+func newShedListener(l net.Listener, max int, grace time.Duration, onShed func()) *shedListener {
+	return &shedListener{Listener: l, max: max, grace: grace, onShed: onShed, freed: make(chan struct{}), closed: make(chan struct{})}
 }
 
 // shedConn is a connection the listener counts. Its list element is set while it waits
@@ -43,7 +48,8 @@ type shedConn struct {
 	l     *shedListener
 	queue *list.List
 	elem  *list.Element
-	gone  bool // closed
+	since time.Time // when it began to wait for a request
+	gone  bool      // closed
 	close sync.Once
 }
 
@@ -61,7 +67,7 @@ func (l *shedListener) Accept() (net.Conn, error) {
 			l.mu.Unlock()
 			return sc, nil
 		}
-		victim := l.oldestLocked()
+		victim, wait := l.oldestLocked(time.Now())
 		freed := l.freed
 		l.mu.Unlock()
 		if victim != nil {
@@ -71,11 +77,23 @@ func (l *shedListener) Accept() (net.Conn, error) {
 			}
 			continue
 		}
-		select { // every connection is being served: wait for one to finish
+		// Every connection is being served or in its grace: wait for one to finish, or to
+		// be past its grace.
+		var timeout <-chan time.Time
+		var timer *time.Timer
+		if wait > 0 {
+			timer = time.NewTimer(wait)
+			timeout = timer.C
+		}
+		select {
 		case <-freed:
+		case <-timeout:
 		case <-l.closed:
 			_ = c.Close()
 			return nil, net.ErrClosed
+		}
+		if timer != nil {
+			timer.Stop()
 		}
 	}
 }
@@ -85,24 +103,34 @@ func (l *shedListener) Close() error {
 	return l.Listener.Close()
 }
 
-// oldestLocked takes out of its list the connection to close to make room, nil if none.
-func (l *shedListener) oldestLocked() *shedConn {
+// oldestLocked takes out of its list the connection to close to make room. When there is
+// none past its grace, it returns nil and how long until the first is (0: none waits).
+func (l *shedListener) oldestLocked(now time.Time) (*shedConn, time.Duration) {
+	var wait time.Duration
 	for _, q := range []*list.List{&l.fresh, &l.idle} {
-		if e := q.Front(); e != nil {
-			sc := e.Value.(*shedConn)
-			q.Remove(e)
-			sc.elem, sc.queue = nil, nil
-			return sc
+		e := q.Front()
+		if e == nil {
+			continue
 		}
+		sc := e.Value.(*shedConn)
+		if left := sc.since.Add(l.grace).Sub(now); left > 0 {
+			if wait == 0 || left < wait {
+				wait = left
+			}
+			continue
+		}
+		q.Remove(e)
+		sc.elem, sc.queue = nil, nil
+		return sc, 0
 	}
-	return nil
+	return nil, wait
 }
 
 func (l *shedListener) waitingLocked(sc *shedConn, q *list.List) {
 	if sc.gone || sc.elem != nil {
 		return
 	}
-	sc.queue, sc.elem = q, q.PushBack(sc)
+	sc.queue, sc.elem, sc.since = q, q.PushBack(sc), time.Now()
 }
 
 func (l *shedListener) removeLocked(sc *shedConn) {

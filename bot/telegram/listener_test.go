@@ -24,13 +24,15 @@ type capped struct {
 	shed     chan struct{}
 }
 
-func newCapped(t *testing.T, max int) *capped {
+func newCapped(t *testing.T, max int) *capped { return newCappedGrace(t, max, 0) }
+
+func newCappedGrace(t *testing.T, max int, grace time.Duration) *capped {
 	inner, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &capped{t: t, accepted: make(chan *shedConn, 16), shed: make(chan struct{}, 16)}
-	c.l = newShedListener(inner, max, func() { c.shed <- struct{}{} })
+	c.l = newShedListener(inner, max, grace, func() { c.shed <- struct{}{} })
 	go func() {
 		for {
 			conn, err := c.l.Accept()
@@ -124,6 +126,24 @@ func TestWhenEveryConnectionIsServedANewOneWaits(t *testing.T) {
 		t.Fatal("a connection over the cap was taken while every other one was being served")
 	}
 	done() // the request is answered: the kept-alive connection makes room
+	select {
+	case <-c.accepted:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting connection was not taken once there was room")
+	}
+}
+
+func TestAConnectionIsNotShedBeforeItHadTimeToSendItsRequest(t *testing.T) {
+	c := newCappedGrace(t, 2, time.Hour)
+	first, s1 := c.dial()
+	second, _ := c.dial()
+	if _, s3 := c.dial(); s3 != nil {
+		t.Fatal("a connection in its grace was shed for a new one")
+	}
+	if closedByServer(t, first) || closedByServer(t, second) {
+		t.Fatal("a connection in its grace was closed")
+	}
+	_ = s1.Close() // the server is done with one: the waiting connection takes its place
 	select {
 	case <-c.accepted:
 	case <-time.After(5 * time.Second):
