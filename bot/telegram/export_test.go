@@ -9,3 +9,11 @@ func SetWebhookAnswerTimeout(d time.Duration) (restore func()) {
 	webhookAnswerTimeout = d
 	return func() { webhookAnswerTimeout = old }
 }
+
+// SetReadTimeout changes how long the HTTP server gives a whole request, until the
+// returned function restores it.
+func SetReadTimeout(d time.Duration) (restore func()) {
+	old := readTimeout
+	readTimeout = d
+	return func() { readTimeout = old }
+}

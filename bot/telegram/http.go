@@ -28,8 +28,6 @@ const (
 	// readHeaderTimeout: a request's headers must arrive within it (from the connection's
 	// start, or from a kept-alive connection's next byte).
 	readHeaderTimeout = 5 * time.Second
-	// readTimeout: the whole request, an update of up to maxUpdateBytes included.
-	readTimeout = 15 * time.Second
 	// writeTimeout: the answer of /healthz, /readyz, /metrics or a refusal, from the end of
 	// the request's headers. The webhook's answer gets webhookAnswerTimeout instead.
 	writeTimeout = 15 * time.Second
@@ -45,10 +43,15 @@ const (
 	shedGrace = 250 * time.Millisecond
 )
 
-// webhookAnswerTimeout: the webhook answers an update once it is handled (so a crash cannot
-// lose one Telegram was told of), or after this with 503: Telegram then delivers it again,
-// and the redelivery, which waits behind it, is recognised and skipped. A variable for tests.
-var webhookAnswerTimeout = 60 * time.Second
+// Variables for tests.
+var (
+	// readTimeout: the whole request, an update of up to maxUpdateBytes included.
+	readTimeout = 15 * time.Second
+	// webhookAnswerTimeout: the webhook answers an update once it is handled (so a crash
+	// cannot lose one Telegram was told of), or after this with 503: Telegram then delivers
+	// it again, and the redelivery, which waits behind it, is recognised and skipped.
+	webhookAnswerTimeout = 60 * time.Second
+)
 
 // server is the HTTP server of health, readiness, metrics and the webhook, with the limits
 // above; every error it reports goes to the log.
@@ -166,10 +169,8 @@ func (b *Bot) webhook(work context.Context) http.HandlerFunc {
 			http.Error(w, "malformed update", http.StatusBadRequest)
 			return
 		}
-		// The body is in. Past readTimeout, net/http's read deadline would cancel the
-		// request's context mid-handling; without one, the context ends only when Telegram
-		// closes the connection.
-		_ = rc.SetReadDeadline(time.Time{})
+		// The body is in: net/http has lifted readTimeout's deadline, so the request's
+		// context ends only when Telegram closes the connection, however long handling takes.
 		received := time.Now()
 		done := make(chan struct{})
 		if !b.dispatch.submit(r.Context(), chatOf(&u), func() {

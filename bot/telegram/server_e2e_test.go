@@ -95,3 +95,22 @@ func TestAWebhookUpdateThatTakesLongGets503AndStillFinishes(t *testing.T) {
 	close(h.release)
 	w.screen(802, "Done at last")
 }
+
+func TestAWebhookUpdateIsAnsweredOnlyOnceHandledEvenPastTheReadTimeout(t *testing.T) {
+	// A whole request must be in within the read timeout; handling it may take longer, and
+	// Telegram's 200 still waits for its end (net/http's read deadline would otherwise end
+	// the request's context, and the answer would go before the update is handled).
+	t.Cleanup(telegram.SetReadTimeout(500 * time.Millisecond))
+	w := newWorld(t)
+	h := blocking{release: make(chan struct{})}
+	w.startWith(webhook, h)
+	time.AfterFunc(2*time.Second, func() { close(h.release) })
+	id := w.api.SendText(803, "/start", "ru")
+	status, err := w.api.Deliver(context.Background(), id)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("status %d (%v), want 200 once handled", status, err)
+	}
+	if last := w.api.Last(803); last.Text != "Done at last" {
+		t.Fatalf("Telegram got its 200 before the update was handled (the chat shows %q)", last.Text)
+	}
+}
