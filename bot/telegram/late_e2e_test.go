@@ -106,8 +106,8 @@ func TestARetryAfterBeyondTheCapGivesUpOnThatMessageAlone(t *testing.T) {
 	// An hour of flood control for one message: the bot does not hold it for an hour.
 	w.api.FailNext("sendMessage", 1, fakebotapi.FaultTooManyRequests(3600))
 	w.api.SendText(730, "/x1", "ru")
-	w.waitFor(func() bool { return strings.Contains(w.logs.String(), "asked to wait too long") }, "the bot to give up on the message")
-	if line := grep(w.logs.String(), "asked to wait too long"); !strings.Contains(line, "chat=730") || !strings.Contains(line, "1h0m0s") {
+	w.waitFor(func() bool { return strings.Contains(w.logs.String(), "wait would be too long") }, "the bot to give up on the message")
+	if line := grep(w.logs.String(), "wait would be too long"); !strings.Contains(line, "chat=730") || !strings.Contains(line, "1h0m0s") {
 		t.Errorf("the log does not say which chat and how long: %s", line)
 	}
 	w.text(polling, 731, "/x2") // and the next person is answered as usual

@@ -33,8 +33,8 @@ var errBlocked = errors.New("telegram: the user blocked the bot")
 // (a timeout or a broken connection after the request was written): Telegram may have
 // shown it, and a second try would show it twice. Edits and callback answers, which are the
 // same when repeated, are retried then too. It gives up on a call when its context ends,
-// Telegram refuses it for good (400, 403), asks to wait longer than maxRetryAfter, or the
-// waits add up to more than maxRetryWait.
+// Telegram refuses it for good (400, 403), or, for a reply, when Telegram asks to wait
+// longer than maxRetryAfter or the waits add up to more than maxRetryWait.
 type sender struct {
 	api        *tg.Bot
 	log        *slog.Logger
@@ -59,8 +59,8 @@ const (
 // came (a timeout, a broken connection): it may well be shown, so it is not sent again.
 var errMaybeDelivered = errors.New("telegram: no answer came after the request went out; it may have been delivered, so it is not sent again")
 
-// errWaitTooLong means Telegram asked to wait longer than the sender waits for one message.
-var errWaitTooLong = errors.New("telegram: asked to wait too long")
+// errWaitTooLong means a reply would wait for Telegram longer than the sender lets it.
+var errWaitTooLong = errors.New("telegram: the wait would be too long")
 
 // deliver shows replies in chat, the chat the input came from. With editID set (a pressed
 // button), the first message to chat replaces the one pressed, so the chat does not fill
@@ -186,7 +186,7 @@ func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) erro
 // edit replaces a message's text and buttons. It reports false, with no error, when the
 // message can no longer be edited, so the caller sends a new one instead.
 func (s *sender) edit(ctx context.Context, chat int64, id int, text string, markup models.ReplyMarkup) (bool, error) {
-	err := s.try(ctx, "editMessageText", false, func(ctx context.Context) error {
+	err := s.again(ctx, "editMessageText", func(ctx context.Context) error {
 		_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: id, Text: text, ReplyMarkup: markup})
 		return err
 	})
@@ -210,7 +210,7 @@ func (s *sender) send(ctx context.Context, chat int64, text string, markup model
 
 // answer stops the spinner on a pressed button; Telegram expects every press answered.
 func (s *sender) answer(ctx context.Context, callbackID string) error {
-	return s.try(ctx, "answerCallbackQuery", false, func(ctx context.Context) error {
+	return s.again(ctx, "answerCallbackQuery", func(ctx context.Context) error {
 		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID})
 		return err
 	})
@@ -220,7 +220,7 @@ func (s *sender) answer(ctx context.Context, callbackID string) error {
 // cannot have received it. When it may have (no answer after the request went out), the
 // message counts as sent, with a warning: the rest of the reply follows it.
 func (s *sender) once(ctx context.Context, chat int64, method string, f func(context.Context) error) error {
-	err := s.try(ctx, method, true, f)
+	err := s.try(ctx, call{method: method, once: true}, f)
 	if errors.Is(err, errMaybeDelivered) {
 		s.log.Warn("Telegram did not answer a message it may have shown; it is not sent again", "chat", chat, "method", method, "err", err)
 		return nil
@@ -228,15 +228,39 @@ func (s *sender) once(ctx context.Context, chat int64, method string, f func(con
 	return err
 }
 
-// retry calls f until it succeeds, fails for good, or ctx ends; f must be safe to repeat.
+// again makes a call that is the same when repeated (an edit, a callback answer), for a
+// reply: tried again whatever became of the last try, within the bounds on waiting.
+func (s *sender) again(ctx context.Context, method string, f func(context.Context) error) error {
+	return s.try(ctx, call{method: method}, f)
+}
+
+// patiently makes a call of the bot's own (start-up, files) that is the same when
+// repeated, until it succeeds, fails for good or ctx ends: no bound on the waits, as
+// there is no person waiting for it.
+func (s *sender) patiently(ctx context.Context, method string, f func(context.Context) error) error {
+	return s.try(ctx, call{method: method, patient: true}, f)
+}
+
+// retry is patiently for f that makes its own requests, without a per-try deadline.
 func (s *sender) retry(ctx context.Context, f func() error) error {
-	return s.try(ctx, "", false, func(context.Context) error { return f() })
+	return s.try(ctx, call{patient: true}, func(context.Context) error { return f() })
+}
+
+// call says how try may repeat a Bot API call.
+type call struct {
+	method string // for errors and logs
+	// once: not tried again once Telegram may have received it (a new message).
+	once bool
+	// patient: waits out any retry_after, and any number of tries, until ctx ends.
+	patient bool
 }
 
 // try calls f, each time with a context bounded by the request timeout, until it succeeds,
-// fails for good, or ctx ends. With once set, f is not called again after a try whose
-// request may have reached Telegram: try returns errMaybeDelivered.
-func (s *sender) try(ctx context.Context, method string, once bool, f func(context.Context) error) error {
+// fails for good, or ctx ends. For a call made once, f is not called again after a try
+// whose request may have reached Telegram: try returns errMaybeDelivered. Unless the call
+// is patient, try gives up (errWaitTooLong) rather than wait more than maxRetryAfter at a
+// time or maxRetryWait in all.
+func (s *sender) try(ctx context.Context, c call, f func(context.Context) error) error {
 	backoff := 100 * time.Millisecond
 	var waited time.Duration
 	for {
@@ -252,8 +276,8 @@ func (s *sender) try(ctx context.Context, method string, once bool, f func(conte
 		switch {
 		case errors.As(err, &tooMany):
 			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
-			if wait > maxRetryAfter {
-				return fmt.Errorf("%w: %s, %v (more than the %v a message waits)", errWaitTooLong, method, wait, maxRetryAfter)
+			if wait > maxRetryAfter && !c.patient {
+				return fmt.Errorf("%w: Telegram asks to wait %v before %s; a message waits at most %v", errWaitTooLong, wait, c.method, maxRetryAfter)
 			}
 		case errors.Is(err, tg.ErrorForbidden):
 			return fmt.Errorf("%w: %v", errBlocked, err)
@@ -262,16 +286,16 @@ func (s *sender) try(ctx context.Context, method string, once bool, f func(conte
 			return err
 		case ctx.Err() != nil:
 			return ctx.Err()
-		case once && sent.mayHaveArrived(err):
-			return fmt.Errorf("%w: %s: %v", errMaybeDelivered, method, err)
+		case c.once && sent.mayHaveArrived(err):
+			return fmt.Errorf("%w: %s: %v", errMaybeDelivered, c.method, err)
 		default: // a 5xx answer, or the network before the request went out: back off
 			wait = backoff
 			backoff = min(2*backoff, s.maxBackoff)
 		}
-		if waited += wait; waited > maxRetryWait {
-			return fmt.Errorf("%w: %s, %v in all (at most %v): %v", errWaitTooLong, method, waited, maxRetryWait, err)
+		if waited += wait; waited > maxRetryWait && !c.patient {
+			return fmt.Errorf("%w: %s has waited %v for Telegram; a message waits at most %v: %v", errWaitTooLong, c.method, waited-wait, maxRetryWait, err)
 		}
-		s.log.Debug("telegram asked to retry", "method", method, "wait", wait, "err", err)
+		s.log.Debug("telegram asked to retry", "method", c.method, "wait", wait, "err", err)
 		if !pause(ctx, wait) {
 			return fmt.Errorf("giving up after %w: %v", ctx.Err(), err)
 		}

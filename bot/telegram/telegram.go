@@ -223,7 +223,7 @@ func (b *Bot) mode() string {
 // getMe checks the token, retrying while Telegram cannot be reached.
 func (b *Bot) getMe(ctx context.Context) (*models.User, error) {
 	var me *models.User
-	err := b.send.retry(ctx, func() error {
+	err := b.send.patiently(ctx, "getMe", func(ctx context.Context) error {
 		var err error
 		me, err = b.api.GetMe(ctx)
 		return err
@@ -256,7 +256,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		commands []models.BotCommand
 	}{{"", both}, {string(content.KK), commands(content.KK)}, {string(content.RU), commands(content.RU)}}
 	for _, s := range sets {
-		err := b.send.retry(ctx, func() error {
+		err := b.send.patiently(ctx, "setMyCommands", func(ctx context.Context) error {
 			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: s.commands, LanguageCode: s.lang})
 			return err
 		})
@@ -268,7 +268,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 }
 
 func (b *Bot) setWebhook(ctx context.Context) error {
-	err := b.send.retry(ctx, func() error {
+	err := b.send.patiently(ctx, "setWebhook", func(ctx context.Context) error {
 		_, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret, AllowedUpdates: allowedUpdates})
 		return err
 	})
