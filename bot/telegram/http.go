@@ -39,7 +39,8 @@ const (
 	// files; see connectionCap). Telegram opens at most 100 to a webhook (40 by default).
 	maxConnections = 1024
 	// shedGrace: at the cap, a connection is not closed to make room for another until it
-	// has had this long to send its request (from its start, or the end of its last one).
+	// has had this long to send its request (from when the server began to read it, or
+	// from the end of its last request).
 	shedGrace = 250 * time.Millisecond
 )
 

@@ -6,16 +6,18 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // shedListener caps the connections open at once. At the cap, a new connection closes the
 // one that has waited longest without a request being handled: first among those that never
 // completed one (idle or slow clients), then among kept-alive connections between requests.
-// A connection is not closed in its first grace (or in the grace after a request), the time
-// its client needs to send the request: a flood that dials faster than cap/grace a second
-// makes new connections wait to be accepted instead, as they do when every connection has
-// a request in a handler.
+// A connection is not closed before net/http has begun to read it and then given it grace
+// (or in the grace after a request): the time its client needs to send the request, counted
+// from when the server looks, so that a server slowed down by a flood does not shed the
+// requests it has not got to. A flood that dials faster than that makes new connections wait
+// to be accepted instead, as they do when every connection has a request in a handler.
 //
 // golang.org/x/net/netutil.LimitListener caps connections too, but leaves the ones over the
 // cap in the kernel's queue, first come first served: behind an attacker's idle connections,
@@ -48,9 +50,12 @@ type shedConn struct {
 	l     *shedListener
 	queue *list.List
 	elem  *list.Element
-	since time.Time // when it began to wait for a request
+	since time.Time // when it began to wait for its next request (idle)
 	gone  bool      // closed
-	close sync.Once
+	// firstRead is when net/http first read it, in Unix nanoseconds (0: not yet): a fresh
+	// connection's grace starts then.
+	firstRead atomic.Int64
+	close     sync.Once
 }
 
 func (l *shedListener) Accept() (net.Conn, error) {
@@ -103,25 +108,41 @@ func (l *shedListener) Close() error {
 	return l.Listener.Close()
 }
 
+// shedScan bounds how many connections of a list oldestLocked looks at for one past its
+// grace: the oldest are nearly always the ones.
+const shedScan = 64
+
 // oldestLocked takes out of its list the connection to close to make room. When there is
-// none past its grace, it returns nil and how long until the first is (0: none waits).
+// none past its grace, it returns nil and how long to wait before looking again (0: none
+// waits for its grace).
 func (l *shedListener) oldestLocked(now time.Time) (*shedConn, time.Duration) {
 	var wait time.Duration
+	later := func(d time.Duration) {
+		if wait == 0 || d < wait {
+			wait = d
+		}
+	}
 	for _, q := range []*list.List{&l.fresh, &l.idle} {
-		e := q.Front()
-		if e == nil {
-			continue
-		}
-		sc := e.Value.(*shedConn)
-		if left := sc.since.Add(l.grace).Sub(now); left > 0 {
-			if wait == 0 || left < wait {
-				wait = left
+		n := 0
+		for e := q.Front(); e != nil && n < shedScan; e, n = e.Next(), n+1 {
+			sc := e.Value.(*shedConn)
+			start := sc.since
+			if q == &l.fresh {
+				read := sc.firstRead.Load()
+				if read == 0 { // net/http has not got to it yet
+					later(max(l.grace/4, time.Millisecond))
+					continue
+				}
+				start = time.Unix(0, read)
 			}
-			continue
+			if left := start.Add(l.grace).Sub(now); left > 0 {
+				later(left)
+				continue
+			}
+			q.Remove(e)
+			sc.elem, sc.queue = nil, nil
+			return sc, 0
 		}
-		q.Remove(e)
-		sc.elem, sc.queue = nil, nil
-		return sc, 0
 	}
 	return nil, wait
 }
@@ -143,6 +164,13 @@ func (l *shedListener) removeLocked(sc *shedConn) {
 func (l *shedListener) signalLocked() {
 	close(l.freed)
 	l.freed = make(chan struct{})
+}
+
+func (c *shedConn) Read(p []byte) (int, error) {
+	if c.firstRead.Load() == 0 {
+		c.firstRead.CompareAndSwap(0, time.Now().UnixNano())
+	}
+	return c.Conn.Read(p)
 }
 
 func (c *shedConn) Close() error {

@@ -39,6 +39,7 @@ func newCappedGrace(t *testing.T, max int, grace time.Duration) *capped {
 			if err != nil {
 				return
 			}
+			go func() { _, _ = io.Copy(io.Discard, conn) }() // as net/http reads each connection
 			c.accepted <- conn.(*shedConn)
 		}
 	}()
@@ -148,6 +149,48 @@ func TestAConnectionIsNotShedBeforeItHadTimeToSendItsRequest(t *testing.T) {
 	case <-c.accepted:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the waiting connection was not taken once there was room")
+	}
+}
+
+func TestAConnectionTheServerHasNotReadYetIsNotShed(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newShedListener(inner, 1, 0, nil)
+	defer l.Close()
+	accepted := make(chan net.Conn, 2)
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- conn // and never read: the server has not got to it
+		}
+	}()
+	first, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	s1 := <-accepted
+	second, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if closedByServer(t, first) {
+		t.Fatal("a connection was shed before the server read it")
+	}
+	go func() { _, _ = s1.Read(make([]byte, 1)) }() // now the server looks, and finds nothing
+	select {
+	case <-accepted:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no room was made once the server had read the idle connection")
+	}
+	if !closedByServer(t, first) {
+		t.Error("the idle connection is still open")
 	}
 }
 
