@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -35,7 +37,7 @@ func Open(r Redis) (redis.UniversalClient, error) {
 		}
 		opts, err := redis.ParseURL(r.URL)
 		if err != nil {
-			return nil, fmt.Errorf("REDIS_URL: %w", err)
+			return nil, urlError(err)
 		}
 		quietHandshake(opts)
 		return redis.NewClient(opts), nil
@@ -56,6 +58,45 @@ func Open(r Redis) (redis.UniversalClient, error) {
 		MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled},
 	}
 	return redis.NewUniversalClient(opts), nil
+}
+
+// CheckURL reports whether raw is a REDIS_URL go-redis can use. Its error says what is
+// wrong without repeating any part of raw, which may hold a password.
+func CheckURL(raw string) error {
+	if _, err := redis.ParseURL(raw); err != nil {
+		return urlError(err)
+	}
+	return nil
+}
+
+// urlError explains a REDIS_URL that go-redis cannot parse. The parsers' own messages quote
+// the URL, or the part of it they stumbled on: with a password holding '/', '?', '#' or '%',
+// that part is a piece of the password.
+func urlError(err error) error {
+	var escape url.EscapeError
+	var host url.InvalidHostError
+	problem := "it cannot be read as a URL"
+	switch msg := err.Error(); {
+	case errors.As(err, &escape):
+		problem = "a % not followed by two hexadecimal digits"
+	case errors.As(err, &host), strings.Contains(msg, "missing ']' in host"):
+		problem = "the host name has a character a host name cannot have"
+	case strings.Contains(msg, "invalid control character"):
+		problem = "it has a control character, such as a tab or a line break"
+	case strings.Contains(msg, "missing protocol scheme"), strings.Contains(msg, "first path segment in URL cannot contain colon"),
+		strings.Contains(msg, "invalid URL scheme"):
+		problem = "it does not start with redis://, rediss:// or unix://"
+	case strings.Contains(msg, "invalid port"):
+		problem = "the port is not a number (a '/', '?' or '#' in a password ends the host part early)"
+	case strings.Contains(msg, "invalid userinfo"):
+		problem = "the part before @ has a character that must be written as %XX"
+	case strings.Contains(msg, "database number"):
+		problem = "the database after the host is not a number, such as /0"
+	case strings.Contains(msg, "option"), strings.Contains(msg, "invalid"):
+		problem = "an option after ? is unknown or cannot be read"
+	}
+	return fmt.Errorf("REDIS_URL is not a Redis URL: %s. The form is redis://[:password@]host:6379/0 (rediss:// for TLS), "+
+		"with each character of the password other than letters, digits and -._~ written as %%XX", problem)
 }
 
 // quietHandshake turns off what go-redis asks a server on each new connection beyond

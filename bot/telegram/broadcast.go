@@ -14,14 +14,17 @@ import (
 // Deliver sends one reply as a new message to chat, once, and says what Telegram answered
 // in the terms bot.Broadcaster acts on: a 429 is *bot.RetryAfterError, a person who blocked
 // the bot, deleted their account or never started it is bot.ErrRecipientGone, another
-// refusal is bot.ErrRejected; anything else (5xx, the network) may be retried. The
+// refusal is bot.ErrRejected; anything else (5xx, the network before the request went out)
+// may be retried. A request that went out with no answer (a timeout, a broken connection)
+// may have been shown: it is bot.ErrRejected too, so nobody gets the message twice. The
 // broadcaster keeps the pace, so nothing here waits.
 func (b *Bot) Deliver(ctx context.Context, chat int64, r bot.Reply) error {
 	params := &tg.SendMessageParams{ChatID: chat, Text: r.Text}
 	if len(r.Buttons) > 0 {
 		params.ReplyMarkup = keyboard(r.Buttons)
 	}
-	_, err := b.api.SendMessage(ctx, params)
+	sendCtx, sent := traced(ctx)
+	_, err := b.api.SendMessage(sendCtx, params)
 	var tooMany *tg.TooManyRequestsError
 	switch {
 	case err == nil:
@@ -34,6 +37,8 @@ func (b *Bot) Deliver(ctx context.Context, chat int64, r bot.Reply) error {
 		return fmt.Errorf("%w: %v", bot.ErrRecipientGone, err)
 	case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound):
 		return fmt.Errorf("%w: %v", bot.ErrRejected, err)
+	case sent.mayHaveArrived(err):
+		return fmt.Errorf("%w: %w: %v", bot.ErrRejected, errMaybeDelivered, err)
 	}
 	return err
 }

@@ -13,6 +13,7 @@ type metrics struct {
 	latency         prometheus.Histogram
 	apiCalls        *prometheus.CounterVec
 	webhookRejected *prometheus.CounterVec
+	shed            prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -34,8 +35,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "qamqor_webhook_rejected_total",
 			Help: "Webhook requests refused, by reason (secret, malformed).",
 		}, []string{"reason"}),
+		shed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "qamqor_http_connections_shed_total",
+			Help: "Connections to HTTP_ADDR closed to make room: at the connection cap, the one that waited longest without a request.",
+		}),
 	}
-	reg.MustRegister(m.updates, m.latency, m.apiCalls, m.webhookRejected)
+	reg.MustRegister(m.updates, m.latency, m.apiCalls, m.webhookRejected, m.shed)
 	return m
 }
 
@@ -56,6 +61,7 @@ func (t *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	code := "error"
 	if err == nil {
 		code = strconv.Itoa(resp.StatusCode)
+		answered(r, resp.StatusCode)
 	}
 	t.calls.WithLabelValues(method, code).Inc()
 	return resp, err

@@ -301,7 +301,7 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 	case panicked:
 		b.metrics.updates.WithLabelValues("panicked").Inc()
 	}
-	if outcome != answered {
+	if outcome != handled {
 		if n, ok := b.handler.(Notices); ok {
 			replies = n.Skipped(ctx, in.chat, in.Input)
 		}
@@ -322,7 +322,7 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 type outcome int
 
 const (
-	answered outcome = iota
+	handled outcome = iota
 	timedOut
 	panicked
 )

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,9 +26,15 @@ const maxCaption = 1024
 // errBlocked means the person blocked the bot: nothing can reach them until they return.
 var errBlocked = errors.New("telegram: the user blocked the bot")
 
-// sender delivers replies, retrying what Telegram asks to retry: after a 429 it waits the
-// retry_after Telegram gives; after a 5xx or a network error it backs off. It gives up on
-// a message only when its context ends or Telegram refuses it for good (400, 403).
+// sender delivers replies, retrying what is safe to retry: after a 429 it waits the
+// retry_after Telegram gives (up to maxRetryAfter); after a 5xx answer, or a failure before
+// the request went out whole, it backs off and tries again. A new message (sendMessage,
+// sendPhoto, sendDocument) is never sent a second time once Telegram may have received it
+// (a timeout or a broken connection after the request was written): Telegram may have
+// shown it, and a second try would show it twice. Edits and callback answers, which are the
+// same when repeated, are retried then too. It gives up on a call when its context ends,
+// Telegram refuses it for good (400, 403), or, for a reply, when Telegram asks to wait
+// longer than maxRetryAfter or the waits add up to more than maxRetryWait.
 type sender struct {
 	api        *tg.Bot
 	log        *slog.Logger
@@ -35,7 +42,29 @@ type sender struct {
 	// renders bounds the checklist PDFs rendered at once (each takes a few tens of
 	// milliseconds of CPU), so people asking for them together cannot take every core.
 	renders chan struct{}
+	// requestTimeout bounds one try of a call (each is a new request).
+	requestTimeout time.Duration
 }
+
+// Bounds on waiting for Telegram, per call.
+const (
+	// maxRetryAfter is the longest retry_after the sender waits out. Telegram asks for a
+	// second or a few for one chat, up to a minute or two for a flooded chat or a group
+	// (the chat waits alone: its worker, not the others'); more means flood control for a
+	// long time, and the message is given up rather than held for it.
+	maxRetryAfter = 2 * time.Minute
+	// maxRetryWait bounds the waits between tries of one call, added up.
+	maxRetryWait = 3 * time.Minute
+	// defaultRequestTimeout bounds one request when Config.RequestTimeout is not set.
+	defaultRequestTimeout = 30 * time.Second
+)
+
+// errMaybeDelivered means a new message's request reached Telegram whole but no answer
+// came (a timeout, a broken connection): it may well be shown, so it is not sent again.
+var errMaybeDelivered = errors.New("telegram: no answer came after the request went out; it may have been delivered, so it is not sent again")
+
+// errWaitTooLong means a reply would wait for Telegram longer than the sender lets it.
+var errWaitTooLong = errors.New("telegram: the wait would be too long")
 
 // deliver shows replies in chat, the chat the input came from. With editID set (a pressed
 // button), the first message to chat replaces the one pressed, so the chat does not fill
@@ -129,7 +158,7 @@ func (s *sender) photo(ctx context.Context, chat int64, img bot.Image, caption s
 	if name == "" {
 		name = ImageFile
 	}
-	return s.retry(ctx, func() error {
+	return s.once(ctx, chat, "sendPhoto", func(ctx context.Context) error {
 		_, err := s.api.SendPhoto(ctx, &tg.SendPhotoParams{
 			ChatID:      chat,
 			Photo:       &models.InputFileUpload{Filename: name, Data: bytes.NewReader(img.PNG)}, // a new reader each try
@@ -155,7 +184,7 @@ func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) erro
 	if err != nil {
 		return fmt.Errorf("rendering the checklist: %w", err)
 	}
-	return s.retry(ctx, func() error {
+	return s.once(ctx, chat, "sendDocument", func(ctx context.Context) error {
 		_, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID:   chat,
 			Document: &models.InputFileUpload{Filename: ChecklistFile, Data: bytes.NewReader(pdf)},
@@ -167,7 +196,7 @@ func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) erro
 // edit replaces a message's text and buttons. It reports false, with no error, when the
 // message can no longer be edited, so the caller sends a new one instead.
 func (s *sender) edit(ctx context.Context, chat int64, id int, text string, markup models.ReplyMarkup) (bool, error) {
-	err := s.retry(ctx, func() error {
+	err := s.again(ctx, "editMessageText", func(ctx context.Context) error {
 		_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: id, Text: text, ReplyMarkup: markup})
 		return err
 	})
@@ -183,7 +212,7 @@ func (s *sender) edit(ctx context.Context, chat int64, id int, text string, mark
 }
 
 func (s *sender) send(ctx context.Context, chat int64, text string, markup models.ReplyMarkup) error {
-	return s.retry(ctx, func() error {
+	return s.once(ctx, chat, "sendMessage", func(ctx context.Context) error {
 		_, err := s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: text, ReplyMarkup: markup})
 		return err
 	})
@@ -191,17 +220,64 @@ func (s *sender) send(ctx context.Context, chat int64, text string, markup model
 
 // answer stops the spinner on a pressed button; Telegram expects every press answered.
 func (s *sender) answer(ctx context.Context, callbackID string) error {
-	return s.retry(ctx, func() error {
+	return s.again(ctx, "answerCallbackQuery", func(ctx context.Context) error {
 		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID})
 		return err
 	})
 }
 
-// retry calls f until it succeeds, fails for good, or ctx ends.
+// once makes a call that shows a new message in chat: tried again only while Telegram
+// cannot have received it. When it may have (no answer after the request went out), the
+// message counts as sent, with a warning: the rest of the reply follows it.
+func (s *sender) once(ctx context.Context, chat int64, method string, f func(context.Context) error) error {
+	err := s.try(ctx, call{method: method, once: true}, f)
+	if errors.Is(err, errMaybeDelivered) {
+		s.log.Warn("Telegram did not answer a message it may have shown; it is not sent again", "chat", chat, "method", method, "err", err)
+		return nil
+	}
+	return err
+}
+
+// again makes a call that is the same when repeated (an edit, a callback answer), for a
+// reply: tried again whatever became of the last try, within the bounds on waiting.
+func (s *sender) again(ctx context.Context, method string, f func(context.Context) error) error {
+	return s.try(ctx, call{method: method}, f)
+}
+
+// patiently makes a call of the bot's own (start-up, files) that is the same when
+// repeated, until it succeeds, fails for good or ctx ends: no bound on the waits, as
+// there is no person waiting for it.
+func (s *sender) patiently(ctx context.Context, method string, f func(context.Context) error) error {
+	return s.try(ctx, call{method: method, patient: true}, f)
+}
+
+// retry is patiently for f that makes its own requests, without a per-try deadline.
 func (s *sender) retry(ctx context.Context, f func() error) error {
+	return s.try(ctx, call{patient: true}, func(context.Context) error { return f() })
+}
+
+// call says how try may repeat a Bot API call.
+type call struct {
+	method string // for errors and logs
+	// once: not tried again once Telegram may have received it (a new message).
+	once bool
+	// patient: waits out any retry_after, and any number of tries, until ctx ends.
+	patient bool
+}
+
+// try calls f, each time with a context bounded by the request timeout, until it succeeds,
+// fails for good, or ctx ends. For a call made once, f is not called again after a try
+// whose request may have reached Telegram: try returns errMaybeDelivered. Unless the call
+// is patient, try gives up (errWaitTooLong) rather than wait more than maxRetryAfter at a
+// time or maxRetryWait in all.
+func (s *sender) try(ctx context.Context, c call, f func(context.Context) error) error {
 	backoff := 100 * time.Millisecond
+	var waited time.Duration
 	for {
-		err := f()
+		attempt, cancel := context.WithTimeout(ctx, cmp.Or(s.requestTimeout, defaultRequestTimeout))
+		attempt, sent := traced(attempt)
+		err := f(attempt)
+		cancel()
 		if err == nil {
 			return nil
 		}
@@ -210,6 +286,9 @@ func (s *sender) retry(ctx context.Context, f func() error) error {
 		switch {
 		case errors.As(err, &tooMany):
 			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+			if wait > maxRetryAfter && !c.patient {
+				return fmt.Errorf("%w: Telegram asks to wait %v before %s; a message waits at most %v", errWaitTooLong, wait, c.method, maxRetryAfter)
+			}
 		case errors.Is(err, tg.ErrorForbidden):
 			return fmt.Errorf("%w: %v", errBlocked, err)
 		case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorUnauthorized),
@@ -217,16 +296,31 @@ func (s *sender) retry(ctx context.Context, f func() error) error {
 			return err
 		case ctx.Err() != nil:
 			return ctx.Err()
-		default: // 5xx or the network: back off
+		case c.once && sent.mayHaveArrived(err):
+			return fmt.Errorf("%w: %s: %v", errMaybeDelivered, c.method, err)
+		default: // a 5xx answer, or the network before the request went out: back off
 			wait = backoff
 			backoff = min(2*backoff, s.maxBackoff)
 		}
-		s.log.Debug("telegram asked to retry", "wait", wait, "err", err)
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
+		if waited += wait; waited > maxRetryWait && !c.patient {
+			return fmt.Errorf("%w: %s has waited %v for Telegram; a message waits at most %v: %v", errWaitTooLong, c.method, waited-wait, maxRetryWait, err)
+		}
+		s.log.Debug("telegram asked to retry", "method", c.method, "wait", wait, "err", err)
+		if !pause(ctx, wait) {
 			return fmt.Errorf("giving up after %w: %v", ctx.Err(), err)
 		}
+	}
+}
+
+// pause waits for d, or until ctx ends: then it reports false.
+func pause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -49,7 +48,8 @@ type Config struct {
 	// Journal, when set, records updates in hand (store.Updates): polling confirms updates
 	// as soon as they are journalled, and an update that was in hand when a process died
 	// is run alone when it comes back, and skipped the time after.
-	Journal Journal
+	Journal        Journal
+	RequestTimeout time.Duration // one try of a send, an edit or a callback answer; 30s when 0
 	// OnConnected, if set, learns the bot's username once Telegram has confirmed the
 	// token, before any update is handled: deep links need it.
 	OnConnected func(username string)
@@ -94,6 +94,10 @@ type Bot struct {
 	alone       sync.RWMutex
 	floodNotice *oncePer
 	asides      chan struct{} // bounds the goroutines answering dropped updates
+
+	shedMu     sync.Mutex // the log of connections shed (see shed)
+	shedCount  int
+	shedLogged time.Time
 }
 
 // New prepares a bot. commands describes the bot's commands per language for Telegram's
@@ -133,6 +137,10 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	// TLS-handshake, a new connection for most calls.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = cfg.Workers + 2
+	// A request on a kept-alive connection the server has just closed fails after it went
+	// out; a new message is then not sent again (it may have arrived). Letting connections
+	// go after 30 idle seconds, before servers usually do, makes that race rare.
+	transport.IdleConnTimeout = 30 * time.Second
 	b.client = &http.Client{
 		Timeout:   cfg.PollTimeout + 15*time.Second,
 		Transport: &countingTransport{base: transport, calls: b.metrics.apiCalls},
@@ -152,7 +160,7 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 		return nil, err
 	}
 	b.api = api
-	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second, renders: make(chan struct{}, 2)}
+	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second, requestTimeout: cfg.RequestTimeout, renders: make(chan struct{}, 2)}
 	return b, nil
 }
 
@@ -173,7 +181,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.cfg.OnConnected(me.Username)
 	}
 
-	listener, err := net.Listen("tcp", b.cfg.HTTPAddr)
+	listener, err := b.listen()
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR: %w", err)
 	}
@@ -188,7 +196,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 
-	srv := &http.Server{Handler: b.routes(work), ReadHeaderTimeout: 10 * time.Second}
+	srv := b.server(work)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(listener) }()
 
@@ -299,7 +307,7 @@ func (b *Bot) mode() string {
 // getMe checks the token, retrying while Telegram cannot be reached.
 func (b *Bot) getMe(ctx context.Context) (*models.User, error) {
 	var me *models.User
-	err := b.send.retry(ctx, func() error {
+	err := b.send.patiently(ctx, "getMe", func(ctx context.Context) error {
 		var err error
 		me, err = b.api.GetMe(ctx)
 		return err
@@ -332,7 +340,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 		commands []models.BotCommand
 	}{{"", both}, {string(content.KK), commands(content.KK)}, {string(content.RU), commands(content.RU)}}
 	for _, s := range sets {
-		err := b.send.retry(ctx, func() error {
+		err := b.send.patiently(ctx, "setMyCommands", func(ctx context.Context) error {
 			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: s.commands, LanguageCode: s.lang})
 			return err
 		})
@@ -344,7 +352,7 @@ func (b *Bot) setCommands(ctx context.Context) error {
 }
 
 func (b *Bot) setWebhook(ctx context.Context) error {
-	err := b.send.retry(ctx, func() error {
+	err := b.send.patiently(ctx, "setWebhook", func(ctx context.Context) error {
 		_, err := b.api.SetWebhook(ctx, &tg.SetWebhookParams{URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret, AllowedUpdates: allowedUpdates})
 		return err
 	})

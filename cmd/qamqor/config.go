@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +10,10 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/caarlos0/env/v11"
@@ -53,6 +57,9 @@ type Config struct {
 // webhookSecret is what Telegram accepts as a secret_token.
 var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
+// botToken is the form of the tokens @BotFather gives: the bot's id, a colon, a key.
+var botToken = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+
 // checkServe checks what serve needs beyond what every command does.
 func (c Config) checkServe() error {
 	if c.TelegramToken == "" {
@@ -60,6 +67,12 @@ func (c Config) checkServe() error {
 To get one: in Telegram, open @BotFather, send /newbot, choose a name and a username,
 and copy the token it answers with. Then run:
   TELEGRAM_BOT_TOKEN=<token> qamqor serve`)
+	}
+	if !botToken.MatchString(c.TelegramToken) {
+		// Not repeated: a token with a stray character would otherwise end up in a URL,
+		// and in the error that URL makes.
+		return errors.New("TELEGRAM_BOT_TOKEN is not a bot token: @BotFather's look like 123456789:AA... " +
+			"(digits, a colon, then letters, digits, _ and -); check that no space, quote or line break was copied with it")
 	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme == "" || u.Host == "" {
@@ -106,6 +119,9 @@ func (c *Config) checkRedis() error {
 			continue // a trailing comma
 		}
 		if host, port, err := net.SplitHostPort(a); err != nil || host == "" || port == "" {
+			if strings.Contains(a, "@") { // a URL with a password, perhaps: not repeated
+				return errors.New("REDIS_ADDRS: an address is not host:port; the password goes in REDIS_PASSWORD")
+			}
 			return fmt.Errorf("REDIS_ADDRS: %q is not host:port", a)
 		}
 		addrs = append(addrs, a)
@@ -118,6 +134,8 @@ func (c *Config) checkRedis() error {
 		return errors.New("REDIS_SENTINEL_MASTER needs REDIS_ADDRS: the sentinels, as host:port,host:port")
 	case c.RedisPassword != "" && len(addrs) == 0:
 		return errors.New("REDIS_PASSWORD goes with REDIS_ADDRS; with REDIS_URL, put the password in it: redis://:password@host:6379/0")
+	case c.RedisURL != "":
+		return store.CheckURL(c.RedisURL)
 	}
 	return nil
 }
@@ -162,6 +180,75 @@ func setup(w io.Writer) (Config, *slog.Logger, error) {
 		h = slog.NewJSONHandler(w, opts)
 	}
 	return cfg, slog.New(h), nil
+}
+
+// secretsWriter writes to w with the secrets the environment holds replaced, as they are
+// and as a URL, a quoted string or JSON would write them: the last guard for whatever is
+// printed at start-up, before the configuration is read or when it cannot be. The secrets
+// are TELEGRAM_BOT_TOKEN, WEBHOOK_SECRET, DATA_KEY, REDIS_PASSWORD and what is before the @
+// of REDIS_URL; those under four characters are left alone (replacing them would garble
+// every message), and are no secret worth the name.
+func secretsWriter(w io.Writer, getenv func(string) string) io.Writer {
+	var secrets []string
+	for _, name := range []string{"TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET", "DATA_KEY", "REDIS_PASSWORD"} {
+		secrets = append(secrets, getenv(name))
+	}
+	if raw := getenv("REDIS_URL"); raw != "" {
+		_, rest, found := strings.Cut(raw, "://")
+		if !found {
+			rest = raw
+		}
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			userinfo := rest[:at]
+			secrets = append(secrets, userinfo)
+			if _, password, ok := strings.Cut(userinfo, ":"); ok {
+				secrets = append(secrets, password)
+			}
+		}
+	}
+	var hidden []string
+	for _, s := range secrets {
+		forms := []string{s, strings.TrimSpace(s), url.PathEscape(s), url.QueryEscape(s), strconv.Quote(s), mustJSON(s)}
+		if unescaped, err := url.PathUnescape(s); err == nil {
+			forms = append(forms, unescaped)
+		}
+		for _, f := range forms {
+			if f = strings.TrimSuffix(strings.TrimPrefix(f, `"`), `"`); len(f) >= 4 && !slices.Contains(hidden, f) {
+				hidden = append(hidden, f)
+			}
+		}
+	}
+	if len(hidden) == 0 {
+		return w
+	}
+	// Longest first, so that a secret inside another is not replaced first.
+	slices.SortFunc(hidden, func(a, b string) int { return len(b) - len(a) })
+	replace := make([]string, 0, 2*len(hidden))
+	for _, f := range hidden {
+		replace = append(replace, f, "[redacted]")
+	}
+	return &redactingWriter{w: w, r: strings.NewReplacer(replace...)}
+}
+
+func mustJSON(s string) string {
+	data, _ := json.Marshal(s)
+	return string(data)
+}
+
+// redactingWriter replaces secrets in each write; slog and fmt write a line at a time.
+type redactingWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+	r  *strings.Replacer
+}
+
+func (rw *redactingWriter) Write(p []byte) (int, error) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if _, err := io.WriteString(rw.w, rw.r.Replace(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // redact keeps secrets out of logs, whatever a library puts in an error message.

@@ -64,6 +64,7 @@ func main() {
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stderr = secretsWriter(stderr, os.Getenv)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2

@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
@@ -19,9 +21,16 @@ import (
 )
 
 // TestMain lets tests run this very binary as qamqor, in a process of its own, so that a
-// "restart" is a real new process.
+// "restart" is a real new process. QAMQOR_TEST_NOFILE=N gives that process a limit of N
+// open files, soft and hard, as `ulimit -n N` would.
 func TestMain(m *testing.M) {
 	if os.Getenv("QAMQOR_TEST_RUN_MAIN") == "1" {
+		if n, err := strconv.ParseUint(os.Getenv("QAMQOR_TEST_NOFILE"), 10, 64); err == nil {
+			if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				fmt.Fprintln(os.Stderr, "QAMQOR_TEST_NOFILE:", err)
+				os.Exit(3)
+			}
+		}
 		if fault := os.Getenv("QAMQOR_TEST_FAULT"); fault != "" {
 			wrapHandler = func(s *bot.Service) telegram.Handler { return faulty{Service: s, fault: fault} }
 		}

@@ -2,7 +2,7 @@
 // that speaks the Bot API's wire format (multipart/form-data, JSON and url-encoded requests;
 // {"ok":...,"result":...} answers with Telegram's error codes and descriptions), keeps the
 // chats as a person would see them, queues updates the way Telegram does, and can be told
-// to fail calls.
+// to fail calls, or to carry them out and answer late or not at all.
 //
 // A test starts it, points the bot at URL with Token, plays the person with SendText,
 // SendFile and Press, and reads the chat back with Messages and Last:
@@ -169,6 +169,7 @@ type Server struct {
 
 	nextFaults  map[string][]*countedFault // by lower-case method name, or "*"
 	ratioFaults map[string]*ratioFault
+	lateFaults  map[string][]*lateFault   // by lower-case method name, or "*"
 	chatFaults  map[int64][]*countedFault // by the chat_id a call is addressed to
 }
 
@@ -288,6 +289,13 @@ type countedFault struct {
 	left  int
 }
 
+// lateFault is a call that does what was asked and then answers late, or never.
+type lateFault struct {
+	delay  time.Duration
+	hangUp bool // close the connection instead of answering
+	left   int
+}
+
 type ratioFault struct {
 	fault Fault
 	ratio float64
@@ -397,6 +405,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	p, decodeErr := decodeParams(r, body)
 
 	var rep reply
+	var late *lateFault
 	switch {
 	case !routed:
 		rep = failure(http.StatusNotFound, "Not Found")
@@ -415,12 +424,26 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 			rep = f.reply()
 		} else {
 			rep = fn(s, r.Context(), p)
+			late = s.takeLate(method)
 		}
 	}
 
 	call := Call{Method: method, Params: p, Time: arrived, Code: rep.statusCode(), Error: rep.description}
 	s.record(call)
 	s.replied(call, p)
+	if late != nil {
+		// Done and recorded; only the answer is held back, or lost with the connection.
+		timer := time.NewTimer(late.delay)
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+		timer.Stop()
+		if late.hangUp {
+			panic(http.ErrAbortHandler) // net/http closes the connection without an answer
+		}
+	}
 	writeReply(w, rep)
 }
 
@@ -670,6 +693,51 @@ func (s *Server) FailRatio(method string, ratio float64, f Fault, seed int64) {
 	}
 }
 
+// AnswerLateNext makes the next n calls of method (case-insensitive; "*": any but
+// getUpdates) do what they ask at once, as Calls and Messages show, and answer only after
+// delay, as a slow Telegram does: a client that stops waiting before then never learns that
+// its call succeeded.
+func (s *Server) AnswerLateNext(method string, n int, delay time.Duration) {
+	s.addLate(method, &lateFault{delay: delay, left: n})
+}
+
+// HangUpNext makes the next n calls of method (as AnswerLateNext) do what they ask and
+// then close the connection after delay without answering, as a connection that breaks
+// while the client waits for the answer.
+func (s *Server) HangUpNext(method string, n int, delay time.Duration) {
+	s.addLate(method, &lateFault{delay: delay, hangUp: true, left: n})
+}
+
+func (s *Server) addLate(method string, f *lateFault) {
+	if f.left <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := strings.ToLower(method)
+	s.lateFaults[key] = append(s.lateFaults[key], f)
+}
+
+// takeLate returns the late answer due for a call of method that succeeded, nil for none.
+func (s *Server) takeLate(method string) *lateFault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys := []string{strings.ToLower(method)}
+	if method != "getUpdates" {
+		keys = append(keys, "*")
+	}
+	for _, key := range keys {
+		if queue := s.lateFaults[key]; len(queue) > 0 {
+			f := queue[0]
+			if f.left--; f.left == 0 {
+				s.lateFaults[key] = queue[1:]
+			}
+			return f
+		}
+	}
+	return nil
+}
+
 // FailChat makes the next n calls addressed to chatID (its chat_id), whatever the method,
 // fail with f, without effect: Telegram's flood control for one chat answers so, with a
 // 429 whose retry_after can be long.
@@ -701,12 +769,14 @@ func (s *Server) takeChatFault(p params) (Fault, bool) {
 	return queue[0].fault, true
 }
 
-// ClearFaults drops every fault set with FailNext, FailRatio and FailChat.
+// ClearFaults drops every fault set with FailNext, FailRatio, FailChat, AnswerLateNext and
+// HangUpNext.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.nextFaults)
 	clear(s.ratioFaults)
+	clear(s.lateFaults)
 	clear(s.chatFaults)
 }
 

@@ -415,6 +415,42 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+func TestLateAnswersAndHangUps(t *testing.T) {
+	srv := fakebotapi.Start(t)
+	srv.Started(chatID)
+	ctx := context.Background()
+	impatient := newClient(t, srv, bot.WithHTTPClient(time.Second, &http.Client{Timeout: 200 * time.Millisecond}))
+
+	// The call is carried out at once; only its answer is late, after the client gave up.
+	srv.AnswerLateNext("sendMessage", 1, 2*time.Second)
+	if _, err := impatient.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: "late"}); err == nil {
+		t.Fatal("a client waiting 200ms got a 2s-late answer")
+	}
+	if last := srv.Last(chatID); last.Text != "late" {
+		t.Fatalf("the late call was not carried out: %+v", last)
+	}
+	patient := newClient(t, srv)
+	srv.AnswerLateNext("*", 1, 100*time.Millisecond)
+	if m, err := patient.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: "slow"}); err != nil || m.Text != "slow" {
+		t.Fatalf("a client that waits gets the answer: %+v, %v", m, err)
+	}
+
+	// A hang-up: carried out, and the connection closes with no answer.
+	srv.HangUpNext("sendMessage", 1, 0)
+	if _, err := patient.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: "hung up"}); err == nil {
+		t.Fatal("a call whose connection was closed got an answer")
+	}
+	if last := srv.Last(chatID); last.Text != "hung up" {
+		t.Fatalf("the call before the hang-up was not carried out: %+v", last)
+	}
+	if calls := srv.Calls("sendMessage"); len(calls) != 3 || calls[2].Code != http.StatusOK {
+		t.Fatalf("calls %+v, want three, carried out", calls)
+	}
+	if _, err := patient.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: "normal"}); err != nil {
+		t.Fatalf("after the faults: %v", err)
+	}
+}
+
 func TestCallbackQueries(t *testing.T) {
 	srv := fakebotapi.Start(t)
 	b := newClient(t, srv)

@@ -60,6 +60,7 @@ func New(opts ...Option) (*Server, error) {
 		commands:     map[string][]models.BotCommand{},
 		nextFaults:   map[string][]*countedFault{},
 		ratioFaults:  map[string]*ratioFault{},
+		lateFaults:   map[string][]*lateFault{},
 		chatFaults:   map[int64][]*countedFault{},
 		webhookConns: 4,
 	}
