@@ -55,6 +55,10 @@ type shedConn struct {
 	// firstRead is when net/http first read it, in Unix nanoseconds (0: not yet): a fresh
 	// connection's grace starts then.
 	firstRead atomic.Int64
+	// firstData is when its first bytes came in (0: none yet). A connection whose client
+	// has begun to send is given four graces from then, so a request sent at once is parsed
+	// and reaches its handler however slow a flooded server is to get there.
+	firstData atomic.Int64
 	close     sync.Once
 }
 
@@ -135,7 +139,13 @@ func (l *shedListener) oldestLocked(now time.Time) (*shedConn, time.Duration) {
 				}
 				start = time.Unix(0, read)
 			}
-			if left := start.Add(l.grace).Sub(now); left > 0 {
+			grace := l.grace
+			if q == &l.fresh {
+				if data := sc.firstData.Load(); data != 0 {
+					start, grace = time.Unix(0, data), 4*l.grace
+				}
+			}
+			if left := start.Add(grace).Sub(now); left > 0 {
 				later(left)
 				continue
 			}
@@ -166,11 +176,16 @@ func (l *shedListener) signalLocked() {
 	l.freed = make(chan struct{})
 }
 
+// Read notes when net/http first read the connection, and when the first bytes came in.
 func (c *shedConn) Read(p []byte) (int, error) {
 	if c.firstRead.Load() == 0 {
 		c.firstRead.CompareAndSwap(0, time.Now().UnixNano())
 	}
-	return c.Conn.Read(p)
+	n, err := c.Conn.Read(p)
+	if n > 0 && c.firstData.Load() == 0 {
+		c.firstData.CompareAndSwap(0, time.Now().UnixNano())
+	}
+	return n, err
 }
 
 func (c *shedConn) Close() error {
