@@ -1,6 +1,6 @@
 // Package bot is Qamqor's conversation engine: given a chat's session and what the person
 // sent, it returns the new session and the replies. It knows nothing of Telegram or Redis;
-// adapters (bot/telegram, bot/terminal) carry inputs in and replies out, and a
+// adapters (telegram, terminal) carry inputs in and replies out, and a
 // SessionStore keeps sessions.
 package bot
 

@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/telegram"
+	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 )

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/terminal"
+	"github.com/qamqor/qamqor/terminal"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/locales"

@@ -15,7 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/telegram"
+	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/internal/redistest"

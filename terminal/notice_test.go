@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/terminal"
+	"github.com/qamqor/qamqor/terminal"
 )
 
 // scripted answers each input with the replies the test gives for it (by typed text or

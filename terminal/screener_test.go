@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qamqor/qamqor/bot/terminal"
+	"github.com/qamqor/qamqor/terminal"
 	"github.com/qamqor/qamqor/checklist/checklisttest"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"

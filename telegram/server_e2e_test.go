@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/telegram"
+	"github.com/qamqor/qamqor/telegram"
 )
 
 // The HTTP server against clients that are slow, idle or say too much; its flood test,

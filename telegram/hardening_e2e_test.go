@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/telegram"
+	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 )
 

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/bot/telegram"
+	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 )
