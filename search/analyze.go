@@ -3,8 +3,10 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"github.com/kljensen/snowball/russian"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/russian"
 
 	"github.com/qamqor/qamqor/content"
 )
@@ -90,7 +92,12 @@ func stem(lang content.Lang, w string) string {
 	if lang == content.KK {
 		return kazakhStem(w)
 	}
-	return russian.Stem(w, true)
+	if utf8.RuneCountInString(w) <= 2 {
+		return w // Snowball has nothing to take from "ау" or "ее" but their meaning
+	}
+	env := snowballstem.NewEnv(w)
+	russian.Stem(env)
+	return env.Current()
 }
 
 func isCyrillic(w string) bool {

@@ -29,13 +29,11 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -127,8 +125,8 @@ type Server struct {
 	// Token is the bot token the server accepts; other tokens get 401 Unauthorized.
 	Token string
 
-	tb        testing.TB // nil under New
-	http      *httptest.Server
+	tb        TB // nil under New
+	http      *http.Server
 	now       func() time.Time
 	closed    chan struct{} // closed by Close (when the test ends), ending long polls
 	closeOnce sync.Once
@@ -307,8 +305,18 @@ type pendingUpdate struct {
 	kind string // the update's type: "message", "callback_query", ...
 }
 
+// TB is the part of testing.TB the server uses. It is its own interface so that the
+// package does not import testing: qamqor bench runs the server inside the bot's binary.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Errorf(format string, args ...any)
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 // Start starts a fake Bot API server on loopback; it is closed when the test ends.
-func Start(tb testing.TB, opts ...Option) *Server {
+func Start(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	s, err := New(append(opts, func(s *Server) { s.tb = tb })...)
 	if err != nil {
@@ -880,7 +888,7 @@ func (s *Server) CommandsFor(scope models.BotCommandScope, languageCode string) 
 // WaitFor waits until cond holds, re-checking whenever the server's state changes (and
 // every few milliseconds), and fails the test with what when timeout passes first. Call it
 // from the test's goroutine.
-func (s *Server) WaitFor(tb testing.TB, timeout time.Duration, cond func() bool, what string) {
+func (s *Server) WaitFor(tb TB, timeout time.Duration, cond func() bool, what string) {
 	tb.Helper()
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -76,9 +75,9 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fakebotapi: %w", err)
 	}
-	s.http = &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(s.handle)}}
-	s.http.Start()
-	s.URL = s.http.URL
+	s.http = &http.Server{Handler: http.HandlerFunc(s.handle)}
+	go func() { _ = s.http.Serve(l) }()
+	s.URL = "http://" + l.Addr().String()
 	return s, nil
 }
 
