@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -160,4 +161,32 @@ type redisLogger struct{ log *slog.Logger }
 
 func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	l.log.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// DB is the connection to Redis every store of a process shares (one server, a Cluster or
+// a Sentinel-watched master). Only this package needs to know it is go-redis's.
+type DB = redis.UniversalClient
+
+// CountRoundTrips counts what db sends from now on: each command and each pipeline is one
+// round trip (for qamqor bench).
+func CountRoundTrips(db DB, commands, pipelines *atomic.Int64) {
+	db.AddHook(countingHook{commands, pipelines})
+}
+
+type countingHook struct{ commands, pipelines *atomic.Int64 }
+
+func (countingHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countingHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.commands.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h countingHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.pipelines.Add(1)
+		return next(ctx, cmds)
+	}
 }

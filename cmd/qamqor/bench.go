@@ -31,7 +31,6 @@ import (
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/store"
-	"github.com/redis/go-redis/v9"
 )
 
 // The targets of issue 8, printed beside what was measured.
@@ -173,7 +172,7 @@ type loadResult struct {
 	commands, pipelines atomic.Int64 // on the bot's Redis client, the whole run
 }
 
-func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin redis.UniversalClient, o benchOptions, stdout, stderr io.Writer) int {
+func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB, o benchOptions, stdout, stderr io.Writer) int {
 	var res loadResult
 	people := make(map[int64]*person, o.users)
 	list := make([]*person, 0, o.users)
@@ -227,7 +226,7 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin redis.Un
 		return 1
 	}
 	defer app.close()
-	app.rdb.AddHook(countingHook{&res.commands, &res.pipelines})
+	store.CountRoundTrips(app.rdb, &res.commands, &res.pipelines)
 	store.OnError(app.rdb, func(error) { res.redisErrors.Add(1) })
 
 	tgBot, broadcaster, err := app.telegram(cfg, log, prometheus.NewRegistry()) // as serve wires it
@@ -378,26 +377,6 @@ func sleepUntil(ctx context.Context, t time.Time) {
 	}
 }
 
-// countingHook counts what the bot's Redis client sends: each command and each pipeline
-// is one round trip.
-type countingHook struct{ commands, pipelines *atomic.Int64 }
-
-func (countingHook) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (h countingHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		h.commands.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (h countingHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		h.pipelines.Add(1)
-		return next(ctx, cmds)
-	}
-}
-
 type redisCounters struct {
 	at                      time.Time
 	roundTrips, serverCalls int64
@@ -405,7 +384,7 @@ type redisCounters struct {
 	ok                      bool
 }
 
-func snapshot(ctx context.Context, admin redis.UniversalClient, res *loadResult) redisCounters {
+func snapshot(ctx context.Context, admin store.DB, res *loadResult) redisCounters {
 	c := redisCounters{at: time.Now(), roundTrips: res.commands.Load() + res.pipelines.Load(), answered: res.answered.Load()}
 	stats, err := redisInfo(ctx, admin, "commandstats")
 	if err != nil {
@@ -483,7 +462,7 @@ func verdict(met bool) string {
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
 
 // benchMemory stores n idle sessions as the bot does and reports Redis memory per session.
-func benchMemory(ctx context.Context, cfg Config, log *slog.Logger, admin redis.UniversalClient, n int, stdout, stderr io.Writer) int {
+func benchMemory(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB, n int, stdout, stderr io.Writer) int {
 	typical, err := typicalSession(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
@@ -611,7 +590,7 @@ func (m *memorySessions) Update(_ context.Context, _ int64, fn func(bot.Session)
 	return err
 }
 
-func usedMemory(ctx context.Context, rdb redis.UniversalClient) (int64, error) {
+func usedMemory(ctx context.Context, rdb store.DB) (int64, error) {
 	info, err := redisInfo(ctx, rdb, "memory")
 	if err != nil {
 		return 0, err
@@ -620,7 +599,7 @@ func usedMemory(ctx context.Context, rdb redis.UniversalClient) (int64, error) {
 }
 
 // redisInfo returns an INFO section's fields.
-func redisInfo(ctx context.Context, rdb redis.UniversalClient, section string) (map[string]string, error) {
+func redisInfo(ctx context.Context, rdb store.DB, section string) (map[string]string, error) {
 	text, err := rdb.Info(ctx, section).Result()
 	if err != nil {
 		return nil, err

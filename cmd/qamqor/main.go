@@ -29,7 +29,6 @@ import (
 	"github.com/qamqor/qamqor/qr"
 	"github.com/qamqor/qamqor/secret"
 	"github.com/qamqor/qamqor/store"
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/term"
 )
 
@@ -278,7 +277,7 @@ type app struct {
 	botName atomic.Value // the bot's username, for deep links; learnt from Telegram by serve
 	engine  *bot.Engine
 	service *bot.Service
-	rdb     redis.UniversalClient
+	rdb     store.DB
 	close   func()
 	// broadcaster sends broadcasts; serve starts it, so it is nil in chat.
 	broadcaster atomic.Pointer[bot.Broadcaster]
