@@ -5,13 +5,6 @@ import (
 	"time"
 )
 
-// Roles of the people who run Qamqor. Admins (the ADMIN_IDS of the configuration, and
-// those they grant it to) may do everything; editors only content.
-const (
-	RoleAdmin  = "admin"
-	RoleEditor = "editor"
-)
-
 // AuditEntry is one administrative action: who did what, when.
 type AuditEntry struct {
 	At     time.Time

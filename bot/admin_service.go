@@ -28,7 +28,7 @@ func (s *Service) EnableAdministration(store AdminStore, admins []int64) {
 // role is the sender's role: admin for the configured admins, else the one granted.
 func (s *Service) role(ctx context.Context, chat int64) (string, error) {
 	if s.admins[chat] {
-		return RoleAdmin, nil
+		return string(RoleAdmin), nil
 	}
 	if s.adminStore == nil {
 		return "", nil
@@ -37,14 +37,14 @@ func (s *Service) role(ctx context.Context, chat int64) (string, error) {
 }
 
 // allowed reports whether chat holds one of roles; an error reads as no.
-func (s *Service) allowed(ctx context.Context, chat int64, roles ...string) bool {
+func (s *Service) allowed(ctx context.Context, chat int64, roles ...Role) bool {
 	r, err := s.role(ctx, chat)
 	if err != nil {
 		s.log.Warn("reading a role", "err", err)
 		return false
 	}
 	for _, want := range roles {
-		if r == want {
+		if Role(r) == want {
 			return true
 		}
 	}
@@ -71,7 +71,7 @@ func (s *Service) setRole(ctx context.Context, chat int64, in Input, arg string)
 	}
 	user, err := strconv.ParseInt(fields[0], 10, 64)
 	role := strings.ToLower(fields[1])
-	if err != nil || (role != RoleAdmin && role != RoleEditor && role != "none") {
+	if err != nil || (role != string(RoleAdmin) && role != string(RoleEditor) && role != "none") {
 		return []Reply{{Text: s.t(lang, msgRoleUsage, nil)}}
 	}
 	if s.admins[user] {
@@ -88,7 +88,7 @@ func (s *Service) setRole(ctx context.Context, chat int64, in Input, arg string)
 		return []Reply{{Text: s.t(lang, msgRoleRemoved, map[string]any{"User": user})}}
 	}
 	s.audit(ctx, chat, "role.grant", fmt.Sprintf("%d %s", user, role))
-	return []Reply{{Text: s.t(lang, msgRoleSet, map[string]any{"User": user, "Role": s.t(lang, "Role_"+role, nil)})}}
+	return []Reply{{Text: s.t(lang, msgRoleSet, map[string]any{"User": user, "Role": s.t(lang, MessageID("Role_"+role), nil)})}}
 }
 
 // listRoles handles /roles.
@@ -100,11 +100,11 @@ func (s *Service) listRoles(ctx context.Context, chat int64, in Input) []Reply {
 	}
 	var lines []string
 	for id := range s.admins {
-		lines = append(lines, fmt.Sprintf("%d — %s (ADMIN_IDS)", id, s.t(lang, "Role_"+RoleAdmin, nil)))
+		lines = append(lines, fmt.Sprintf("%d — %s (ADMIN_IDS)", id, s.t(lang, MessageID("Role_"+string(RoleAdmin)), nil)))
 	}
 	for id, role := range granted {
 		if !s.admins[id] {
-			lines = append(lines, fmt.Sprintf("%d — %s", id, s.t(lang, "Role_"+role, nil)))
+			lines = append(lines, fmt.Sprintf("%d — %s", id, s.t(lang, MessageID("Role_"+role), nil)))
 		}
 	}
 	sort.Strings(lines)

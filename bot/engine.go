@@ -123,6 +123,9 @@ type Engine struct {
 	handoff  bool // offer "Ask a specialist" on answers and when search finds nothing
 	news     bool // offer news subscriptions on topic screens
 	now      func() time.Time
+	// decorators are the features' buttons for screens (Router.Decorate), set by the
+	// Service on each engine it uses.
+	decorators []Decorator
 }
 
 // Option configures an Engine.
@@ -353,7 +356,7 @@ func (e *Engine) Commands(lang content.Lang) []Command {
 }
 
 // greeting introduces Qamqor in both languages and offers the choice between them.
-func (e *Engine) greeting(noteID string) Reply {
+func (e *Engine) greeting(noteID MessageID) Reply {
 	text := e.tr.both(msgGreeting)
 	if noteID != "" {
 		text = e.tr.both(noteID)
@@ -401,10 +404,27 @@ func (e *Engine) screen(s Session, note string) Reply {
 	if e.handoff && len(n.Buttons) == 0 && n.ID != content.MainID {
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})
 	}
+	r.Buttons = append(r.Buttons, e.decorate(Screen{Lang: lang, Node: n, Topic: e.isTopic(n.ID)})...)
 	if len(nav) > 0 {
 		r.Buttons = append(r.Buttons, nav)
 	}
 	return r
+}
+
+// decorate asks the features what buttons they add to a screen.
+func (e *Engine) decorate(s Screen) [][]Button {
+	var rows [][]Button
+	for _, d := range e.decorators {
+		rows = append(rows, d(s)...)
+	}
+	return rows
+}
+
+// withDecorators is a copy of the engine that adds ds's buttons to its screens.
+func (e *Engine) withDecorators(ds []Decorator) *Engine {
+	c := *e
+	c.decorators = slices.Clone(ds)
+	return &c
 }
 
 // topics are the sections of the main menu: what people subscribe to news on.

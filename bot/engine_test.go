@@ -254,7 +254,7 @@ func TestEveryShippedScreenInBothLanguages(t *testing.T) {
 				t.Errorf("%s/%s: %d characters, over Telegram's 4096", id, lang, n)
 			}
 			for _, msg := range bot.MessageIDs {
-				if strings.Contains(r.Text, "["+msg+"]") {
+				if strings.Contains(r.Text, "["+string(msg)+"]") {
 					t.Errorf("%s/%s: interface string %s is missing", id, lang, msg)
 				}
 			}

@@ -168,7 +168,7 @@ func (w *shippedWorld) strings(tb testing.TB) {
 		w.stale[l] = loc.MustLocalize(&i18n.LocalizeConfig{MessageID: "StaleButton"})
 		s := strs{whole: map[string]bool{}}
 		for _, id := range bot.MessageIDs {
-			cfg := &i18n.LocalizeConfig{MessageID: id}
+			cfg := &i18n.LocalizeConfig{MessageID: string(id)}
 			if id == "KeptDays" { // the one plural
 				cfg.PluralCount = 5
 			}
@@ -449,7 +449,7 @@ func FuzzDeepLink(f *testing.F) {
 		}
 		keys, session := snapshot(t, nodes, rdb, id)
 		errs := logs.n.Load()
-		replies := svc.Handle(ctx, id, bot.Input{Kind: bot.InputText, Text: "/start " + payload})
+		replies := svc.Handle(ctx, id, bot.Input{Kind: bot.InputText, Text: "/start " + payload}).Replies
 		if len(replies) == 0 || replies[0].Text == "" {
 			t.Fatalf("no reply to /start %q", payload)
 		}

@@ -24,7 +24,7 @@ const (
 )
 
 // flowAsk: the next text is a question for the specialists.
-const flowAsk = "ask"
+const flowAsk Flow = "ask"
 
 // maxQuestion bounds a question to the specialists, in characters.
 const maxQuestion = 1000

@@ -91,7 +91,7 @@ func (s *Service) limitReplies(chat int64, sess Session, replies []Reply) ([]Rep
 
 // overLimit is the answer to a request over its budget: the note and the current screen,
 // once a minute; the screen alone after that.
-func (s *Service) overLimit(chat int64, sess Session, msgID string) []Reply {
+func (s *Service) overLimit(chat int64, sess Session, msgID MessageID) []Reply {
 	note := ""
 	if s.limits.notice(chat) {
 		note = s.t(langOf(sess, Input{}), msgID, nil)

@@ -52,7 +52,7 @@ func TestChecklistsPerChatAreLimited(t *testing.T) {
 	svc := atResult(t)
 	checklists, notices := 0, 0
 	for range 150 {
-		for _, r := range svc.Handle(context.Background(), 1, bot.Input{Kind: bot.InputButton, Data: "p"}) {
+		for _, r := range svc.Handle(context.Background(), 1, bot.Input{Kind: bot.InputButton, Data: "p"}).Replies {
 			if r.Checklist != nil {
 				checklists++
 			}
@@ -67,7 +67,7 @@ func TestChecklistsPerChatAreLimited(t *testing.T) {
 	}
 	// Another chat is not held to chat 1's budget.
 	svc2 := atResult(t)
-	if r := svc2.Handle(context.Background(), 1, bot.Input{Kind: bot.InputButton, Data: "p"}); r[0].Checklist == nil && (len(r) < 2 || r[1].Checklist == nil) {
+	if r := svc2.Handle(context.Background(), 1, bot.Input{Kind: bot.InputButton, Data: "p"}).Replies; r[0].Checklist == nil && (len(r) < 2 || r[1].Checklist == nil) {
 		t.Error("a fresh chat got no checklist")
 	}
 }
@@ -80,7 +80,7 @@ func TestSearchesPerChatAreLimited(t *testing.T) {
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
 	answered, notices := 0, 0
 	for range 100 {
-		for _, r := range svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "раздел а"}) {
+		for _, r := range svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "раздел а"}).Replies {
 			switch {
 			case strings.Contains(r.Text, "Слишком много вопросов подряд"):
 				notices++

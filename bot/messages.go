@@ -9,71 +9,71 @@ import (
 
 // Message ids of the interface strings in locales/active.*.toml.
 const (
-	msgGreeting            = "Greeting"
-	msgChooseLanguageFirst = "ChooseLanguageFirst"
-	msgButtonBack          = "ButtonBack"
-	msgButtonMainMenu      = "ButtonMainMenu"
-	msgLanguageChanged     = "LanguageChanged"
-	msgHelp                = "Help"
-	msgKeptDays            = "KeptDays"
-	msgSearchFound         = "SearchFound"
-	msgSearchOtherLanguage = "SearchOtherLanguage"
-	msgSearchNothing       = "SearchNothing"
-	msgEmptyMessage        = "EmptyMessage"
-	msgUnknownCommand      = "UnknownCommand"
-	msgStaleButton         = "StaleButton"
-	msgNodeGone            = "NodeGone"
-	msgNoSuchButton        = "NoSuchButton"
-	msgUnavailable         = "Unavailable"
-	msgInternalError       = "InternalError"
-	msgSources             = "Sources"
-	msgUnsupported         = "Unsupported"
-	msgCommandStart        = "CommandStart"
-	msgCommandMenu         = "CommandMenu"
-	msgCommandLang         = "CommandLang"
-	msgCommandHelp         = "CommandHelp"
+	msgGreeting            MessageID = "Greeting"
+	msgChooseLanguageFirst MessageID = "ChooseLanguageFirst"
+	msgButtonBack          MessageID = "ButtonBack"
+	msgButtonMainMenu      MessageID = "ButtonMainMenu"
+	msgLanguageChanged     MessageID = "LanguageChanged"
+	msgHelp                MessageID = "Help"
+	msgKeptDays            MessageID = "KeptDays"
+	msgSearchFound         MessageID = "SearchFound"
+	msgSearchOtherLanguage MessageID = "SearchOtherLanguage"
+	msgSearchNothing       MessageID = "SearchNothing"
+	msgEmptyMessage        MessageID = "EmptyMessage"
+	msgUnknownCommand      MessageID = "UnknownCommand"
+	msgStaleButton         MessageID = "StaleButton"
+	msgNodeGone            MessageID = "NodeGone"
+	msgNoSuchButton        MessageID = "NoSuchButton"
+	msgUnavailable         MessageID = "Unavailable"
+	msgInternalError       MessageID = "InternalError"
+	msgSources             MessageID = "Sources"
+	msgUnsupported         MessageID = "Unsupported"
+	msgCommandStart        MessageID = "CommandStart"
+	msgCommandMenu         MessageID = "CommandMenu"
+	msgCommandLang         MessageID = "CommandLang"
+	msgCommandHelp         MessageID = "CommandHelp"
 
-	msgWhatCanIGet     = "WhatCanIGet"
-	msgQuestionOf      = "QuestionOf"
-	msgYes             = "Yes"
-	msgNo              = "No"
-	msgTypeNumber      = "TypeNumber"
-	msgNotANumber      = "NotANumber"
-	msgOutOfRange      = "OutOfRange"
-	msgUseButtons      = "UseButtons"
-	msgSummaryTitle    = "SummaryTitle"
-	msgChangeAnswer    = "ChangeAnswer"
-	msgShowResult      = "ShowResult"
-	msgResultIntro     = "ResultIntro"
-	msgResultNone      = "ResultNone"
-	msgResultUnchecked = "ResultUnchecked"
-	msgLabelAmount     = "LabelAmount"
-	msgLabelDocuments  = "LabelDocuments"
-	msgLabelApply      = "LabelApply"
-	msgLabelLegal      = "LabelLegal"
-	msgLabelContact    = "LabelContact"
-	msgVerified        = "Verified"
-	msgUnverified      = "Unverified"
-	msgWhyNotButton    = "WhyNotButton"
-	msgWhyNotTitle     = "WhyNotTitle"
-	msgWhyNotNone      = "WhyNotNone"
-	msgNotInRegion     = "NotInRegion"
-	msgSaveChecklist   = "SaveChecklist"
-	msgChecklistSent   = "ChecklistSent"
-	msgChecklistMade   = "ChecklistMade"
-	msgChecklistFooter = "ChecklistFooter"
-	msgChangeAnswers   = "ChangeAnswers"
+	msgWhatCanIGet     MessageID = "WhatCanIGet"
+	msgQuestionOf      MessageID = "QuestionOf"
+	msgYes             MessageID = "Yes"
+	msgNo              MessageID = "No"
+	msgTypeNumber      MessageID = "TypeNumber"
+	msgNotANumber      MessageID = "NotANumber"
+	msgOutOfRange      MessageID = "OutOfRange"
+	msgUseButtons      MessageID = "UseButtons"
+	msgSummaryTitle    MessageID = "SummaryTitle"
+	msgChangeAnswer    MessageID = "ChangeAnswer"
+	msgShowResult      MessageID = "ShowResult"
+	msgResultIntro     MessageID = "ResultIntro"
+	msgResultNone      MessageID = "ResultNone"
+	msgResultUnchecked MessageID = "ResultUnchecked"
+	msgLabelAmount     MessageID = "LabelAmount"
+	msgLabelDocuments  MessageID = "LabelDocuments"
+	msgLabelApply      MessageID = "LabelApply"
+	msgLabelLegal      MessageID = "LabelLegal"
+	msgLabelContact    MessageID = "LabelContact"
+	msgVerified        MessageID = "Verified"
+	msgUnverified      MessageID = "Unverified"
+	msgWhyNotButton    MessageID = "WhyNotButton"
+	msgWhyNotTitle     MessageID = "WhyNotTitle"
+	msgWhyNotNone      MessageID = "WhyNotNone"
+	msgNotInRegion     MessageID = "NotInRegion"
+	msgSaveChecklist   MessageID = "SaveChecklist"
+	msgChecklistSent   MessageID = "ChecklistSent"
+	msgChecklistMade   MessageID = "ChecklistMade"
+	msgChecklistFooter MessageID = "ChecklistFooter"
+	msgChangeAnswers   MessageID = "ChangeAnswers"
 
-	msgSkipped           = "Skipped"
-	msgTooFast           = "TooFast"
-	msgTooManySearches   = "TooManySearches"
-	msgTooManyChecklists = "TooManyChecklists"
-	msgTooManyTickets    = "TooManyTickets"
+	msgSkipped           MessageID = "Skipped"
+	msgTooFast           MessageID = "TooFast"
+	msgTooManySearches   MessageID = "TooManySearches"
+	msgTooManyChecklists MessageID = "TooManyChecklists"
+	msgTooManyTickets    MessageID = "TooManyTickets"
 )
 
 // MessageIDs lists every interface string the engine uses, so a test can prove each exists
 // in both languages and that the files hold nothing unused.
-var MessageIDs = []string{
+var MessageIDs = []MessageID{
 	msgGreeting, msgChooseLanguageFirst, msgButtonBack, msgButtonMainMenu, msgLanguageChanged,
 	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
@@ -100,12 +100,12 @@ func newTranslator(b *i18n.Bundle) *translator {
 // T renders message id in lang. data is a template's data; for KeptDays, data["Days"]
 // selects the plural form. A missing message shows its id rather than nothing: tests keep that from
 // reaching users.
-func (t *translator) T(lang content.Lang, id string, data map[string]any) string {
+func (t *translator) T(lang content.Lang, id MessageID, data map[string]any) string {
 	loc, ok := t.loc[lang]
 	if !ok {
 		loc = t.loc[content.RU]
 	}
-	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	cfg := &i18n.LocalizeConfig{MessageID: string(id), TemplateData: data}
 	if n, ok := data["Days"]; ok && id == msgKeptDays { // the one message with plural forms
 		cfg.PluralCount = n
 	}
@@ -117,6 +117,6 @@ func (t *translator) T(lang content.Lang, id string, data map[string]any) string
 }
 
 // both renders a message in Kazakh and then Russian, for people whose language is unknown.
-func (t *translator) both(id string) string {
+func (t *translator) both(id MessageID) string {
 	return t.T(content.KK, id, nil) + "\n\n" + t.T(content.RU, id, nil)
 }

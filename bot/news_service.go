@@ -31,8 +31,8 @@ const (
 
 // Session.Flow values while an admin writes a broadcast.
 const (
-	flowBroadcastKK = "bc:kk"
-	flowBroadcastRU = "bc:ru"
+	flowBroadcastKK Flow = "bc:kk"
+	flowBroadcastRU Flow = "bc:ru"
 )
 
 // maxBroadcastUnits bounds a broadcast's text in UTF-16 code units: under Telegram's 4,096,
@@ -420,7 +420,7 @@ func (s *Service) cancelBroadcast(ctx context.Context, chat int64, in Input) []R
 		return s.unavailable(chat, in, err)
 	}
 	return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
-		if strings.HasPrefix(sess.Flow, "bc:") {
+		if strings.HasPrefix(string(sess.Flow), "bc:") {
 			sess.Flow = ""
 		}
 		return sess, []Reply{{Text: s.t(lang, msgBroadcastCancelled, nil)}}

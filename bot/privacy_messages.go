@@ -3,8 +3,8 @@ package bot
 // Message ids of what /forget, /mydata and /stats say about unanswered searches, and of a
 // partner opening their own referral link.
 const (
-	msgReferralOwnLink = "ReferralOwnLink"
-	msgMyDataMisses    = "MyDataMisses"
+	msgReferralOwnLink MessageID = "ReferralOwnLink"
+	msgMyDataMisses    MessageID = "MyDataMisses"
 )
 
 func init() { MessageIDs = append(MessageIDs, msgReferralOwnLink, msgMyDataMisses) }

@@ -31,7 +31,7 @@ func TestContentAndRollbackSayWhatIsNoLongerKept(t *testing.T) {
 		}
 	}
 	send := func(chat int64, text string) string {
-		return svc.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: text})[0].Text
+		return svc.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: text}).Replies[0].Text
 	}
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
 	svc.Handle(ctx, 2, bot.Input{Kind: bot.InputButton, Data: "l:kk"})

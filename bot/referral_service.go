@@ -30,8 +30,8 @@ const (
 
 // Session.Flow values: what the next input means while a referral step waits for it.
 const (
-	flowNote  = "note:" // note:<target>: the next text is the note for a new referral
-	flowIntro = "intro" // the client must choose a language, then see who referred them
+	flowNote  Flow = "note:" // note:<target>: the next text is the note for a new referral
+	flowIntro Flow = "intro" // the client must choose a language, then see who referred them
 )
 
 // maxNote bounds a partner's note to a client, in characters.
@@ -230,7 +230,7 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 func (s *Service) link(payload string) string { return s.refs.Link(payload) }
 
 // t renders an interface string.
-func (s *Service) t(lang content.Lang, id string, data map[string]any) string {
+func (s *Service) t(lang content.Lang, id MessageID, data map[string]any) string {
 	return s.engine().tr.T(lang, id, data)
 }
 
@@ -277,7 +277,7 @@ func (s *Service) unavailable(chat int64, in Input, err error) []Reply {
 
 // both renders a notice in Kazakh and Russian, for a partner whose language the bot does
 // not track.
-func (s *Service) both(id string, data map[string]any) string {
+func (s *Service) both(id MessageID, data map[string]any) string {
 	return s.t(content.KK, id, data) + "\n\n" + s.t(content.RU, id, data)
 }
 
@@ -400,7 +400,7 @@ func (s *Service) askNote(ctx context.Context, chat int64, in Input, target stri
 		if name == "" {
 			return sess, []Reply{s.engine().here(sess, s.t(lang, msgStaleButton, nil))}
 		}
-		sess.Flow = flowNote + target
+		sess.Flow = flowNote + Flow(target)
 		return sess, []Reply{{
 			Text:    s.t(lang, msgReferNote, map[string]any{"Target": name, "Max": maxNote}),
 			Buttons: [][]Button{{{Label: s.t(lang, msgReferNoNote, nil), Data: dataReferNoNote}}},
@@ -414,8 +414,8 @@ func (s *Service) createReferral(ctx context.Context, chat int64, in Input, p Pa
 	var target string
 	var lang content.Lang
 	_ = s.store.Update(ctx, chat, func(sess Session) (Session, error) {
-		target, _ = strings.CutPrefix(sess.Flow, flowNote)
-		if !strings.HasPrefix(sess.Flow, flowNote) {
+		target, _ = strings.CutPrefix(string(sess.Flow), string(flowNote))
+		if !strings.HasPrefix(string(sess.Flow), string(flowNote)) {
 			target = ""
 		}
 		lang = langOf(sess, in)
@@ -485,9 +485,9 @@ func (s *Service) listReferrals(ctx context.Context, chat int64, in Input, offse
 	var buttons [][]Button
 	for _, r := range rs {
 		status := r.Status(now)
-		shown := s.t(lang, "Status_"+status, nil)
+		shown := s.t(lang, MessageID("Status_"+status), nil)
 		if status == StatusClosed {
-			shown += " (" + s.t(lang, "Outcome_"+r.Outcome, nil) + ")"
+			shown += " (" + s.t(lang, MessageID("Outcome_"+r.Outcome), nil) + ")"
 		}
 		line := fmt.Sprintf("• %s · %s · %s · %s", short(r.Code), s.targetName(r.Target, lang), shown, r.Created.Format("02.01.2006"))
 		if r.Consent && len(r.Matched) > 0 {
@@ -528,7 +528,7 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 	if !recording {
 		var rows [][]Button
 		for _, o := range []string{OutcomeHelped, OutcomeNotHelped, OutcomeUnreachable} {
-			rows = append(rows, []Button{{Label: s.t(lang, "Outcome_"+o, nil), Data: dataOutcome + code + ":" + o}})
+			rows = append(rows, []Button{{Label: s.t(lang, MessageID("Outcome_"+o), nil), Data: dataOutcome + code + ":" + o}})
 		}
 		return []Reply{{Text: s.t(lang, msgOutcomeAsk, map[string]any{"Code": short(code)}), Buttons: rows}}
 	}
@@ -548,7 +548,7 @@ func (s *Service) outcome(ctx context.Context, chat int64, in Input, arg string)
 		return s.stale(ctx, chat, in) // gone, closed, or not theirs: the same answer
 	}
 	s.countReferral(StatusClosed)
-	return []Reply{{Text: s.t(lang, msgOutcomeSaved, map[string]any{"Code": short(code), "Outcome": s.t(lang, "Outcome_"+outcome, nil)})}}
+	return []Reply{{Text: s.t(lang, msgOutcomeSaved, map[string]any{"Code": short(code), "Outcome": s.t(lang, MessageID("Outcome_"+outcome), nil)})}}
 }
 
 // ── Clients ─────────────────────────────────────────────────────────────────────────
@@ -638,7 +638,7 @@ func (s *Service) consent(ctx context.Context, chat int64, in Input, yes bool) [
 		return s.unavailable(chat, in, err)
 	}
 	return s.withSession(ctx, chat, in, func(sess Session, lang content.Lang) (Session, []Reply) {
-		note := s.t(lang, map[bool]string{true: msgConsentThanksYes, false: msgConsentThanksNo}[yes && r.Consent], nil)
+		note := s.t(lang, map[bool]MessageID{true: msgConsentThanksYes, false: msgConsentThanksNo}[yes && r.Consent], nil)
 		if !found || r.Client != chat {
 			sess.Ref = ""
 			return sess, []Reply{s.engine().here(sess, "")}
@@ -828,7 +828,7 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 		if rs, err := s.refs.Store.ClientReferrals(ctx, chat); err == nil {
 			for _, r := range rs {
 				lines = append(lines, s.t(lang, msgMyDataReferral, map[string]any{
-					"Org": r.Org, "Consent": s.t(lang, map[bool]string{true: msgYes, false: msgNo}[r.Consent], nil)}))
+					"Org": r.Org, "Consent": s.t(lang, map[bool]MessageID{true: msgYes, false: msgNo}[r.Consent], nil)}))
 			}
 		}
 	}

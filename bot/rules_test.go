@@ -129,7 +129,7 @@ func TestTheServiceLogsAndCountsRuleFailures(t *testing.T) {
 		{Kind: bot.InputButton, Data: "a:child"}, {Kind: bot.InputButton, Data: "a:y"}, {Kind: bot.InputButton, Data: "a:1"},
 		{Kind: bot.InputText, Text: "8"}, {Kind: bot.InputButton, Data: "a:astana"}, {Kind: bot.InputButton, Data: "r"},
 	} {
-		replies := svc.Handle(ctx, 5, in)
+		replies := svc.Handle(ctx, 5, in).Replies
 		if len(replies) == 0 {
 			t.Fatalf("no answer to %+v", in)
 		}

@@ -31,6 +31,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 		if e.handoff {
 			r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})
 		}
+		r.Buttons = append(r.Buttons, e.decorate(Screen{Lang: lang, NothingFound: true})...)
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataHere}})
 		return r
 	}

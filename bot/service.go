@@ -2,26 +2,33 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/qamqor/qamqor/content"
 )
 
-// Service runs the engine over stored sessions: what every adapter calls for each update.
+// Service runs one turn per update: it reads the chat's session once, routes the input to
+// the feature that registered for it or to the engine, and commits the session once,
+// together with the mark that the update was handled. It is what every adapter calls.
 type Service struct {
 	current atomic.Pointer[Engine] // swapped when new content is published
 	store   SessionStore
 	log     *slog.Logger
-	refs    *ReferralOptions // nil: referral features off
+	now     func() time.Time
+	router  *Router
 
 	// ruleFailed is told of every rule that fails to run (OnRuleFailure); nil: only logged.
 	ruleFailed func(content.RuleFailure)
 
-	// adminStore keeps roles and the audit log; admins are ADMIN_IDS, admins always.
+	// Features not yet registered with the router (issue 13 moves them one by one).
+	refs         *ReferralOptions // nil: referral features off
 	adminStore   AdminStore
 	admins       map[int64]bool
 	contentStore ContentStore    // nil: /content and /rollback off
@@ -31,29 +38,290 @@ type Service struct {
 	limits       *limits         // per-chat budgets of searches, checklists, questions
 }
 
+// ServiceOption configures a Service.
+type ServiceOption func(*Service)
+
+// WithServiceClock sets what the service takes as the current time (the engine has its
+// own, WithClock: tests set both from one).
+func WithServiceClock(now func() time.Time) ServiceOption { return func(s *Service) { s.now = now } }
+
 // NewService returns a service that keeps sessions in store.
-func NewService(e *Engine, store SessionStore, log *slog.Logger) *Service {
-	s := &Service{store: store, log: log, limits: newLimits()}
-	s.current.Store(e)
+func NewService(e *Engine, store SessionStore, log *slog.Logger, opts ...ServiceOption) *Service {
+	s := &Service{store: store, log: log, limits: newLimits(), now: time.Now, router: newRouter()}
+	for _, o := range opts {
+		o(s)
+	}
+	s.SetEngine(e)
 	return s
 }
 
-// Handle answers one input from a chat. It returns something to show for every new input:
-// when the session store is unreachable, a polite "try again in a minute"; when something
-// panics, an apology; neither changes the stored session. An input whose UpdateID the chat
-// has handled already gets no replies at all, so a redelivered update is not answered twice.
-func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies []Reply) {
-	lang := in.LangHint
-	defer func() { s.reportRuleFailures(chatID, replies) }() // last: after a panic's apology too
+// Register adds features. It fails, and registers none of a feature's routes, when one
+// claims what another has: start-up should stop there.
+func (s *Service) Register(fs ...Feature) error {
+	for _, f := range fs {
+		if err := s.router.register(f); err != nil {
+			return err
+		}
+	}
+	s.SetEngine(s.engine()) // with the new features' buttons on its screens
+	return nil
+}
+
+// Outcome says what became of an update.
+type Outcome int
+
+const (
+	// Answered: Replies say what to show (possibly nothing, for a group message).
+	Answered Outcome = iota
+	// Duplicate: the chat has had this update handled already; nothing is shown.
+	Duplicate
+	// NotForUs: a message the bot does not answer (a group it does not serve).
+	NotForUs
+)
+
+func (o Outcome) String() string { return [...]string{"answered", "duplicate", "not_for_us"}[o] }
+
+// Result is what Handle made of an update.
+type Result struct {
+	Replies []Reply
+	Outcome Outcome
+}
+
+// Handle answers one input from a chat. Every new input gets something to show: when the
+// session store is unreachable, a polite "try again in a minute"; when something panics,
+// an apology; neither changes the stored session. An input whose UpdateID the chat has
+// handled already is a Duplicate, so a redelivered update is not answered twice.
+func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Result) {
+	defer func() { s.reportRuleFailures(chatID, res.Replies) }() // last: after a panic's apology too
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic while handling an update", "chat", chatID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			replies = []Reply{{Text: s.say(lang, msgInternalError)}}
+			res = Result{Replies: []Reply{{Text: s.say(in.LangHint, msgInternalError)}}}
 		}
 	}()
-	if out, ok := s.special(ctx, chatID, in); ok {
-		return out
+	t, err := s.begin(ctx, chatID, in)
+	if err != nil {
+		s.log.Warn("session store unavailable", "chat", chatID, "err", err)
+		return Result{Replies: []Reply{{Text: s.say(in.LangHint, msgUnavailable)}}}
 	}
+	if in.UpdateID != 0 && t.Session.seen(in.UpdateID) {
+		return Result{Outcome: Duplicate}
+	}
+	if in.Group {
+		for _, h := range s.router.group {
+			if h(t) {
+				return s.commit(t)
+			}
+		}
+		if out, ok := s.special(ctx, chatID, in); ok && out != nil { // not yet moved to a feature
+			return Result{Replies: out}
+		}
+		return Result{Outcome: NotForUs}
+	}
+	if s.routeFeature(t) {
+		return s.commit(t)
+	}
+	if out, ok := s.special(ctx, chatID, in); ok { // not yet moved to a feature
+		return s.legacyResult(out)
+	}
+	if s.legacyFlow(t.Session.Flow) {
+		return s.legacyResult(s.legacyHandle(ctx, chatID, in))
+	}
+	return s.step(t)
+}
+
+// legacyFlow reports whether flow is one of the features not yet moved to the router.
+func (s *Service) legacyFlow(f Flow) bool {
+	return f == flowAsk || f == flowIntro || f == flowBroadcastKK || f == flowBroadcastRU || strings.HasPrefix(string(f), string(flowNote))
+}
+
+// legacyResult is the Result of a feature not yet registered with the router.
+func (s *Service) legacyResult(out []Reply) Result {
+	if out == nil {
+		return Result{Outcome: Duplicate}
+	}
+	return Result{Replies: out}
+}
+
+// begin reads the chat's session (from the store's cache, as a rule) and makes its turn.
+func (s *Service) begin(ctx context.Context, chat int64, in Input) (*Turn, error) {
+	var sess Session
+	if v, ok := s.store.(SessionViewer); ok {
+		var err error
+		if sess, err = v.View(ctx, chat); err != nil {
+			return nil, err
+		}
+	} else if err := s.store.Update(ctx, chat, func(cur Session) (Session, error) { sess = cur; return cur, nil }); err != nil {
+		return nil, err
+	}
+	t := &Turn{Ctx: ctx, Chat: chat, In: in, Session: sess, Engine: s.engine(), Now: s.now(), svc: s}
+	switch in.Kind {
+	case InputText:
+		t.Text = clean(in.Text)
+		t.Cmd, t.Arg, _ = parseCommand(t.Text)
+	case InputButton:
+		t.Data = in.Data
+	}
+	return t, nil
+}
+
+// routeFeature hands the turn to the feature that claimed its input, if one did and takes
+// it. A chat waiting in a feature's flow that does something else leaves the flow.
+func (s *Service) routeFeature(t *Turn) bool {
+	r := s.router
+	try := func(rt route, ok bool) bool {
+		return ok && rt.handle != nil && (rt.role == "" || s.hasRole(t.Ctx, t.Chat, rt.role)) && rt.handle(t)
+	}
+	if rt, ok := r.flow(t.Session.Flow); ok {
+		if t.In.Kind == InputText && t.Cmd == "" && t.Text != "" && try(rt, true) {
+			return true
+		}
+		t.Change(func(s Session) Session { s.Flow, s.Draft = "", ""; return s }) // they went elsewhere
+	}
+	switch {
+	case t.Cmd == "start" && t.Arg != "":
+		if try(r.deepLink(t.Arg)) {
+			return true
+		}
+	case t.Cmd != "":
+		rt, ok := r.commands[t.Cmd]
+		if try(rt, ok) {
+			return true
+		}
+	case t.Data != "":
+		if try(r.button(t.Data)) {
+			return true
+		}
+	case t.In.Kind == InputFile && r.files != nil:
+		if try(*r.files, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// commit writes the turn's changes to the session, with the mark that the update was
+// handled, in one compare-and-set; a turn that changes nothing writes nothing.
+func (s *Service) commit(t *Turn) Result {
+	if t.unmarked || (len(t.changes) == 0 && t.In.UpdateID == 0) {
+		return Result{Replies: t.replies}
+	}
+	err := s.store.Update(t.Ctx, t.Chat, func(cur Session) (Session, error) {
+		for _, f := range t.changes {
+			cur = f(cur)
+		}
+		if t.In.UpdateID != 0 && !cur.seen(t.In.UpdateID) {
+			cur = cur.markSeen(t.In.UpdateID)
+		}
+		return cur, nil
+	})
+	if err != nil {
+		// Its effects are done; a redelivery runs it again, and every action is safe to.
+		s.log.Warn("could not commit a turn; a redelivery will run it again", "chat", t.Chat, "err", err)
+	}
+	return Result{Replies: t.replies}
+}
+
+// step runs the engine on the turn's input, inside the session's compare-and-set (a
+// concurrent write runs it again, on the newer session: the engine is pure), then applies
+// the per-chat budgets and runs the features' hooks.
+func (s *Service) step(t *Turn) Result {
+	e := t.Engine
+	var before, after Session
+	var out []Reply
+	duplicate := false
+	err := s.store.Update(t.Ctx, t.Chat, func(cur Session) (Session, error) {
+		if t.In.UpdateID != 0 && cur.seen(t.In.UpdateID) {
+			duplicate = true // a concurrent delivery of the same update won
+			return cur, nil
+		}
+		duplicate = false
+		for _, f := range t.changes {
+			cur = f(cur)
+		}
+		next, replies := e.Step(cur, t.In)
+		for _, adjust := range s.router.adjust {
+			next = adjust(cur, next)
+		}
+		if t.In.UpdateID != 0 {
+			next = next.markSeen(t.In.UpdateID)
+		}
+		before, after, out = cur, next, replies
+		return next, nil
+	})
+	if err != nil {
+		s.log.Warn("session store unavailable", "chat", t.Chat, "err", err)
+		return Result{Replies: []Reply{{Text: s.say(langOf(t.Session, Input{LangHint: t.In.LangHint}), msgUnavailable)}}}
+	}
+	if duplicate {
+		return Result{Outcome: Duplicate}
+	}
+	if limited, ok := s.limitReplies(t.Chat, after, out); ok {
+		return Result{Replies: limited} // a search or checklist over budget: nothing else to do or count
+	}
+	t.replies = append(t.replies, out...)
+	t.Session = after
+	t.changes = nil
+	for _, h := range s.router.after {
+		h(t, before, after, out)
+	}
+	// Features not yet registered with the router.
+	s.count(t.Chat, t.In, before, after, out)
+	s.syncNewsLang(t.Ctx, t.Chat, before, after)
+	t.replies = append(t.replies, s.afterStep(t.Ctx, t.Chat, before, after)...)
+	return Result{Replies: t.replies}
+}
+
+// hasRole reports whether chat holds role; an admin holds every role.
+func (s *Service) hasRole(ctx context.Context, chat int64, roles ...Role) bool {
+	if s.router.auth != nil {
+		want := append(slices.Clone(roles), RoleAdmin)
+		return s.router.auth.Has(ctx, chat, want...)
+	}
+	return s.allowed(ctx, chat, append(slices.Clone(roles), RoleAdmin)...) // not yet moved to a feature
+}
+
+// auditAction records an administrative action in the audit log and the process log.
+func (s *Service) auditAction(ctx context.Context, who int64, action, detail string) {
+	if s.router.audit != nil {
+		s.router.audit.Audit(ctx, who, action, detail)
+		return
+	}
+	s.audit(ctx, who, action, detail) // not yet moved to a feature
+}
+
+// forgetSession deletes the chat's session.
+func (s *Service) forgetSession(ctx context.Context, chat int64) error {
+	f, ok := s.store.(SessionForgetter)
+	if !ok {
+		return errors.New("the session store cannot forget")
+	}
+	return f.Forget(ctx, chat)
+}
+
+// Commands lists the commands everyone may use, described in lang, for a messenger's menu.
+func (s *Service) Commands(lang content.Lang) []Command {
+	e := s.engine()
+	cmds := e.Commands(lang)
+	for _, m := range s.router.menuFor() {
+		cmds = append(cmds, Command{Name: m.name, Description: e.T(lang, m.desc, nil)})
+	}
+	return cmds
+}
+
+// AcceptsFiles reports whether a document from chat is worth downloading: a feature takes
+// documents, and the chat may send them.
+func (s *Service) AcceptsFiles(ctx context.Context, chat int64) bool {
+	if f := s.router.files; f != nil {
+		return f.role == "" || s.hasRole(ctx, chat, f.role)
+	}
+	return s.contentStore != nil && s.allowed(ctx, chat, RoleAdmin, RoleEditor) // not yet moved
+}
+
+// legacyHandle is the engine step with the typed-text flows of the features not yet moved
+// to the router.
+func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (replies []Reply) {
+	lang := in.LangHint
 	engine := s.engine() // one content version for the whole update
 	var out []Reply
 	var before, after Session
@@ -79,7 +347,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (replies [
 			}
 			sess.Flow, sess.Draft = "", "" // they went elsewhere: the question is dropped
 		}
-		if strings.HasPrefix(sess.Flow, flowNote) {
+		if strings.HasPrefix(string(sess.Flow), string(flowNote)) {
 			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.refs != nil {
 				pendingNote = true // the partner's note: handled with the store, below
 				out = nil
@@ -166,11 +434,15 @@ func (s *Service) reportRuleFailures(chatID int64, replies []Reply) {
 func (s *Service) engine() *Engine { return s.current.Load() }
 
 // SetEngine switches to an engine over new content, for the updates that follow; updates
-// in hand finish with the engine they started with.
-func (s *Service) SetEngine(e *Engine) { s.current.Store(e) }
+// in hand finish with the engine they started with. The features' buttons go on its
+// screens.
+func (s *Service) SetEngine(e *Engine) { s.current.Store(e.withDecorators(s.router.decorate)) }
+
+// Engine is the engine of the content in use.
+func (s *Service) Engine() *Engine { return s.engine() }
 
 // say renders a message in lang, or in both languages when lang is unknown.
-func (s *Service) say(lang content.Lang, id string) string {
+func (s *Service) say(lang content.Lang, id MessageID) string {
 	if lang == "" {
 		return s.engine().tr.both(id)
 	}

@@ -24,7 +24,7 @@ func TestRedisAwayGetsAPoliteAnswerAndNothingIsLost(t *testing.T) {
 	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(srv.Client()), quiet)
 	ctx := context.Background()
 	press := func(chat int64, data string) string {
-		return svc.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data})[0].Text
+		return svc.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data}).Replies[0].Text
 	}
 	press(1, "l:ru")
 	press(1, "g:a")
@@ -35,11 +35,11 @@ func TestRedisAwayGetsAPoliteAnswerAndNothingIsLost(t *testing.T) {
 	if got := press(1, "g:a1"); !strings.Contains(got, "временно недоступен") || strings.Contains(got, "уақытша") {
 		t.Errorf("Russian speaker, Redis away: %q", got)
 	}
-	got := svc.Handle(ctx, 3, bot.Input{Kind: bot.InputText, Text: "/start"})[0].Text
+	got := svc.Handle(ctx, 3, bot.Input{Kind: bot.InputText, Text: "/start"}).Replies[0].Text
 	if !strings.Contains(got, "временно недоступен") || !strings.Contains(got, "уақытша қолжетімсіз") {
 		t.Errorf("unknown language, Redis away: want both languages, got %q", got)
 	}
-	got = svc.Handle(ctx, 4, bot.Input{Kind: bot.InputText, Text: "/start", LangHint: content.KK})[0].Text
+	got = svc.Handle(ctx, 4, bot.Input{Kind: bot.InputText, Text: "/start", LangHint: content.KK}).Replies[0].Text
 	if !strings.Contains(got, "уақытша қолжетімсіз") || strings.Contains(got, "временно") {
 		t.Errorf("Kazakh app, Redis away: %q", got)
 	}
@@ -64,7 +64,7 @@ func (panicking) Update(context.Context, int64, func(bot.Session) (bot.Session, 
 
 func TestAPanicBecomesAnApology(t *testing.T) {
 	svc := bot.NewService(newEngine(t, fixture), panicking{}, quiet)
-	replies := svc.Handle(context.Background(), 1, bot.Input{Kind: bot.InputText, Text: "/start", LangHint: content.RU})
+	replies := svc.Handle(context.Background(), 1, bot.Input{Kind: bot.InputText, Text: "/start", LangHint: content.RU}).Replies
 	if len(replies) != 1 || !strings.Contains(replies[0].Text, "что-то пошло не так") {
 		t.Fatalf("replies %+v", replies)
 	}
@@ -76,7 +76,7 @@ func TestARedeliveredUpdateIsAnsweredOnce(t *testing.T) {
 	ctx := context.Background()
 	send := func(id int64, in bot.Input) []bot.Reply {
 		in.UpdateID = id
-		return svc.Handle(ctx, 1, in)
+		return svc.Handle(ctx, 1, in).Replies
 	}
 	if r := send(10, bot.Input{Kind: bot.InputText, Text: "/start"}); len(r) != 1 {
 		t.Fatalf("first delivery: %+v", r)
@@ -120,7 +120,7 @@ func TestWithoutReferralsLinksAndPartnerCommandsAreOrdinaryInput(t *testing.T) {
 	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(srv.Client()), quiet)
 	ctx := context.Background()
 	say := func(text string) string {
-		replies := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: text})
+		replies := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: text}).Replies
 		if len(replies) == 0 {
 			t.Fatalf("no answer to %q", text)
 		}
@@ -143,24 +143,24 @@ func TestForgetAndMyDataWorkWithoutReferrals(t *testing.T) {
 	ctx := context.Background()
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "g:a"})
-	got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/mydata"})[0].Text
+	got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/mydata"}).Replies[0].Text
 	if !strings.Contains(got, "язык: Русский") || !strings.Contains(got, "«Инвалидность»") {
 		t.Errorf("/mydata: %q", got)
 	}
 	// Cancelling keeps everything.
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/forget"})
-	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "F:n"})[0].Text; !strings.Contains(got, "Ничего не удалено") || !strings.Contains(got, "Раздел А") {
+	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "F:n"}).Replies[0].Text; !strings.Contains(got, "Ничего не удалено") || !strings.Contains(got, "Раздел А") {
 		t.Errorf("cancelled /forget: %q", got)
 	}
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/forget"})
-	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "F:y"})[0].Text; !strings.Contains(got, "удалено") {
+	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "F:y"}).Replies[0].Text; !strings.Contains(got, "удалено") {
 		t.Errorf("confirmed /forget: %q", got)
 	}
 	if n, _ := srv.Client().Exists(ctx, store.SessionKey(1)).Result(); n != 0 {
 		t.Error("the session is still in Redis")
 	}
 	// The next message starts from nothing, even in this process (no cached session).
-	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "привет"})[0].Text; !strings.Contains(got, "Сәлеметсіз бе") && !strings.Contains(got, "Сначала выберите язык") {
+	if got := svc.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "привет"}).Replies[0].Text; !strings.Contains(got, "Сәлеметсіз бе") && !strings.Contains(got, "Сначала выберите язык") {
 		t.Errorf("after /forget: %q", got)
 	}
 }
@@ -220,7 +220,7 @@ func TestAnEditorUploadsContentAndPublishesIt(t *testing.T) {
 	ctx := context.Background()
 	send := func(chat int64, in bot.Input) bot.Reply {
 		t.Helper()
-		replies := svc.Handle(ctx, chat, in)
+		replies := svc.Handle(ctx, chat, in).Replies
 		if len(replies) == 0 {
 			t.Fatalf("no answer to %+v", in)
 		}

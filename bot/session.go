@@ -41,7 +41,7 @@ type Session struct {
 	// can be reported to the partner (with consent); and what the next input means while a
 	// referral step waits for one (a partner's note, a client's language).
 	Ref  string `json:"r,omitempty"`
-	Flow string `json:"f,omitempty"`
+	Flow Flow   `json:"f,omitempty"`
 	// Draft is a question for the specialists, typed and not yet sent (or dropped).
 	Draft string `json:"d,omitempty"`
 	// Withdrawn lists the partners to tell that this client withdrew, kept while /forget

@@ -202,7 +202,7 @@ func (s *Service) statsReport(ctx context.Context, chat int64, in Input, arg str
 	var refs []string
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusClosed} {
 		if n := total[statReferral+st]; n > 0 {
-			refs = append(refs, fmt.Sprintf("%s %d", s.t(lang, "Status_"+st, nil), n))
+			refs = append(refs, fmt.Sprintf("%s %d", s.t(lang, MessageID("Status_"+st), nil), n))
 		}
 	}
 	if len(refs) > 0 {

@@ -20,13 +20,6 @@ const (
 // maxProblemsShown bounds the file:line problems an upload's answer lists.
 const maxProblemsShown = 15
 
-// AcceptsFiles reports whether documents from chat are read (uploads of content by editors
-// and admins); adapters need not download the others' files, which get what any
-// unsupported message gets.
-func (s *Service) AcceptsFiles(ctx context.Context, chat int64) bool {
-	return s.contentStore != nil && s.allowed(ctx, chat, RoleAdmin, RoleEditor)
-}
-
 // upload checks a content archive (.zip) or one content file (.yaml) an editor sent, as
 // `qamqor content check` and `content test` do, and answers with the problems or with a
 // summary of the change and a button to publish it.

@@ -117,7 +117,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 		w.text(polling, chat, "/start")
 		w.press(polling, chat, "Русский")
 	}
-	if err := store.NewAdmin(rdb).SetRole(ctx, editor, bot.RoleEditor); err != nil {
+	if err := store.NewAdmin(rdb).SetRole(ctx, editor, string(bot.RoleEditor)); err != nil {
 		t.Fatal(err)
 	}
 	// Something for the commands to act on: a queued broadcast and a subscriber.
@@ -151,7 +151,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 	}
 
 	// Nothing changed: no role, no audit entry, no content version, no broadcast.
-	if roles, _ := store.NewAdmin(rdb).Roles(ctx); len(roles) != 1 || roles[editor] != bot.RoleEditor {
+	if roles, _ := store.NewAdmin(rdb).Roles(ctx); len(roles) != 1 || roles[editor] != string(bot.RoleEditor) {
 		t.Errorf("roles now: %v", roles)
 	}
 	if log, _ := store.NewAdmin(rdb).AuditLog(ctx, 10); len(log) != 0 {

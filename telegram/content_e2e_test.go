@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/store"
+	"github.com/qamqor/qamqor/telegram"
 )
 
 const editor = 400

@@ -15,12 +15,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/store"
+	"github.com/qamqor/qamqor/telegram"
 )
 
 const secret = "test-webhook-secret_1"

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
+	"github.com/qamqor/qamqor/telegram"
 )
 
 // Hardening tests (issue 12): one chat must not hold up the others, and an update that
@@ -180,7 +180,7 @@ type blocking struct {
 	hung chan struct{} // closed to let hung calls return
 }
 
-func (b blocking) Handle(ctx context.Context, chat int64, in bot.Input) []bot.Reply {
+func (b blocking) Handle(ctx context.Context, chat int64, in bot.Input) bot.Result {
 	switch in.Text {
 	case "/hang":
 		<-b.hung

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
+	"github.com/qamqor/qamqor/telegram"
 )
 
 // Telegram does what a send asks and answers after the bot stopped waiting, or the

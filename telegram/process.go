@@ -284,7 +284,8 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 	if in.document != nil && b.acceptsFiles(ctx, in.chat) {
 		in.File.Data = b.fetch(ctx, in.chat, in.document)
 	}
-	replies, outcome := b.handleWithin(ctx, in)
+	res, outcome := b.handleWithin(ctx, in)
+	replies := res.Replies
 	if ctx.Err() != nil {
 		// Shutting down cut it off, or may have: it stays for the next start or for
 		// Telegram, and if it was done after all, the session knows it was handled.
@@ -306,11 +307,18 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 			replies = n.Skipped(ctx, in.chat, in.Input)
 		}
 	}
-	if replies == nil {
+	if outcome == handled && res.Outcome != bot.Answered {
 		if in.callbackID != "" {
 			_ = b.send.answer(ctx, in.callbackID)
 		}
-		b.metrics.updates.WithLabelValues("duplicate").Inc()
+		b.metrics.updates.WithLabelValues(res.Outcome.String()).Inc() // duplicate, not_for_us
+		return
+	}
+	if len(replies) == 0 {
+		if in.callbackID != "" {
+			_ = b.send.answer(ctx, in.callbackID)
+		}
+		b.metrics.updates.WithLabelValues(in.kind).Inc()
 		return
 	}
 	b.metrics.updates.WithLabelValues(in.kind).Inc()
@@ -330,11 +338,11 @@ const (
 // handleWithin runs the Handler with the update's deadline. Past the deadline the Handler's
 // context is cancelled, and whatever it still does (code that ignores its context) is left
 // to finish on its own.
-func (b *Bot) handleWithin(ctx context.Context, in input) ([]bot.Reply, outcome) {
+func (b *Bot) handleWithin(ctx context.Context, in input) (bot.Result, outcome) {
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.HandleTimeout)
 	defer cancel()
 	type result struct {
-		replies []bot.Reply
+		res     bot.Result
 		outcome outcome
 	}
 	done := make(chan result, 1)
@@ -345,13 +353,13 @@ func (b *Bot) handleWithin(ctx context.Context, in input) ([]bot.Reply, outcome)
 				done <- result{outcome: panicked}
 			}
 		}()
-		done <- result{replies: b.handler.Handle(ctx, in.chat, in.Input)}
+		done <- result{res: b.handler.Handle(ctx, in.chat, in.Input)}
 	}()
 	select {
 	case r := <-done:
-		return r.replies, r.outcome
+		return r.res, r.outcome
 	case <-ctx.Done():
-		return nil, timedOut
+		return bot.Result{}, timedOut
 	}
 }
 

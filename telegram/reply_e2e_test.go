@@ -17,15 +17,15 @@ import (
 // or a pressed button's data picks them from answers.
 type stub map[string][]bot.Reply
 
-func (s stub) Handle(_ context.Context, _ int64, in bot.Input) []bot.Reply {
+func (s stub) Handle(_ context.Context, _ int64, in bot.Input) bot.Result {
 	key := in.Text
 	if in.Kind == bot.InputButton {
 		key = in.Data
 	}
 	if replies, ok := s[key]; ok {
-		return replies
+		return bot.Result{Replies: replies}
 	}
-	return []bot.Reply{{Text: "Menu", Buttons: [][]bot.Button{{{Label: "Open", Data: "open"}}}}}
+	return bot.Result{Replies: []bot.Reply{{Text: "Menu", Buttons: [][]bot.Button{{{Label: "Open", Data: "open"}}}}}}
 }
 
 // qrPNG is a small black-and-white PNG, w×h.

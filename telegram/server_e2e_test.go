@@ -78,12 +78,12 @@ type slowHandler struct {
 	handled *atomic.Int32
 }
 
-func (b slowHandler) Handle(context.Context, int64, bot.Input) []bot.Reply {
+func (b slowHandler) Handle(context.Context, int64, bot.Input) bot.Result {
 	<-b.release
 	if b.handled != nil {
 		b.handled.Add(1)
 	}
-	return []bot.Reply{{Text: "Done at last"}}
+	return bot.Result{Replies: []bot.Reply{{Text: "Done at last"}}}
 }
 
 func TestAWebhookUpdateThatTakesLongGets503AndStillFinishes(t *testing.T) {

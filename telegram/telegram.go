@@ -57,7 +57,7 @@ type Config struct {
 
 // Handler answers inputs: *bot.Service.
 type Handler interface {
-	Handle(ctx context.Context, chatID int64, in bot.Input) []bot.Reply
+	Handle(ctx context.Context, chatID int64, in bot.Input) bot.Result
 }
 
 // FileAcceptor is a Handler that says whose documents it reads (*bot.Service: editors'

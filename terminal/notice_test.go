@@ -23,7 +23,7 @@ type scripted struct {
 	inputs  []bot.Input
 }
 
-func (s *scripted) Handle(_ context.Context, _ int64, in bot.Input) []bot.Reply {
+func (s *scripted) Handle(_ context.Context, _ int64, in bot.Input) bot.Result {
 	s.inputs = append(s.inputs, in)
 	key := in.Text
 	if in.Kind == bot.InputButton {
@@ -32,7 +32,7 @@ func (s *scripted) Handle(_ context.Context, _ int64, in bot.Input) []bot.Reply 
 	if in.Kind == bot.InputResume {
 		key = "resume"
 	}
-	return s.answers[key]
+	return bot.Result{Replies: s.answers[key]}
 }
 
 func qrCode(t *testing.T) []byte {

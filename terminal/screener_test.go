@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qamqor/qamqor/terminal"
 	"github.com/qamqor/qamqor/checklist/checklisttest"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
+	"github.com/qamqor/qamqor/terminal"
 )
 
 // person talks to the bot through the terminal, one line per run, as a script would.

@@ -23,7 +23,7 @@ import (
 
 // Handler answers one input; *bot.Service is one.
 type Handler interface {
-	Handle(ctx context.Context, chatID int64, in bot.Input) []bot.Reply
+	Handle(ctx context.Context, chatID int64, in bot.Input) bot.Result
 }
 
 // Options tune a terminal chat.
@@ -71,7 +71,7 @@ func Chat(ctx context.Context, h Handler, chatID int64, in io.Reader, out io.Wri
 		}
 		return w.Flush()
 	}
-	if err := show(h.Handle(ctx, chatID, bot.Input{Kind: bot.InputResume})); err != nil {
+	if err := show(h.Handle(ctx, chatID, bot.Input{Kind: bot.InputResume}).Replies); err != nil {
 		return err
 	}
 	r := bufio.NewReader(in)
@@ -84,7 +84,7 @@ func Chat(ctx context.Context, h Handler, chatID int64, in io.Reader, out io.Wri
 			return err
 		}
 		line = strings.TrimRight(line, "\r\n")
-		if err := show(h.Handle(ctx, chatID, input(line, buttons, typed))); err != nil {
+		if err := show(h.Handle(ctx, chatID, input(line, buttons, typed)).Replies); err != nil {
 			return err
 		}
 	}

@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/terminal"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/store"
+	"github.com/qamqor/qamqor/terminal"
 )
 
 func service(t *testing.T, srv *redistest.Server) *bot.Service {

@@ -537,14 +537,14 @@ func typicalSession(ctx context.Context, cfg Config, log *slog.Logger) (bot.Sess
 	service := bot.NewService(bot.NewEngine(c, bundle, bot.WithSubscriptions()), mem, log)
 	const chat = memoryChatBase
 	updateID := int64(812_345_670) // a Telegram-sized update id
-	replies := service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start", UpdateID: updateID, LangHint: content.RU})
+	replies := service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start", UpdateID: updateID, LangHint: content.RU}).Replies
 	for press := range 4 { // the language, then three screens
 		data := firstButton(replies, press)
 		if data == "" {
 			break
 		}
 		updateID++
-		replies = service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data, UpdateID: updateID})
+		replies = service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data, UpdateID: updateID}).Replies
 	}
 	sess = mem.sess
 	if sess.Lang == "" {

@@ -21,14 +21,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/telegram"
-	"github.com/qamqor/qamqor/terminal"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/qr"
 	"github.com/qamqor/qamqor/secret"
 	"github.com/qamqor/qamqor/store"
+	"github.com/qamqor/qamqor/telegram"
+	"github.com/qamqor/qamqor/terminal"
 	"golang.org/x/term"
 )
 

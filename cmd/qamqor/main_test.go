@@ -15,9 +15,9 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
-	"github.com/qamqor/qamqor/telegram"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
+	"github.com/qamqor/qamqor/telegram"
 )
 
 // TestMain lets tests run this very binary as qamqor, in a process of its own, so that a
@@ -48,7 +48,7 @@ type faulty struct {
 	fault string
 }
 
-func (f faulty) Handle(ctx context.Context, chat int64, in bot.Input) []bot.Reply {
+func (f faulty) Handle(ctx context.Context, chat int64, in bot.Input) bot.Result {
 	kind, text, _ := strings.Cut(f.fault, ":")
 	if in.Text == text {
 		switch kind {

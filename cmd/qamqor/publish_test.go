@@ -45,7 +45,7 @@ func screenTitle(t *testing.T, a *app, chat int64) string {
 	t.Helper()
 	ctx := context.Background()
 	a.service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start"})
-	r := a.service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
+	r := a.service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: "l:ru"}).Replies
 	first, _, _ := strings.Cut(r[0].Text, "\n")
 	return first
 }
@@ -132,18 +132,18 @@ func TestPublishSwitchesEveryReplicaAndRollbackReturns(t *testing.T) {
 	waitForTitle("Главное меню — версия 3")
 	admin := replicas[0].service
 	admin.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
-	history := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/content"})[0].Text
+	history := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/content"}).Replies[0].Text
 	if !strings.Contains(history, "сейчас версия 2") || !strings.Contains(history, "aigerim") {
 		t.Errorf("/content:\n%s", history)
 	}
-	if got := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/rollback 1"})[0].Text; !strings.Contains(got, "Возвращена версия 1") {
+	if got := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/rollback 1"}).Replies[0].Text; !strings.Contains(got, "Возвращена версия 1") {
 		t.Fatalf("/rollback 1: %s", got)
 	}
 	waitForTitle("Главное меню — версия 2")
-	if got := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/rollback 99"})[0].Text; !strings.Contains(got, "Версии 99 нет") {
+	if got := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/rollback 99"}).Replies[0].Text; !strings.Contains(got, "Версии 99 нет") {
 		t.Errorf("/rollback 99: %s", got)
 	}
-	audit := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/audit"})[0].Text
+	audit := admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/audit"}).Replies[0].Text
 	for _, want := range []string{"content.rollback · 1", "content.publish · 2 by", "content.publish · 1 by aigerim"} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("/audit lacks %q:\n%s", want, audit)
@@ -153,16 +153,16 @@ func TestPublishSwitchesEveryReplicaAndRollbackReturns(t *testing.T) {
 	admin.Handle(ctx, 1, bot.Input{Kind: bot.InputText, Text: "/role 7 editor"})
 	editor := replicas[1].service
 	editor.Handle(ctx, 7, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
-	if got := editor.Handle(ctx, 7, bot.Input{Kind: bot.InputText, Text: "/content"})[0].Text; !strings.Contains(got, "сейчас версия 1") {
+	if got := editor.Handle(ctx, 7, bot.Input{Kind: bot.InputText, Text: "/content"}).Replies[0].Text; !strings.Contains(got, "сейчас версия 1") {
 		t.Errorf("/content by an editor: %s", got)
 	}
-	if got := editor.Handle(ctx, 7, bot.Input{Kind: bot.InputText, Text: "/invite X"})[0].Text; !strings.Contains(got, "Я не знаю команду") {
+	if got := editor.Handle(ctx, 7, bot.Input{Kind: bot.InputText, Text: "/invite X"}).Replies[0].Text; !strings.Contains(got, "Я не знаю команду") {
 		t.Errorf("/invite by an editor: %s", got)
 	}
 	stranger := replicas[1].service
 	stranger.Handle(ctx, 5, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
 	for _, cmd := range []string{"/content", "/rollback 2"} {
-		if got := stranger.Handle(ctx, 5, bot.Input{Kind: bot.InputText, Text: cmd})[0].Text; !strings.Contains(got, "Я не знаю команду") {
+		if got := stranger.Handle(ctx, 5, bot.Input{Kind: bot.InputText, Text: cmd}).Replies[0].Text; !strings.Contains(got, "Я не знаю команду") {
 			t.Errorf("%s by a stranger: %s", cmd, got)
 		}
 	}

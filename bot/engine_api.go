@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/qamqor/qamqor/content"
+)
+
+// The engine's exported face, for features: one Engine is one content version, so a
+// feature that takes the turn's Engine sees the same content for the whole update.
+
+// engineData are the button data the engine itself answers (prefixes and whole values).
+var engineData = []string{dataOpen, dataBack, dataMainMenu, dataHere, dataLang,
+	dataStartScreener, dataAnswer, dataChange, dataResult, dataWhyNot, dataChecklist, dataSummary, dataScreenerBack}
+
+// Content is the content the engine shows.
+func (e *Engine) Content() *content.Content { return e.content }
+
+// Bundle is the interface strings the engine was built with, for another engine over new
+// content (an upload's tests).
+func (e *Engine) Bundle() *i18n.Bundle { return e.tr.bundle }
+
+// Now is the engine's clock.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// KeptDays is how many days sessions are kept, as /help says.
+func (e *Engine) KeptDays() int { return e.keptDays }
+
+// T renders an interface string in lang.
+func (e *Engine) T(lang content.Lang, id MessageID, data map[string]any) string {
+	return e.tr.T(lang, id, data)
+}
+
+// Both renders an interface string in Kazakh, then Russian.
+func (e *Engine) Both(id MessageID, data map[string]any) string {
+	return e.T(content.KK, id, data) + "\n\n" + e.T(content.RU, id, data)
+}
+
+// Greeting introduces Qamqor in both languages and offers the choice between them; note,
+// when not "", replaces the introduction.
+func (e *Engine) Greeting(note MessageID) Reply { return e.greeting(note) }
+
+// Here is where the session is — a screener's step or a screen — with note above it.
+func (e *Engine) Here(s Session, note string) Reply { return e.here(s, note) }
+
+// Screen is the session's current screen with note above it.
+func (e *Engine) Screen(s Session, note string) Reply { return e.screen(s, note) }
+
+// StartScreener opens screener id's first question.
+func (e *Engine) StartScreener(s Session, id string) (Session, []Reply) {
+	return e.startScreener(s, id)
+}
+
+// Matched lists the services of screener sc that fit the session's answers, and those that
+// do not.
+func (e *Engine) Matched(s Session, sc *content.Screener) (yes, no []*content.Service) {
+	yes, no, _ = e.matched(s, sc)
+	return yes, no
+}
+
+// Topics are the sections of the main menu.
+func (e *Engine) Topics() []*content.Node { return e.topics() }
+
+// IsTopic reports whether node id is a section of the main menu.
+func (e *Engine) IsTopic(id string) bool { return e.isTopic(id) }
+
+// ScreenerTarget is the button data that starts screener id (a referral's target).
+func ScreenerTarget(id string) string { return dataStartScreener + id }
+
+// ScreenerOfTarget is the screener a target starts, if it is one.
+func ScreenerOfTarget(target string) (string, bool) {
+	if len(target) > len(dataStartScreener) && target[:len(dataStartScreener)] == dataStartScreener {
+		return target[len(dataStartScreener):], true
+	}
+	return "", false
+}

@@ -1,0 +1,322 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/qamqor/qamqor/content"
+)
+
+// A Feature is a part of the bot beyond the engine — referrals, news, handoff, publishing,
+// statistics, roles, privacy — that tells the core, once at start-up, what it answers: its
+// commands (with the role each needs), button data, deep links, typed-text flows, the
+// buttons it adds to the engine's screens, what it does after the engine stepped, and
+// what it keeps about a person. The core knows none of them by name.
+type Feature interface {
+	// Name names the feature in errors and logs ("referrals").
+	Name() string
+	// Register tells the router what the feature answers.
+	Register(r *Router)
+}
+
+// A Handler answers a turn routed to its feature. It returns false when the input is not
+// the feature's after all (a partner's command from someone who is not a partner): the
+// turn then goes on to the engine, and the handler must have done nothing.
+type Handler func(t *Turn) bool
+
+// Role is what an administrative command needs of its sender. The zero role is anyone.
+type Role string
+
+// Roles granted in chat (ADMIN_IDS are admins always).
+const (
+	RoleAdmin  Role = "admin"
+	RoleEditor Role = "editor" // content only
+)
+
+// Authorizer says whether a person holds a role (the roles feature).
+type Authorizer interface {
+	Has(ctx context.Context, chat int64, roles ...Role) bool
+}
+
+// Auditor keeps the audit log of administrative actions (the roles feature).
+type Auditor interface {
+	Audit(ctx context.Context, who int64, action, detail string)
+}
+
+// Counter counts events by day without anyone's id in them (the statistics feature).
+type Counter interface {
+	Count(name string)
+}
+
+// A Keeper is a feature that keeps something about a person, for /mydata and /forget.
+type Keeper interface {
+	// Kept says, one line each in lang, what it keeps about chat; nothing: none.
+	Kept(ctx context.Context, chat int64, lang content.Lang, e *Engine) ([]string, error)
+	// Forget deletes what it keeps about chat. It must be safe to run twice: a crash halfway
+	// through /forget runs it again.
+	Forget(ctx context.Context, chat int64) error
+}
+
+// A Farewell is a keeper that tells others when a person is forgotten (the partners of a
+// client's referrals): what it returns is kept in the session while /forget runs, so a
+// second run still sends it when the first deleted what it was made from.
+type Farewell interface {
+	Farewells(ctx context.Context, chat int64) ([]Notice, error)
+}
+
+// Screen is what the engine is about to show, for the features that add buttons to it.
+type Screen struct {
+	Lang content.Lang
+	// Node is the node shown: a topic (a section of the main menu), an answer (a node
+	// without buttons of its own) or any other; nil when a question found nothing.
+	Node         *content.Node
+	Topic        bool
+	NothingFound bool
+}
+
+// A Decorator returns rows of buttons to add to a screen, above Back and Main menu. It
+// must be pure: the engine calls it.
+type Decorator func(Screen) [][]Button
+
+// An Adjuster changes what the engine made of a session (before → after), inside the
+// session's compare-and-set, so it must be pure: it may run again on a newer session.
+type Adjuster func(before, after Session) Session
+
+// A StepHook runs after the engine's step was committed: it may do I/O and say more.
+type StepHook func(t *Turn, before, after Session, replies []Reply)
+
+// route is what a command, a button prefix or a deep-link prefix leads to.
+type route struct {
+	feature string
+	role    Role
+	handle  Handler
+}
+
+// Router collects what features answer. Two features claiming the same command, button
+// prefix (or a prefix of another's), deep-link prefix or flow is an error at start-up.
+type Router struct {
+	feature string // the feature registering now
+
+	commands  map[string]route
+	menu      []menuCommand
+	buttons   map[string]route // by data prefix
+	deepLinks map[string]route // by /start payload prefix
+	flows     map[Flow]route
+	files     *route
+	group     []Handler
+	decorate  []Decorator
+	adjust    []Adjuster
+	after     []StepHook
+	keepers   []Keeper
+	auth      Authorizer
+	audit     Auditor
+	counter   Counter
+	errs      []error
+}
+
+type menuCommand struct {
+	name string
+	role Role
+	desc MessageID
+}
+
+func newRouter() *Router {
+	r := &Router{commands: map[string]route{}, buttons: map[string]route{}, deepLinks: map[string]route{}, flows: map[Flow]route{}}
+	// The engine's own commands and buttons are claimed first, so no feature takes them.
+	r.feature = "engine"
+	for _, c := range []string{"start", "menu", "lang", "help"} {
+		r.commands[c] = route{feature: r.feature}
+	}
+	for _, p := range engineData {
+		r.buttons[p] = route{feature: r.feature}
+	}
+	return r
+}
+
+func (r *Router) fail(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("%s: "+format, append([]any{r.feature}, args...)...))
+}
+
+// CommandOption changes how a command is registered.
+type CommandOption func(*menuCommand)
+
+// InMenu lists the command in the messenger's command menu, described by desc, for the
+// people who may use it (everyone, when its role is anyone).
+func InMenu(desc MessageID) CommandOption { return func(m *menuCommand) { m.desc = desc } }
+
+// Command claims "/name" (lower case, without the slash) for people with role.
+func (r *Router) Command(name string, role Role, h Handler, opts ...CommandOption) {
+	if prev, taken := r.commands[name]; taken {
+		r.fail("command /%s is %s's already", name, prev.feature)
+		return
+	}
+	r.commands[name] = route{feature: r.feature, role: role, handle: h}
+	m := menuCommand{name: name, role: role}
+	for _, o := range opts {
+		o(&m)
+	}
+	if m.desc != "" {
+		r.menu = append(r.menu, m)
+	}
+}
+
+// Button claims button data starting with prefix for people with role. A prefix that is a
+// prefix of another feature's, or has one, is refused: which would a press reach?
+func (r *Router) Button(prefix string, role Role, h Handler) {
+	if prefix == "" {
+		r.fail("an empty button prefix")
+		return
+	}
+	for p, prev := range r.buttons {
+		if prev.feature != r.feature && (strings.HasPrefix(p, prefix) || strings.HasPrefix(prefix, p)) {
+			r.fail("button prefix %q overlaps %q, which is %s's", prefix, p, prev.feature)
+			return
+		}
+		if p == prefix {
+			r.fail("button prefix %q is registered twice", prefix)
+			return
+		}
+	}
+	r.buttons[prefix] = route{feature: r.feature, role: role, handle: h}
+}
+
+// DeepLink claims "/start <prefix>…" payloads.
+func (r *Router) DeepLink(prefix string, h Handler) {
+	for p, prev := range r.deepLinks {
+		if strings.HasPrefix(p, prefix) || strings.HasPrefix(prefix, p) {
+			r.fail("deep-link prefix %q overlaps %q, which is %s's", prefix, p, prev.feature)
+			return
+		}
+	}
+	r.deepLinks[prefix] = route{feature: r.feature, handle: h}
+}
+
+// Flow claims the typed text (not a command) of a chat whose Session.Flow is flow or
+// starts with flow + ":". When such a chat does anything else, the core clears its Flow.
+func (r *Router) Flow(flow Flow, h Handler) {
+	if prev, taken := r.flows[flow]; taken {
+		r.fail("flow %q is %s's already", flow, prev.feature)
+		return
+	}
+	r.flows[flow] = route{feature: r.feature, handle: h}
+}
+
+// Files claims documents people send, from people with role.
+func (r *Router) Files(role Role, h Handler) {
+	if r.files != nil {
+		r.fail("documents are %s's already", r.files.feature)
+		return
+	}
+	r.files = &route{feature: r.feature, role: role, handle: h}
+}
+
+// Group takes messages in group chats; the bot says nothing in a group no handler takes.
+func (r *Router) Group(h Handler) { r.group = append(r.group, h) }
+
+// Decorate adds buttons to the engine's screens.
+func (r *Router) Decorate(d Decorator) { r.decorate = append(r.decorate, d) }
+
+// Adjust changes, inside the commit, what the engine made of a session.
+func (r *Router) Adjust(a Adjuster) { r.adjust = append(r.adjust, a) }
+
+// AfterStep runs h after every engine step that was committed.
+func (r *Router) AfterStep(h StepHook) { r.after = append(r.after, h) }
+
+// Keep registers what the feature keeps about people, for /mydata and /forget.
+func (r *Router) Keep(k Keeper) { r.keepers = append(r.keepers, k) }
+
+// Authorize makes a the judge of roles.
+func (r *Router) Authorize(a Authorizer) {
+	if r.auth != nil {
+		r.fail("roles are judged by another feature already")
+		return
+	}
+	r.auth = a
+}
+
+// AuditWith makes a the keeper of the audit log.
+func (r *Router) AuditWith(a Auditor) {
+	if r.audit != nil {
+		r.fail("the audit log is kept by another feature already")
+		return
+	}
+	r.audit = a
+}
+
+// CountWith makes c the counter of events.
+func (r *Router) CountWith(c Counter) {
+	if r.counter != nil {
+		r.fail("events are counted by another feature already")
+		return
+	}
+	r.counter = c
+}
+
+// Keepers are the features that keep something about people.
+func (r *Router) Keepers() []Keeper { return slices.Clone(r.keepers) }
+
+// ErrRegistration is what Service.Register returns when features claim the same thing.
+var ErrRegistration = errors.New("bot: features claim the same input")
+
+func (r *Router) register(f Feature) error {
+	r.feature, r.errs = f.Name(), nil
+	f.Register(r)
+	if len(r.errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrRegistration, errors.Join(r.errs...))
+	}
+	return nil
+}
+
+// button finds the route of button data: the longest prefix registered.
+func (r *Router) button(data string) (route, bool) {
+	best, found := "", false
+	for p := range r.buttons {
+		if strings.HasPrefix(data, p) && len(p) > len(best) {
+			best, found = p, true
+		}
+	}
+	if !found {
+		return route{}, false
+	}
+	rt := r.buttons[best]
+	return rt, rt.handle != nil // the engine's own have no handler
+}
+
+// deepLink finds the route of a /start payload.
+func (r *Router) deepLink(payload string) (route, bool) {
+	for p, rt := range r.deepLinks {
+		if strings.HasPrefix(payload, p) {
+			return rt, true
+		}
+	}
+	return route{}, false
+}
+
+// flow finds the route of a session's flow: its name is the flow, or what comes before ":".
+func (r *Router) flow(f Flow) (route, bool) {
+	if f == "" {
+		return route{}, false
+	}
+	if rt, ok := r.flows[f]; ok {
+		return rt, true
+	}
+	name, _, _ := strings.Cut(string(f), ":")
+	rt, ok := r.flows[Flow(name)]
+	return rt, ok
+}
+
+// menuFor lists the registered menu commands for people with any of roles (none: everyone).
+func (r *Router) menuFor(roles ...Role) []menuCommand {
+	var out []menuCommand
+	for _, m := range r.menu {
+		if m.role == "" || slices.Contains(roles, m.role) {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].role == "" && out[j].role != "" })
+	return out
+}
