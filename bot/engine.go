@@ -120,7 +120,6 @@ type Engine struct {
 	index    *search.Index
 	tr       *translator
 	keptDays int
-	handoff  bool // offer "Ask a specialist" on answers and when search finds nothing
 	news     bool // offer news subscriptions on topic screens
 	now      func() time.Time
 	// decorators are the features' buttons for screens (Router.Decorate), set by the
@@ -135,10 +134,6 @@ type Option func(*Engine)
 func WithSessionTTL(d time.Duration) Option {
 	return func(e *Engine) { e.keptDays = int((d + 24*time.Hour - 1) / (24 * time.Hour)) }
 }
-
-// WithHandoff offers "Ask a specialist" on every answer (a screen without buttons) and
-// when a search finds nothing; the Service handles it (EnableHandoff).
-func WithHandoff() Option { return func(e *Engine) { e.handoff = true } }
 
 // WithSubscriptions offers a subscription to news on each topic's screen (a section of the
 // main menu); the Service handles it (EnableNews).
@@ -401,10 +396,7 @@ func (e *Engine) screen(s Session, note string) Reply {
 	if e.news && e.isTopic(n.ID) {
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgNewsButton, nil), Data: dataNews + n.ID}})
 	}
-	if e.handoff && len(n.Buttons) == 0 && n.ID != content.MainID {
-		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})
-	}
-	r.Buttons = append(r.Buttons, e.decorate(Screen{Lang: lang, Node: n, Topic: e.isTopic(n.ID)})...)
+	r.Buttons = append(r.Buttons, e.decorate(Screen{Engine: e, Lang: lang, Node: n, Topic: e.isTopic(n.ID)})...)
 	if len(nav) > 0 {
 		r.Buttons = append(r.Buttons, nav)
 	}

@@ -75,3 +75,16 @@ func ScreenerOfTarget(target string) (string, bool) {
 	}
 	return "", false
 }
+
+// DataMainMenu is the data of the button that leads to the main menu.
+const DataMainMenu = dataMainMenu
+
+// LanguageName is a language's name in that language («Қазақша», «Русский»).
+func LanguageName(l content.Lang) string { return langLabels[l] }
+
+// Echo cuts s at a word boundary to at most limit characters, marking the cut with "…":
+// how the bot quotes what a person wrote.
+func Echo(s string, limit int) string { return echo(s, limit) }
+
+// Clean drops control characters and invalid UTF-8 from typed text, and trims it.
+func Clean(s string) string { return clean(s) }

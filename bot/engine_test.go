@@ -253,7 +253,7 @@ func TestEveryShippedScreenInBothLanguages(t *testing.T) {
 			if n := len(utf16.Encode([]rune(r.Text))); n > 4096 {
 				t.Errorf("%s/%s: %d characters, over Telegram's 4096", id, lang, n)
 			}
-			for _, msg := range bot.MessageIDs {
+			for _, msg := range allMessageIDs() {
 				if strings.Contains(r.Text, "["+string(msg)+"]") {
 					t.Errorf("%s/%s: interface string %s is missing", id, lang, msg)
 				}

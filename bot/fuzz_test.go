@@ -167,7 +167,7 @@ func (w *shippedWorld) strings(tb testing.TB) {
 		loc := i18n.NewLocalizer(b, string(l))
 		w.stale[l] = loc.MustLocalize(&i18n.LocalizeConfig{MessageID: "StaleButton"})
 		s := strs{whole: map[string]bool{}}
-		for _, id := range bot.MessageIDs {
+		for _, id := range allMessageIDs() {
 			cfg := &i18n.LocalizeConfig{MessageID: string(id)}
 			if id == "KeptDays" { // the one plural
 				cfg.PluralCount = 5

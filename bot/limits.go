@@ -17,7 +17,7 @@ import (
 // rest (how many updates of one chat may wait). The budgets are per replica: each keeps
 // itself from being flooded, at no Redis cost.
 type limits struct {
-	searches, checklists, tickets *perChat
+	searches, checklists *perChat
 	// notices lets each chat be told it went over a limit once a minute; beyond that its
 	// extra requests are answered with the screen it is on.
 	notices *expirable.LRU[int64, struct{}]
@@ -31,7 +31,6 @@ func newLimits() *limits {
 	return &limits{
 		searches:   newPerChat(rate.Every(3*time.Second), 20),
 		checklists: newPerChat(rate.Every(2*time.Minute), 3),
-		tickets:    newPerChat(rate.Every(10*time.Minute), 3),
 		notices:    expirable.NewLRU[int64, struct{}](limitChats, nil, time.Minute),
 	}
 }
@@ -128,3 +127,14 @@ func (s *Service) chatLang(ctx context.Context, chat int64, in Input) content.La
 type SessionViewer interface {
 	View(ctx context.Context, chatID int64) (Session, error)
 }
+
+// Budget is a per-chat token bucket, for a feature's own limits (its questions to the
+// specialists, say): every, how often a token comes back; burst, how many a chat starts
+// with. It lives in memory, per replica.
+type Budget struct{ p *perChat }
+
+// NewBudget returns a budget.
+func NewBudget(every rate.Limit, burst int) *Budget { return &Budget{p: newPerChat(every, burst)} }
+
+// Allow takes one token of chat's budget at now, and reports whether there was one.
+func (b *Budget) Allow(chat int64, now time.Time) bool { return b.p.allow(chat, now) }

@@ -68,7 +68,6 @@ const (
 	msgTooFast           MessageID = "TooFast"
 	msgTooManySearches   MessageID = "TooManySearches"
 	msgTooManyChecklists MessageID = "TooManyChecklists"
-	msgTooManyTickets    MessageID = "TooManyTickets"
 )
 
 // MessageIDs lists every interface string the engine uses, so a test can prove each exists
@@ -80,7 +79,7 @@ var MessageIDs = []MessageID{
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgResultUnchecked,
 	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
-	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists, msgTooManyTickets,
+	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists,
 }
 
 // translator renders interface strings in one of the supported languages.

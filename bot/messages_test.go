@@ -8,6 +8,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/locales"
 )
 
@@ -22,6 +23,11 @@ func messageFile(t *testing.T, name string) map[string]any {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return m
+}
+
+// allMessageIDs are the interface strings of the core and of every feature.
+func allMessageIDs() []bot.MessageID {
+	return slices.Concat(bot.MessageIDs, handoff.MessageIDs)
 }
 
 func keys(m map[string]any) []string {
@@ -47,13 +53,13 @@ func TestBothLanguagesHaveEveryString(t *testing.T) {
 			t.Errorf("%s is in active.ru.toml but not in active.kk.toml", k)
 		}
 	}
-	for _, id := range bot.MessageIDs {
+	for _, id := range allMessageIDs() {
 		if _, ok := ru[string(id)]; !ok {
 			t.Errorf("the engine uses %s, which active.ru.toml lacks", id)
 		}
 	}
 	for _, k := range keys(ru) {
-		if !slices.Contains(bot.MessageIDs, bot.MessageID(k)) {
+		if !slices.Contains(allMessageIDs(), bot.MessageID(k)) {
 			t.Errorf("%s is in the message files but the engine never uses it", k)
 		}
 	}

@@ -64,25 +64,6 @@ const (
 	msgContentNoVersion    MessageID = "ContentNoVersion"
 	msgContentRolledBack   MessageID = "ContentRolledBack"
 
-	msgAskSpecialist            MessageID = "AskSpecialist"
-	msgAskWrite                 MessageID = "AskWrite"
-	msgAskCancel                MessageID = "AskCancel"
-	msgAskCancelled             MessageID = "AskCancelled"
-	msgAskTooLong               MessageID = "AskTooLong"
-	msgAskConsent               MessageID = "AskConsent"
-	msgAskSend                  MessageID = "AskSend"
-	msgAskSent                  MessageID = "AskSent"
-	msgTicketForOperators       MessageID = "TicketForOperators"
-	msgTicketGone               MessageID = "TicketGone"
-	msgTicketAnswer             MessageID = "TicketAnswer"
-	msgTicketClose              MessageID = "TicketClose"
-	msgTicketDelivered          MessageID = "TicketDelivered"
-	msgTicketClosed             MessageID = "TicketClosed"
-	msgTicketClosedForOperators MessageID = "TicketClosedForOperators"
-	msgTicketsNone              MessageID = "TicketsNone"
-	msgTicketsTitle             MessageID = "TicketsTitle"
-	msgMyDataTicket             MessageID = "MyDataTicket"
-
 	msgStatsTitle           MessageID = "StatsTitle"
 	msgStatsStarted         MessageID = "StatsStarted"
 	msgStatsCompleted       MessageID = "StatsCompleted"
@@ -136,9 +117,7 @@ func init() {
 		msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
 		MessageID("Role_"+string(RoleAdmin)), MessageID("Role_"+string(RoleEditor)),
 		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack,
-		msgAskSpecialist, msgAskWrite, msgAskCancel, msgAskCancelled, msgAskTooLong, msgAskConsent, msgAskSend,
-		msgAskSent, msgTicketForOperators, msgTicketGone, msgTicketAnswer, msgTicketClose, msgTicketDelivered,
-		msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket,
+
 		msgStatsTitle, msgStatsStarted, msgStatsCompleted, msgStatsDropped, msgStatsMisses, msgStatsTopScreens,
 		msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
 		msgStatsSeriesCompleted, msgStatsChartTitle,

@@ -122,9 +122,6 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 	if in.Kind == InputButton {
 		data = in.Data
 	}
-	if handle, ok := s.routeHandoff(ctx, chat, in, cmd, arg, data); ok {
-		return handle, true
-	}
 	if handle, ok := s.routeNews(ctx, chat, in, cmd, data); ok {
 		return handle, true
 	}
@@ -741,8 +738,8 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 			out = append(out, Reply{To: w.Partner, Text: s.both(msgNoticeWithdrew, map[string]any{"Code": w.Code})})
 		}
 	}
-	if s.handoff != nil {
-		if err := s.handoff.Store.ForgetTickets(ctx, chat); err != nil {
+	for _, k := range s.router.keepers {
+		if err := k.Forget(ctx, chat); err != nil {
 			return s.unavailable(chat, in, err)
 		}
 	}
@@ -832,11 +829,9 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 			}
 		}
 	}
-	if s.handoff != nil {
-		if ts, err := s.handoff.Store.UserTickets(ctx, chat); err == nil {
-			for _, t := range ts {
-				lines = append(lines, s.t(lang, msgMyDataTicket, map[string]any{"Number": t.Number, "Question": echo(t.Question, 60)}))
-			}
+	for _, k := range s.router.keepers {
+		if kept, err := k.Kept(ctx, chat, lang, s.engine()); err == nil {
+			lines = append(lines, kept...)
 		}
 	}
 	if s.news != nil {

@@ -70,7 +70,8 @@ type Farewell interface {
 
 // Screen is what the engine is about to show, for the features that add buttons to it.
 type Screen struct {
-	Lang content.Lang
+	Engine *Engine // the engine showing it: its content and strings
+	Lang   content.Lang
 	// Node is the node shown: a topic (a section of the main menu), an answer (a node
 	// without buttons of its own) or any other; nil when a question found nothing.
 	Node         *content.Node

@@ -28,10 +28,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 	if len(found.Results) == 0 {
 		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)}), SearchMiss: true, Search: true}
 		r.Buttons = e.nodeButtons(e.content.Main(), lang)
-		if e.handoff {
-			r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgAskSpecialist, nil), Data: dataAsk}})
-		}
-		r.Buttons = append(r.Buttons, e.decorate(Screen{Lang: lang, NothingFound: true})...)
+		r.Buttons = append(r.Buttons, e.decorate(Screen{Engine: e, Lang: lang, NothingFound: true})...)
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataHere}})
 		return r
 	}

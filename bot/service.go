@@ -32,7 +32,6 @@ type Service struct {
 	adminStore   AdminStore
 	admins       map[int64]bool
 	contentStore ContentStore    // nil: /content and /rollback off
-	handoff      *HandoffOptions // nil: no "Ask a specialist"
 	stats        *StatsOptions   // nil: nothing counted
 	news         *NewsOptions    // nil: no subscriptions or broadcasts
 	limits       *limits         // per-chat budgets of searches, checklists, questions
@@ -132,7 +131,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 
 // legacyFlow reports whether flow is one of the features not yet moved to the router.
 func (s *Service) legacyFlow(f Flow) bool {
-	return f == flowAsk || f == flowIntro || f == flowBroadcastKK || f == flowBroadcastRU || strings.HasPrefix(string(f), string(flowNote))
+	return f == flowIntro || f == flowBroadcastKK || f == flowBroadcastRU || strings.HasPrefix(string(f), string(flowNote))
 }
 
 // legacyResult is the Result of a feature not yet registered with the router.
@@ -335,17 +334,6 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 		if in.UpdateID != 0 && sess.seen(in.UpdateID) {
 			out = nil
 			return sess, nil
-		}
-		if sess.Flow == flowAsk && s.handoff != nil {
-			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && clean(in.Text) != "" {
-				next, r := s.draftQuestion(sess, clean(in.Text))
-				if in.UpdateID != 0 {
-					next = next.markSeen(in.UpdateID)
-				}
-				before, after, out = sess, next, r
-				return next, nil
-			}
-			sess.Flow, sess.Draft = "", "" // they went elsewhere: the question is dropped
 		}
 		if strings.HasPrefix(string(sess.Flow), string(flowNote)) {
 			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.refs != nil {

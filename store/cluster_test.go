@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -63,7 +64,7 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 
 	// Tickets.
 	tickets := store.NewTickets(rdb, key)
-	tk, err := tickets.CreateTicket(ctx, bot.Ticket{User: 300, Lang: content.RU, Question: "?", Created: time.Now()})
+	tk, err := tickets.CreateTicket(ctx, handoff.Ticket{User: 300, Lang: content.RU, Question: "?", Created: time.Now()})
 	must("opening a ticket", err)
 	must("closing a ticket", tickets.CloseTicket(ctx, tk.Number))
 	must("forgetting tickets", tickets.ForgetTickets(ctx, 300))

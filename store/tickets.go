@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/secret"
 	"github.com/redis/go-redis/v9"
 )
 
-// Tickets keeps questions handed to specialists; it implements bot.TicketStore. A ticket
-// lives bot.TicketTTL; its question is sealed when a key is given.
+// Tickets keeps questions handed to specialists; it implements handoff.Store. A ticket
+// lives handoff.TicketTTL; its question is sealed when a key is given.
 type Tickets struct {
 	rdb redis.UniversalClient
 	key *secret.Key // nil: questions kept as written, still expiring
@@ -35,59 +35,59 @@ func ticketKey(n int64) string         { return "{ticket:" + strconv.FormatInt(n
 func userTicketsKey(user int64) string { return "{chat:" + strconv.FormatInt(user, 10) + "}:tickets" }
 func questionContext(n int64) string   { return "ticket-question:" + strconv.FormatInt(n, 10) }
 
-// CreateTicket implements bot.TicketStore.
-func (s *Tickets) CreateTicket(ctx context.Context, t bot.Ticket) (bot.Ticket, error) {
+// CreateTicket implements handoff.Store.
+func (s *Tickets) CreateTicket(ctx context.Context, t handoff.Ticket) (handoff.Ticket, error) {
 	n, err := s.rdb.Incr(ctx, ticketSeqKey).Result()
 	if err != nil {
-		return bot.Ticket{}, fmt.Errorf("store: numbering a ticket: %w", err)
+		return handoff.Ticket{}, fmt.Errorf("store: numbering a ticket: %w", err)
 	}
 	t.Number = n
 	question := t.Question
 	if s.key != nil {
 		if question, err = s.key.SealString(t.Question, questionContext(n)); err != nil {
-			return bot.Ticket{}, err
+			return handoff.Ticket{}, err
 		}
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.HSet(ctx, ticketKey(n), "user", t.User, "lang", string(t.Lang), "question", question, "created", t.Created.Unix())
-	pipe.Expire(ctx, ticketKey(n), bot.TicketTTL)
+	pipe.Expire(ctx, ticketKey(n), handoff.TicketTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Ticket{}, fmt.Errorf("store: saving a ticket: %w", err)
+		return handoff.Ticket{}, fmt.Errorf("store: saving a ticket: %w", err)
 	}
 	pipe = s.rdb.TxPipeline()
 	pipe.SAdd(ctx, userTicketsKey(t.User), n)
-	pipe.Expire(ctx, userTicketsKey(t.User), bot.TicketTTL)
+	pipe.Expire(ctx, userTicketsKey(t.User), handoff.TicketTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
+		return handoff.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
 	}
 	// The list of open tickets keeps the newest openTicketsKept and lives as long as the
 	// newest ticket in it.
 	open := s.rdb.TxPipeline()
 	open.ZAdd(ctx, ticketOpenKey, redis.Z{Score: float64(n), Member: n})
 	open.ZRemRangeByRank(ctx, ticketOpenKey, 0, -openTicketsKept-1)
-	open.Expire(ctx, ticketOpenKey, bot.TicketTTL)
+	open.Expire(ctx, ticketOpenKey, handoff.TicketTTL)
 	if _, err := open.Exec(ctx); err != nil {
-		return bot.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
+		return handoff.Ticket{}, fmt.Errorf("store: listing a ticket: %w", err)
 	}
 	return t, nil
 }
 
-// Ticket implements bot.TicketStore.
-func (s *Tickets) Ticket(ctx context.Context, n int64) (bot.Ticket, bool, error) {
+// Ticket implements handoff.Store.
+func (s *Tickets) Ticket(ctx context.Context, n int64) (handoff.Ticket, bool, error) {
 	m, err := s.rdb.HGetAll(ctx, ticketKey(n)).Result()
 	if err != nil {
-		return bot.Ticket{}, false, fmt.Errorf("store: reading a ticket: %w", err)
+		return handoff.Ticket{}, false, fmt.Errorf("store: reading a ticket: %w", err)
 	}
 	if m["user"] == "" {
-		return bot.Ticket{}, false, nil
+		return handoff.Ticket{}, false, nil
 	}
 	q := m["question"]
 	if s.key != nil {
 		if q, err = s.key.OpenString(q, questionContext(n)); err != nil {
-			return bot.Ticket{}, false, fmt.Errorf("store: opening a ticket: %w", err)
+			return handoff.Ticket{}, false, fmt.Errorf("store: opening a ticket: %w", err)
 		}
 	}
-	return bot.Ticket{Number: n, User: userID(m["user"]), Lang: content.Lang(m["lang"]), Question: q,
+	return handoff.Ticket{Number: n, User: userID(m["user"]), Lang: content.Lang(m["lang"]), Question: q,
 		Created: fromUnix(m["created"]), Closed: m["closed"] == "1"}, true, nil
 }
 
@@ -97,7 +97,7 @@ var closeScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'closed', '1') end
 return 0`)
 
-// CloseTicket implements bot.TicketStore.
+// CloseTicket implements handoff.Store.
 func (s *Tickets) CloseTicket(ctx context.Context, n int64) error {
 	if err := closeScript.Run(ctx, s.rdb, []string{ticketKey(n)}).Err(); err != nil {
 		return fmt.Errorf("store: closing a ticket: %w", err)
@@ -105,13 +105,13 @@ func (s *Tickets) CloseTicket(ctx context.Context, n int64) error {
 	return s.rdb.ZRem(ctx, ticketOpenKey, n).Err()
 }
 
-// OpenTickets implements bot.TicketStore, dropping expired ones from the list.
-func (s *Tickets) OpenTickets(ctx context.Context) ([]bot.Ticket, error) {
+// OpenTickets implements handoff.Store, dropping expired ones from the list.
+func (s *Tickets) OpenTickets(ctx context.Context) ([]handoff.Ticket, error) {
 	ids, err := s.rdb.ZRange(ctx, ticketOpenKey, 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: listing tickets: %w", err)
 	}
-	var out []bot.Ticket
+	var out []handoff.Ticket
 	for _, id := range ids {
 		n, _ := strconv.ParseInt(id, 10, 64)
 		t, ok, err := s.Ticket(ctx, n)
@@ -127,13 +127,13 @@ func (s *Tickets) OpenTickets(ctx context.Context) ([]bot.Ticket, error) {
 	return out, nil
 }
 
-// UserTickets implements bot.TicketStore.
-func (s *Tickets) UserTickets(ctx context.Context, user int64) ([]bot.Ticket, error) {
+// UserTickets implements handoff.Store.
+func (s *Tickets) UserTickets(ctx context.Context, user int64) ([]handoff.Ticket, error) {
 	ids, err := s.rdb.SMembers(ctx, userTicketsKey(user)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: listing a person's tickets: %w", err)
 	}
-	var out []bot.Ticket
+	var out []handoff.Ticket
 	for _, id := range ids {
 		n, _ := strconv.ParseInt(id, 10, 64)
 		t, ok, err := s.Ticket(ctx, n)
@@ -147,7 +147,7 @@ func (s *Tickets) UserTickets(ctx context.Context, user int64) ([]bot.Ticket, er
 	return out, nil
 }
 
-// ForgetTickets implements bot.TicketStore.
+// ForgetTickets implements handoff.Store.
 func (s *Tickets) ForgetTickets(ctx context.Context, user int64) error {
 	ids, err := s.rdb.SMembers(ctx, userTicketsKey(user)).Result()
 	if err != nil {

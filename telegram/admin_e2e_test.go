@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -92,7 +93,7 @@ func (w *world) startEverything() {
 		w.t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
-	svc := bot.NewService(w.engine(bot.WithHandoff(), bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store: store.NewReferrals(rdb, key, 0),
@@ -102,7 +103,7 @@ func (w *world) startEverything() {
 	stats := store.NewStats(rdb)
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush,
 		Chart: func(string, []string, []bot.ChartSeries) ([]byte, error) { return nil, errors.New("no chart here") }})
-	svc.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(rdb, key), OperatorChat: -1001})
+	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), -1001))
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
 	w.startWith(polling, svc)

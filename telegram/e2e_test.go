@@ -591,3 +591,11 @@ func TestShutdownInWebhookModeAnswersRequestsInHand(t *testing.T) {
 		}
 	}
 }
+
+// mustRegister adds features to a service, failing the test if they clash.
+func mustRegister(t testing.TB, svc *bot.Service, fs ...bot.Feature) {
+	t.Helper()
+	if err := svc.Register(fs...); err != nil {
+		t.Fatal(err)
+	}
+}

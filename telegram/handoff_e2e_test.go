@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -33,9 +34,9 @@ func (w *world) startHandoff() {
 		w.t.Fatal(err)
 	}
 	rdb := w.redis.Client()
-	svc := bot.NewService(bot.NewEngine(c, bundle, bot.WithHandoff()), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
+	svc := bot.NewService(bot.NewEngine(c, bundle), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
-	svc.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(rdb, key), OperatorChat: operators})
+	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
 	w.api.Started(operators) // the bot was added to the group
 	w.startWith(polling, svc)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -41,7 +42,7 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 		w.t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
-	svc := bot.NewService(w.engine(bot.WithHandoff(), bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store: store.NewReferrals(rdb, key, 0),
@@ -55,7 +56,7 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 	}
 	stats := store.NewStats(rdb, opts...)
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush})
-	svc.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(rdb, key), OperatorChat: operators})
+	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
 	f := &fullBot{w: w}
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Kick: func() {

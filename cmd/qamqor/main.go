@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
@@ -313,9 +314,6 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		a.rdb, a.close = rdb, func() { _ = rdb.Close() }
 	}
 	engineOptions := []bot.Option{bot.WithSessionTTL(cfg.SessionTTL), bot.WithSubscriptions()}
-	if cfg.OperatorChatID != 0 {
-		engineOptions = append(engineOptions, bot.WithHandoff())
-	}
 	newEngine := func(c *content.Content) *bot.Engine { return bot.NewEngine(c, bundle, engineOptions...) }
 	published := store.NewContent(a.rdb)
 	if v, ok, err := published.Current(ctx); err != nil {
@@ -377,7 +375,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 	}})
 	if cfg.OperatorChatID != 0 {
-		a.service.EnableHandoff(bot.HandoffOptions{Store: store.NewTickets(a.rdb, key), OperatorChat: cfg.OperatorChatID})
+		if err := a.service.Register(handoff.New(store.NewTickets(a.rdb, key), cfg.OperatorChatID)); err != nil {
+			a.close()
+			return nil, err
+		}
 		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)
 	}
 	return a, nil

@@ -1,0 +1,39 @@
+package handoff
+
+import "github.com/qamqor/qamqor/bot"
+
+// Message ids of the handoff's interface strings in locales/active.*.toml.
+const (
+	msgAskSpecialist            bot.MessageID = "AskSpecialist"
+	msgAskWrite                 bot.MessageID = "AskWrite"
+	msgAskCancel                bot.MessageID = "AskCancel"
+	msgAskCancelled             bot.MessageID = "AskCancelled"
+	msgAskTooLong               bot.MessageID = "AskTooLong"
+	msgAskConsent               bot.MessageID = "AskConsent"
+	msgAskSend                  bot.MessageID = "AskSend"
+	msgAskSent                  bot.MessageID = "AskSent"
+	msgTicketForOperators       bot.MessageID = "TicketForOperators"
+	msgTicketGone               bot.MessageID = "TicketGone"
+	msgTicketAnswer             bot.MessageID = "TicketAnswer"
+	msgTicketClose              bot.MessageID = "TicketClose"
+	msgTicketDelivered          bot.MessageID = "TicketDelivered"
+	msgTicketClosed             bot.MessageID = "TicketClosed"
+	msgTicketClosedForOperators bot.MessageID = "TicketClosedForOperators"
+	msgTicketsNone              bot.MessageID = "TicketsNone"
+	msgTicketsTitle             bot.MessageID = "TicketsTitle"
+	msgMyDataTicket             bot.MessageID = "MyDataTicket"
+	msgTooManyTickets           bot.MessageID = "TooManyTickets"
+
+	// The core's, used here too.
+	msgButtonMainMenu bot.MessageID = "ButtonMainMenu"
+	msgUnavailable    bot.MessageID = "Unavailable"
+)
+
+// MessageIDs lists the interface strings the handoff uses, for the test that checks each is
+// in both languages' files.
+var MessageIDs = []bot.MessageID{
+	msgAskSpecialist, msgAskWrite, msgAskCancel, msgAskCancelled, msgAskTooLong, msgAskConsent, msgAskSend,
+	msgAskSent, msgTicketForOperators, msgTicketGone, msgTicketAnswer, msgTicketClose, msgTicketDelivered,
+	msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket,
+	msgTooManyTickets, msgButtonMainMenu, msgUnavailable,
+}
