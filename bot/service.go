@@ -31,10 +31,10 @@ type Service struct {
 	refs         *ReferralOptions // nil: referral features off
 	adminStore   AdminStore
 	admins       map[int64]bool
-	contentStore ContentStore    // nil: /content and /rollback off
-	stats        *StatsOptions   // nil: nothing counted
-	news         *NewsOptions    // nil: no subscriptions or broadcasts
-	limits       *limits         // per-chat budgets of searches, checklists, questions
+	contentStore ContentStore  // nil: /content and /rollback off
+	stats        *StatsOptions // nil: nothing counted
+	news         *NewsOptions  // nil: no subscriptions or broadcasts
+	limits       *limits       // per-chat budgets of searches, checklists, questions
 }
 
 // ServiceOption configures a Service.

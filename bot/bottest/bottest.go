@@ -140,10 +140,14 @@ func (c *Chat) Send(in bot.Input) bot.Result {
 }
 
 // Text sends typed text.
-func (c *Chat) Text(text string) bot.Result { return c.Send(bot.Input{Kind: bot.InputText, Text: text}) }
+func (c *Chat) Text(text string) bot.Result {
+	return c.Send(bot.Input{Kind: bot.InputText, Text: text})
+}
 
 // Press presses button data.
-func (c *Chat) Press(data string) bot.Result { return c.Send(bot.Input{Kind: bot.InputButton, Data: data}) }
+func (c *Chat) Press(data string) bot.Result {
+	return c.Send(bot.Input{Kind: bot.InputButton, Data: data})
+}
 
 // Again delivers the last update a second time.
 func (c *Chat) Again(in bot.Input) bot.Result {

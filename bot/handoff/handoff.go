@@ -277,4 +277,6 @@ func (f *Feature) Kept(ctx context.Context, chat int64, lang content.Lang, e *bo
 }
 
 // Forget implements bot.Keeper.
-func (f *Feature) Forget(ctx context.Context, chat int64) error { return f.store.ForgetTickets(ctx, chat) }
+func (f *Feature) Forget(ctx context.Context, chat int64) error {
+	return f.store.ForgetTickets(ctx, chat)
+}
