@@ -48,7 +48,14 @@ type Session struct {
 	// deletes their referrals: a crash halfway leaves them here for the second run, which
 	// would otherwise find the referrals gone and tell no one. Deleted with the session.
 	Withdrawn []Withdrawal `json:"w,omitempty"`
+	// Farewells are the notices /forget sends to others (the partners of a client's
+	// referrals), kept while it deletes what they were made from, so that a run cut short
+	// by a crash still sends them the second time. Deleted with the session.
+	Farewells []Notice `json:"z,omitempty"`
 }
+
+// NodeID is the current screen's id.
+func (s Session) NodeID() string { return s.node() }
 
 // Withdrawal is a partner to tell that a client withdrew from a referral.
 type Withdrawal struct {

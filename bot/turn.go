@@ -102,6 +102,16 @@ func (t *Turn) Unavailable(err error) {
 	t.Say(Reply{Text: t.svc.say(lang, msgUnavailable)})
 }
 
+// Save commits a change to the session now, before the turn's effects that follow it (what
+// /forget must not lose if it is cut short); the turn's own commit still comes at the end.
+func (t *Turn) Save(f func(Session) Session) error {
+	err := t.svc.store.Update(t.Ctx, t.Chat, func(cur Session) (Session, error) { return f(cur), nil })
+	if err == nil {
+		t.Session = f(t.Session)
+	}
+	return err
+}
+
 // Forgotten tells the core the session is gone (/forget): nothing is written for it, not
 // even the mark that the update was handled.
 func (t *Turn) Forgotten() { t.unmarked = true }

@@ -1,0 +1,28 @@
+package privacy
+
+import "github.com/qamqor/qamqor/bot"
+
+// Message ids of the privacy feature's interface strings in locales/active.*.toml.
+const (
+	msgForgetConfirm   bot.MessageID = "ForgetConfirm"
+	msgForgetYes       bot.MessageID = "ForgetYes"
+	msgForgetNo        bot.MessageID = "ForgetNo"
+	msgForgetCancelled bot.MessageID = "ForgetCancelled"
+	msgForgotten       bot.MessageID = "Forgotten"
+	msgMyDataTitle     bot.MessageID = "MyDataTitle"
+	msgMyDataLang      bot.MessageID = "MyDataLang"
+	msgMyDataPlace     bot.MessageID = "MyDataPlace"
+	msgMyDataAnswers   bot.MessageID = "MyDataAnswers"
+	msgMyDataNothing   bot.MessageID = "MyDataNothing"
+	msgMyDataForget    bot.MessageID = "MyDataForget"
+	msgCommandMyData   bot.MessageID = "CommandMyData"
+	msgCommandForget   bot.MessageID = "CommandForget"
+	msgKeptDays        bot.MessageID = "KeptDays" // the core's
+)
+
+// MessageIDs lists the interface strings the feature uses.
+var MessageIDs = []bot.MessageID{
+	msgForgetConfirm, msgForgetYes, msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle,
+	msgMyDataLang, msgMyDataPlace, msgMyDataAnswers, msgMyDataNothing, msgMyDataForget,
+	msgCommandMyData, msgCommandForget, msgKeptDays,
+}
