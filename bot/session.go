@@ -44,16 +44,11 @@ type Session struct {
 	Flow Flow   `json:"f,omitempty"`
 	// Draft is a question for the specialists, typed and not yet sent (or dropped).
 	Draft string `json:"d,omitempty"`
-	// Withdrawn lists the partners to tell that this client withdrew, kept while /forget
-	// deletes their referrals: a crash halfway leaves them here for the second run, which
-	// would otherwise find the referrals gone and tell no one. Deleted with the session.
-	Withdrawn []Withdrawal `json:"w,omitempty"`
-}
-
-// Withdrawal is a partner to tell that a client withdrew from a referral.
-type Withdrawal struct {
-	Partner int64  `json:"p"`
-	Code    string `json:"c"` // the part of the code partners see
+	// Farewells are what /forget must tell others (the partners of a client's referrals,
+	// that the client withdrew), kept while it deletes what they were made from: a crash
+	// halfway leaves them here for the second run, which would otherwise find nothing to
+	// tell. Deleted with the session.
+	Farewells []Notice `json:"fw,omitempty"`
 }
 
 // seen reports whether the update with this id was handled already: it is one of the
