@@ -88,3 +88,17 @@ func Echo(s string, limit int) string { return echo(s, limit) }
 
 // Clean drops control characters and invalid UTF-8 from typed text, and trims it.
 func Clean(s string) string { return clean(s) }
+
+// ── referrals ──────────────────────────────────────────────────────────────────────
+
+// StepResult is Session.Step while a screener's result is shown.
+const StepResult = stepResult
+
+// Open takes the session to node id, remembered for Back, and shows it with note above;
+// a node content lacks, or the one the session is on, leaves the session where it is.
+func (e *Engine) Open(s Session, id, note string) (Session, Reply) {
+	if _, ok := e.content.Node(id); ok && id != s.node() {
+		s = s.open(id)
+	}
+	return s, e.screen(s, note)
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/locales"
@@ -405,7 +406,9 @@ func FuzzDeepLink(f *testing.F) {
 	logs := &errorLog{}
 	w := newShippedWorld(f)
 	svc := bot.NewService(w.e, store.NewSessions(rdb), slog.New(logs))
-	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return "https://t.me/QamqorBot?start=" + p }})
+	if err := svc.Register(referrals.New(store.NewReferrals(rdb, key, 0), func(p string) string { return "https://t.me/QamqorBot?start=" + p }, nil)); err != nil {
+		f.Fatal(err)
+	}
 	b, err := locales.Bundle()
 	if err != nil {
 		f.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/bot/privacy"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/locales"
 )
 
@@ -28,7 +29,7 @@ func messageFile(t *testing.T, name string) map[string]any {
 
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
-	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs)
+	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs, referrals.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

@@ -1,10 +1,8 @@
 package bot
 
-// Message ids of what /forget, /mydata and /stats say about unanswered searches, and of a
-// partner opening their own referral link.
+// Message ids of what /forget, /mydata and /stats say about unanswered searches.
 const (
-	msgReferralOwnLink MessageID = "ReferralOwnLink"
-	msgMyDataMisses    MessageID = "MyDataMisses"
+	msgMyDataMisses MessageID = "MyDataMisses"
 )
 
-func init() { MessageIDs = append(MessageIDs, msgReferralOwnLink, msgMyDataMisses) }
+func init() { MessageIDs = append(MessageIDs, msgMyDataMisses) }

@@ -65,7 +65,8 @@ type Keeper interface {
 // client's referrals): what it returns is kept in the session while /forget runs, so a
 // second run still sends it when the first deleted what it was made from.
 type Farewell interface {
-	Farewells(ctx context.Context, chat int64) ([]Notice, error)
+	// Farewells are the notices to send, rendered by e (one content version for the turn).
+	Farewells(ctx context.Context, chat int64, e *Engine) ([]Notice, error)
 }
 
 // Screen is what the engine is about to show, for the features that add buttons to it.

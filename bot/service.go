@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -28,7 +27,6 @@ type Service struct {
 	ruleFailed func(content.RuleFailure)
 
 	// Features not yet registered with the router (issue 13 moves them one by one).
-	refs         *ReferralOptions // nil: referral features off
 	adminStore   AdminStore
 	admins       map[int64]bool
 	contentStore ContentStore  // nil: /content and /rollback off
@@ -131,7 +129,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 
 // legacyFlow reports whether flow is one of the features not yet moved to the router.
 func (s *Service) legacyFlow(f Flow) bool {
-	return f == flowIntro || f == flowBroadcastKK || f == flowBroadcastRU || strings.HasPrefix(string(f), string(flowNote))
+	return f == flowBroadcastKK || f == flowBroadcastRU
 }
 
 // legacyResult is the Result of a feature not yet registered with the router.
@@ -267,7 +265,6 @@ func (s *Service) step(t *Turn) Result {
 	// Features not yet registered with the router.
 	s.count(t.Chat, t.In, before, after, out)
 	s.syncNewsLang(t.Ctx, t.Chat, before, after)
-	t.replies = append(t.replies, s.afterStep(t.Ctx, t.Chat, before, after)...)
 	return Result{Replies: t.replies}
 }
 
@@ -324,27 +321,15 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 	engine := s.engine() // one content version for the whole update
 	var out []Reply
 	var before, after Session
-	pendingNote, showIntro := false, false
 	var broadcastText content.Lang // a broadcast's text in this language was typed
 	err := s.store.Update(ctx, chatID, func(sess Session) (Session, error) {
-		pendingNote, showIntro, broadcastText = false, false, ""
+		broadcastText = ""
 		if sess.Lang != "" {
 			lang = sess.Lang
 		}
 		if in.UpdateID != 0 && sess.seen(in.UpdateID) {
 			out = nil
 			return sess, nil
-		}
-		if strings.HasPrefix(string(sess.Flow), string(flowNote)) {
-			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.refs != nil {
-				pendingNote = true // the partner's note: handled with the store, below
-				out = nil
-				if in.UpdateID != 0 {
-					sess = sess.markSeen(in.UpdateID)
-				}
-				return sess, nil
-			}
-			sess.Flow = "" // they went elsewhere: the referral being made is dropped
 		}
 		if sess.Flow == flowBroadcastKK || sess.Flow == flowBroadcastRU {
 			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.news != nil && clean(in.Text) != "" {
@@ -358,9 +343,6 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 			sess.Flow = "" // they went elsewhere: the broadcast being written waits as a draft
 		}
 		next, r := engine.Step(sess, in)
-		if sess.Flow == flowIntro && next.Lang != "" && next.Ref != "" && s.refs != nil {
-			next.Flow, showIntro = "", true
-		}
 		if in.UpdateID != 0 {
 			next = next.markSeen(in.UpdateID)
 		}
@@ -374,21 +356,13 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 	switch {
 	case broadcastText != "":
 		return s.keepBroadcastText(ctx, chatID, in, lang, broadcastText)
-	case pendingNote:
-		if r, ok := s.handleNote(ctx, chatID, in); ok {
-			return r
-		}
-	case showIntro:
-		if r, found, err := s.refs.Store.UpdateReferral(ctx, after.Ref, func(*Referral) {}); err == nil && found && r.Client == chatID {
-			return []Reply{s.intro(r, after.Lang)}
-		}
 	}
 	if limited, ok := s.limitReplies(chatID, after, out); ok {
 		return limited // a search or checklist over budget: nothing else to do or count
 	}
 	s.count(chatID, in, before, after, out)
 	s.syncNewsLang(ctx, chatID, before, after)
-	return append(out, s.afterStep(ctx, chatID, before, after)...)
+	return out
 }
 
 // OnRuleFailure has f called for every screener rule that fails to run on someone's

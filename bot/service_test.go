@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -188,7 +189,9 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	}
 	svc := bot.NewService(newEngine(t, fixture, bot.WithSubscriptions()), store.NewSessions(rdb), quiet)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
-	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return p }})
+	if err := svc.Register(referrals.New(store.NewReferrals(rdb, key, 0), func(p string) string { return p }, nil)); err != nil {
+		t.Fatal(err)
+	}
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
 	stats := store.NewStats(rdb)

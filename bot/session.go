@@ -44,24 +44,15 @@ type Session struct {
 	Flow Flow   `json:"f,omitempty"`
 	// Draft is a question for the specialists, typed and not yet sent (or dropped).
 	Draft string `json:"d,omitempty"`
-	// Withdrawn lists the partners to tell that this client withdrew, kept while /forget
-	// deletes their referrals: a crash halfway leaves them here for the second run, which
-	// would otherwise find the referrals gone and tell no one. Deleted with the session.
-	Withdrawn []Withdrawal `json:"w,omitempty"`
-	// Farewells are the notices /forget sends to others (the partners of a client's
-	// referrals), kept while it deletes what they were made from, so that a run cut short
-	// by a crash still sends them the second time. Deleted with the session.
-	Farewells []Notice `json:"z,omitempty"`
+	// Farewells are what /forget must tell others (the partners of a client's referrals,
+	// that the client withdrew), kept while it deletes what they were made from: a crash
+	// halfway leaves them here for the second run, which would otherwise find nothing to
+	// tell. Deleted with the session.
+	Farewells []Notice `json:"fw,omitempty"`
 }
 
 // NodeID is the current screen's id.
 func (s Session) NodeID() string { return s.node() }
-
-// Withdrawal is a partner to tell that a client withdrew from a referral.
-type Withdrawal struct {
-	Partner int64  `json:"p"`
-	Code    string `json:"c"` // the part of the code partners see
-}
 
 // seen reports whether the update with this id was handled already: it is one of the
 // last MaxSeen handled, or older than all of them.

@@ -121,13 +121,6 @@ func missText(typed string) string {
 	return echo(q, 100)
 }
 
-// countReferral records a referral reaching a status.
-func (s *Service) countReferral(status string) {
-	if s.stats != nil {
-		s.stats.Recorder.Count(time.Now(), statReferral+status, 1)
-	}
-}
-
 // statsDefaultDays and statsMaxDays bound /stats [days].
 const (
 	statsDefaultDays = 7
@@ -200,7 +193,7 @@ func (s *Service) statsReport(ctx context.Context, chat int64, in Input, arg str
 			"Kept": s.t(lang, msgKeptDays, map[string]any{"Days": kept})}))
 	}
 	var refs []string
-	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusClosed} {
+	for _, st := range []string{"created", "opened", "completed", "closed"} { // referrals.Status, counted by bot/referrals
 		if n := total[statReferral+st]; n > 0 {
 			refs = append(refs, fmt.Sprintf("%s %d", s.t(lang, MessageID("Status_"+st), nil), n))
 		}

@@ -66,6 +66,10 @@ func (t *Turn) Say(rs ...Reply) { t.replies = append(t.replies, rs...) }
 // Replies are what the turn says so far.
 func (t *Turn) Replies() []Reply { return t.replies }
 
+// Instead replaces what the turn says so far: for a step hook that shows its own screen in
+// place of the engine's (a referred client's introduction once they chose a language).
+func (t *Turn) Instead(rs ...Reply) { t.replies = rs }
+
 // T renders an interface string in the chat's language.
 func (t *Turn) T(id MessageID, data map[string]any) string { return t.Engine.T(t.Lang(), id, data) }
 
@@ -126,6 +130,8 @@ func (t *Turn) Audit(action, detail string) { t.svc.auditAction(t.Ctx, t.Chat, a
 func (t *Turn) Count(name string) {
 	if c := t.svc.router.counter; c != nil {
 		c.Count(name)
+	} else if t.svc.stats != nil { // statistics not yet moved to a feature
+		t.svc.stats.Recorder.Count(t.Now, name, 1)
 	}
 }
 

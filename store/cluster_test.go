@@ -7,6 +7,7 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -53,11 +54,11 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 	must("inviting", err)
 	_, _, err = refs.ClaimInvite(ctx, code, 20)
 	must("claiming an invitation", err)
-	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "Org", Target: "family", Note: "hi"})
+	r, err := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "Org", Target: "family", Note: "hi"})
 	must("referring", err)
 	_, _, err = refs.ClaimReferral(ctx, r.Code, 300)
 	must("claiming a referral", err)
-	_, _, err = refs.UpdateReferral(ctx, r.Code, func(r *bot.Referral) { r.Consent = true })
+	_, _, err = refs.UpdateReferral(ctx, r.Code, func(r *referrals.Referral) { r.Consent = true })
 	must("updating a referral", err)
 	_, err = refs.Forget(ctx, 300)
 	must("forgetting a client", err)

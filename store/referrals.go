@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/secret"
 	"github.com/redis/go-redis/v9"
 )
@@ -36,7 +36,7 @@ const (
 const codeBytes = 12
 
 // Referrals keeps partners, invitations and referrals in Redis; it implements
-// bot.ReferralStore. Notes and shared screener results are encrypted with key. Keys are
+// referrals.Store. Notes and shared screener results are encrypted with key. Keys are
 // hash-tagged per record, so every multi-field change is on one key and one slot.
 type Referrals struct {
 	rdb redis.UniversalClient
@@ -113,7 +113,7 @@ type invite struct {
 	Created int64  `json:"at"`
 }
 
-// CreateInvite implements bot.ReferralStore.
+// CreateInvite implements referrals.Store.
 func (s *Referrals) CreateInvite(ctx context.Context, org string, by int64) (string, error) {
 	code := newCode()
 	data, _ := json.Marshal(invite{Org: org, By: by, Created: s.now().Unix()})
@@ -123,62 +123,62 @@ func (s *Referrals) CreateInvite(ctx context.Context, org string, by int64) (str
 	return code, nil
 }
 
-// ClaimInvite implements bot.ReferralStore: GETDEL makes the code one-time even when two
+// ClaimInvite implements referrals.Store: GETDEL makes the code one-time even when two
 // people open it at once.
-func (s *Referrals) ClaimInvite(ctx context.Context, code string, user int64) (bot.Partner, bool, error) {
+func (s *Referrals) ClaimInvite(ctx context.Context, code string, user int64) (referrals.Partner, bool, error) {
 	if !validCode(code) {
-		return bot.Partner{}, false, nil
+		return referrals.Partner{}, false, nil
 	}
 	raw, err := s.rdb.GetDel(ctx, inviteKey(code)).Result()
 	if errors.Is(err, redis.Nil) {
-		return bot.Partner{}, false, nil
+		return referrals.Partner{}, false, nil
 	}
 	if err != nil {
-		return bot.Partner{}, false, fmt.Errorf("store: claiming an invitation: %w", err)
+		return referrals.Partner{}, false, fmt.Errorf("store: claiming an invitation: %w", err)
 	}
 	var inv invite
 	if json.Unmarshal([]byte(raw), &inv) != nil {
-		return bot.Partner{}, false, nil
+		return referrals.Partner{}, false, nil
 	}
-	p := bot.Partner{User: user, Org: inv.Org, Since: s.now()}
+	p := referrals.Partner{User: user, Org: inv.Org, Since: s.now()}
 	pipe := s.rdb.TxPipeline()
 	pipe.HSet(ctx, partnerKey(user), "org", p.Org, "since", unix(p.Since), "by", inv.By)
 	pipe.Expire(ctx, partnerKey(user), partnerTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Partner{}, false, fmt.Errorf("store: saving a partner: %w", err)
+		return referrals.Partner{}, false, fmt.Errorf("store: saving a partner: %w", err)
 	}
 	listed := s.rdb.Pipeline()
 	listed.SAdd(ctx, partnersKey, user)
 	listed.Expire(ctx, partnersKey, partnerTTL)
 	if _, err := listed.Exec(ctx); err != nil {
-		return bot.Partner{}, false, fmt.Errorf("store: listing a partner: %w", err)
+		return referrals.Partner{}, false, fmt.Errorf("store: listing a partner: %w", err)
 	}
 	return p, true, nil
 }
 
-// Partner implements bot.ReferralStore; a partner's record lives on while they use it.
-func (s *Referrals) Partner(ctx context.Context, user int64) (bot.Partner, bool, error) {
+// Partner implements referrals.Store; a partner's record lives on while they use it.
+func (s *Referrals) Partner(ctx context.Context, user int64) (referrals.Partner, bool, error) {
 	m, err := s.rdb.HGetAll(ctx, partnerKey(user)).Result()
 	if err != nil {
-		return bot.Partner{}, false, fmt.Errorf("store: reading a partner: %w", err)
+		return referrals.Partner{}, false, fmt.Errorf("store: reading a partner: %w", err)
 	}
 	if m["org"] == "" {
-		return bot.Partner{}, false, nil
+		return referrals.Partner{}, false, nil
 	}
 	renew := s.rdb.Pipeline() // not a transaction: the keys are in different slots
 	renew.Expire(ctx, partnerKey(user), partnerTTL)
 	renew.Expire(ctx, partnersKey, partnerTTL)
 	_, _ = renew.Exec(ctx)
-	return bot.Partner{User: user, Org: m["org"], Since: fromUnix(m["since"])}, true, nil
+	return referrals.Partner{User: user, Org: m["org"], Since: fromUnix(m["since"])}, true, nil
 }
 
-// Partners implements bot.ReferralStore, dropping from the list those whose record is gone.
-func (s *Referrals) Partners(ctx context.Context) ([]bot.Partner, error) {
+// Partners implements referrals.Store, dropping from the list those whose record is gone.
+func (s *Referrals) Partners(ctx context.Context) ([]referrals.Partner, error) {
 	ids, err := s.rdb.SMembers(ctx, partnersKey).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: listing partners: %w", err)
 	}
-	var out []bot.Partner
+	var out []referrals.Partner
 	for _, id := range ids {
 		p, ok, err := s.Partner(ctx, userID(id))
 		if err != nil {
@@ -193,7 +193,7 @@ func (s *Referrals) Partners(ctx context.Context) ([]bot.Partner, error) {
 	return out, nil
 }
 
-// RevokePartner implements bot.ReferralStore. The partner's referrals stay, so their
+// RevokePartner implements referrals.Store. The partner's referrals stay, so their
 // clients' flows keep working; the partner just cannot use partner commands any more.
 func (s *Referrals) RevokePartner(ctx context.Context, user int64) (bool, error) {
 	n, err := s.rdb.Del(ctx, partnerKey(user)).Result()
@@ -204,36 +204,36 @@ func (s *Referrals) RevokePartner(ctx context.Context, user int64) (bool, error)
 	return n > 0, nil
 }
 
-// CreateReferral implements bot.ReferralStore.
-func (s *Referrals) CreateReferral(ctx context.Context, r bot.Referral) (bot.Referral, error) {
+// CreateReferral implements referrals.Store.
+func (s *Referrals) CreateReferral(ctx context.Context, r referrals.Referral) (referrals.Referral, error) {
 	hour := partnerLimitKey(r.Partner) + ":" + strconv.FormatInt(s.now().Unix()/3600, 10)
 	counted := s.rdb.TxPipeline() // the count and its expiry together: never a counter for good
 	incr := counted.Incr(ctx, hour)
 	counted.Expire(ctx, hour, 2*time.Hour)
 	if _, err := counted.Exec(ctx); err != nil {
-		return bot.Referral{}, fmt.Errorf("store: counting referrals: %w", err)
+		return referrals.Referral{}, fmt.Errorf("store: counting referrals: %w", err)
 	}
 	if n := incr.Val(); n > ReferralsPerHour {
-		return bot.Referral{}, bot.ErrRateLimited
+		return referrals.Referral{}, referrals.ErrRateLimited
 	}
 	r.Code = newCode()
 	r.Created = s.now()
 	r.Expires = r.Created.Add(ReferralLinkTTL)
 	fields, err := s.encode(r)
 	if err != nil {
-		return bot.Referral{}, err
+		return referrals.Referral{}, err
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.HSet(ctx, referralKey(r.Code), fields)
 	pipe.Expire(ctx, referralKey(r.Code), s.untilClosed())
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Referral{}, fmt.Errorf("store: saving a referral: %w", err)
+		return referrals.Referral{}, fmt.Errorf("store: saving a referral: %w", err)
 	}
 	pipe = s.rdb.TxPipeline()
 	pipe.ZAdd(ctx, partnerRefsKey(r.Partner), redis.Z{Score: float64(r.Created.UnixNano()), Member: r.Code})
 	pipe.Expire(ctx, partnerRefsKey(r.Partner), s.untilClosed())
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Referral{}, fmt.Errorf("store: listing a referral: %w", err)
+		return referrals.Referral{}, fmt.Errorf("store: listing a referral: %w", err)
 	}
 	return r, nil
 }
@@ -255,39 +255,47 @@ redis.call('HSET', KEYS[1], 'client', ARGV[1], 'opened', ARGV[2])
 return 2
 `)
 
-// ClaimReferral implements bot.ReferralStore.
-func (s *Referrals) ClaimReferral(ctx context.Context, code string, client int64) (bot.Referral, bool, error) {
+// ClaimReferral implements referrals.Store.
+func (s *Referrals) ClaimReferral(ctx context.Context, code string, client int64) (referrals.Referral, bool, error) {
 	if !validCode(code) {
-		return bot.Referral{}, false, nil
+		return referrals.Referral{}, false, nil
 	}
 	n, err := claimScript.Run(ctx, s.rdb, []string{referralKey(code)}, client, s.now().Unix()).Int()
 	if err != nil {
-		return bot.Referral{}, false, fmt.Errorf("store: claiming a referral: %w", err)
+		return referrals.Referral{}, false, fmt.Errorf("store: claiming a referral: %w", err)
 	}
 	switch n {
 	case 0:
-		return bot.Referral{}, false, nil
+		return referrals.Referral{}, false, nil
 	case 3:
-		return bot.Referral{}, false, bot.ErrOwnReferral
+		return referrals.Referral{}, false, referrals.ErrOwnReferral
 	}
 	pipe := s.rdb.TxPipeline()
 	pipe.SAdd(ctx, clientRefsKey(client), code)
 	pipe.Expire(ctx, clientRefsKey(client), s.untilClosed())
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Referral{}, false, fmt.Errorf("store: linking a referral to its client: %w", err)
+		return referrals.Referral{}, false, fmt.Errorf("store: linking a referral to its client: %w", err)
 	}
 	r, ok, err := s.get(ctx, code)
 	r.JustOpened = n == 2
 	return r, ok, err
 }
 
-// UpdateReferral implements bot.ReferralStore. WATCH makes the read-modify-write safe
-// against a concurrent change (the partner closing while the client completes).
-func (s *Referrals) UpdateReferral(ctx context.Context, code string, fn func(*bot.Referral)) (bot.Referral, bool, error) {
+// Referral implements referrals.Store.
+func (s *Referrals) Referral(ctx context.Context, code string) (referrals.Referral, bool, error) {
 	if !validCode(code) {
-		return bot.Referral{}, false, nil
+		return referrals.Referral{}, false, nil
 	}
-	var out bot.Referral
+	return s.get(ctx, code)
+}
+
+// UpdateReferral implements referrals.Store. WATCH makes the read-modify-write safe
+// against a concurrent change (the partner closing while the client completes).
+func (s *Referrals) UpdateReferral(ctx context.Context, code string, fn func(*referrals.Referral)) (referrals.Referral, bool, error) {
+	if !validCode(code) {
+		return referrals.Referral{}, false, nil
+	}
+	var out referrals.Referral
 	found := false
 	key := referralKey(code)
 	for range maxConflicts {
@@ -325,21 +333,21 @@ func (s *Referrals) UpdateReferral(ctx context.Context, code string, fn func(*bo
 			continue
 		}
 		if err != nil {
-			return bot.Referral{}, false, fmt.Errorf("store: updating a referral: %w", err)
+			return referrals.Referral{}, false, fmt.Errorf("store: updating a referral: %w", err)
 		}
 		return out, found, nil
 	}
-	return bot.Referral{}, false, ErrContention
+	return referrals.Referral{}, false, ErrContention
 }
 
-// PartnerReferrals implements bot.ReferralStore.
-func (s *Referrals) PartnerReferrals(ctx context.Context, partner int64, offset, limit int) ([]bot.Referral, int, error) {
+// PartnerReferrals implements referrals.Store.
+func (s *Referrals) PartnerReferrals(ctx context.Context, partner int64, offset, limit int) ([]referrals.Referral, int, error) {
 	key := partnerRefsKey(partner)
 	codes, err := s.rdb.ZRevRange(ctx, key, 0, -1).Result()
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: listing referrals: %w", err)
 	}
-	var all []bot.Referral
+	var all []referrals.Referral
 	for _, code := range codes {
 		r, ok, err := s.get(ctx, code)
 		if err != nil {
@@ -358,13 +366,13 @@ func (s *Referrals) PartnerReferrals(ctx context.Context, partner int64, offset,
 	return all[offset:min(total, offset+limit)], total, nil
 }
 
-// ClientReferrals implements bot.ReferralStore.
-func (s *Referrals) ClientReferrals(ctx context.Context, client int64) ([]bot.Referral, error) {
+// ClientReferrals implements referrals.Store.
+func (s *Referrals) ClientReferrals(ctx context.Context, client int64) ([]referrals.Referral, error) {
 	codes, err := s.rdb.SMembers(ctx, clientRefsKey(client)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: listing a client's referrals: %w", err)
 	}
-	var out []bot.Referral
+	var out []referrals.Referral
 	for _, code := range codes {
 		r, ok, err := s.get(ctx, code)
 		if err != nil {
@@ -377,10 +385,10 @@ func (s *Referrals) ClientReferrals(ctx context.Context, client int64) ([]bot.Re
 	return out, nil
 }
 
-// Forget implements bot.ReferralStore: the referrals that point to user as a client are
+// Forget implements referrals.Store: the referrals that point to user as a client are
 // deleted (their partners are told by the caller), and, if user is a partner, their
 // partner record and the referrals they made.
-func (s *Referrals) Forget(ctx context.Context, user int64) ([]bot.Referral, error) {
+func (s *Referrals) Forget(ctx context.Context, user int64) ([]referrals.Referral, error) {
 	mine, err := s.ClientReferrals(ctx, user)
 	if err != nil {
 		return nil, err
@@ -407,20 +415,20 @@ func (s *Referrals) Forget(ctx context.Context, user int64) ([]bot.Referral, err
 	return mine, nil
 }
 
-func (s *Referrals) get(ctx context.Context, code string) (bot.Referral, bool, error) {
+func (s *Referrals) get(ctx context.Context, code string) (referrals.Referral, bool, error) {
 	m, err := s.rdb.HGetAll(ctx, referralKey(code)).Result()
 	if err != nil {
-		return bot.Referral{}, false, fmt.Errorf("store: reading a referral: %w", err)
+		return referrals.Referral{}, false, fmt.Errorf("store: reading a referral: %w", err)
 	}
 	if m["partner"] == "" {
-		return bot.Referral{}, false, nil
+		return referrals.Referral{}, false, nil
 	}
 	r, err := s.decode(code, m)
 	return r, err == nil, err
 }
 
 // encode turns a referral into hash fields, sealing the personal ones.
-func (s *Referrals) encode(r bot.Referral) (map[string]any, error) {
+func (s *Referrals) encode(r referrals.Referral) (map[string]any, error) {
 	note, matched := "", ""
 	if r.Note != "" {
 		sealed, err := s.key.SealString(r.Note, noteContext(r.Code))
@@ -442,7 +450,7 @@ func (s *Referrals) encode(r bot.Referral) (map[string]any, error) {
 		"client":  clientField(r.Client),
 		"consent": boolField(r.Consent), "asked": boolField(r.Asked),
 		"opened": zeroOrUnix(r.Opened), "completed": zeroOrUnix(r.Completed), "closed": zeroOrUnix(r.Closed),
-		"matched": matched, "outcome": r.Outcome, "withdrew": boolField(r.Withdrew),
+		"matched": matched, "outcome": string(r.Outcome), "withdrew": boolField(r.Withdrew),
 	}, nil
 }
 
@@ -461,25 +469,25 @@ func zeroOrUnix(t time.Time) string {
 }
 
 // decode reads a referral's hash fields, opening the sealed ones.
-func (s *Referrals) decode(code string, m map[string]string) (bot.Referral, error) {
-	r := bot.Referral{
+func (s *Referrals) decode(code string, m map[string]string) (referrals.Referral, error) {
+	r := referrals.Referral{
 		Code: code, Partner: userID(m["partner"]), Org: m["org"], Target: m["target"],
 		Created: fromUnix(m["created"]), Expires: fromUnix(m["expires"]),
 		Client: userID(m["client"]), Consent: m["consent"] == "1", Asked: m["asked"] == "1",
 		Opened: fromUnix(m["opened"]), Completed: fromUnix(m["completed"]), Closed: fromUnix(m["closed"]),
-		Outcome: m["outcome"], Withdrew: m["withdrew"] == "1",
+		Outcome: referrals.Outcome(m["outcome"]), Withdrew: m["withdrew"] == "1",
 	}
 	if m["note"] != "" {
 		note, err := s.key.OpenString(m["note"], noteContext(code))
 		if err != nil {
-			return bot.Referral{}, fmt.Errorf("store: opening a referral note: %w", err)
+			return referrals.Referral{}, fmt.Errorf("store: opening a referral note: %w", err)
 		}
 		r.Note = note
 	}
 	if m["matched"] != "" {
 		matched, err := s.key.OpenString(m["matched"], matchedContext(code))
 		if err != nil {
-			return bot.Referral{}, fmt.Errorf("store: opening a referral result: %w", err)
+			return referrals.Referral{}, fmt.Errorf("store: opening a referral result: %w", err)
 		}
 		r.Matched = strings.Split(matched, ",")
 	}

@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
 	"github.com/qamqor/qamqor/store"
 )
 
-func referrals(t *testing.T) (*store.Referrals, *redistest.Server) {
+func newReferrals(t *testing.T) (*store.Referrals, *redistest.Server) {
 	t.Helper()
 	srv := redistest.Start(t)
 	key, err := secret.ParseKey(secret.GenerateKey())
@@ -25,7 +26,7 @@ func referrals(t *testing.T) (*store.Referrals, *redistest.Server) {
 
 func TestInvitationsAreOneTime(t *testing.T) {
 	ctx := context.Background()
-	refs, _ := referrals(t)
+	refs, _ := newReferrals(t)
 	code, err := refs.CreateInvite(ctx, "Бота үміт", 1)
 	if err != nil {
 		t.Fatal(err)
@@ -73,8 +74,8 @@ func TestInvitationsAreOneTime(t *testing.T) {
 
 func TestAReferralIsClaimedByOneClientAndItsNoteIsEncrypted(t *testing.T) {
 	ctx := context.Background()
-	refs, srv := referrals(t)
-	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "Бота үміт", Target: "disability", Note: "Приходите в среду"})
+	refs, srv := newReferrals(t)
+	r, err := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "Бота үміт", Target: "disability", Note: "Приходите в среду"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestAReferralIsClaimedByOneClientAndItsNoteIsEncrypted(t *testing.T) {
 		t.Error("a second client claimed a used referral")
 	}
 	// Completion with consent keeps the matched services, sealed.
-	got, _, err = refs.UpdateReferral(ctx, r.Code, func(r *bot.Referral) { r.Consent, r.Matched = true, []string{"a", "b"} })
+	got, _, err = refs.UpdateReferral(ctx, r.Code, func(r *referrals.Referral) { r.Consent, r.Matched = true, []string{"a", "b"} })
 	if err != nil || strings.Join(got.Matched, ",") != "a,b" {
 		t.Fatalf("update: %+v %v", got, err)
 	}
@@ -108,8 +109,8 @@ func TestAReferralIsClaimedByOneClientAndItsNoteIsEncrypted(t *testing.T) {
 
 func TestAnExpiredReferralCannotBeClaimed(t *testing.T) {
 	ctx := context.Background()
-	refs, srv := referrals(t)
-	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability"})
+	refs, srv := newReferrals(t)
+	r, err := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "X", Target: "disability"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,26 +122,26 @@ func TestAnExpiredReferralCannotBeClaimed(t *testing.T) {
 
 func TestReferralCreationIsRateLimited(t *testing.T) {
 	ctx := context.Background()
-	refs, _ := referrals(t)
+	refs, _ := newReferrals(t)
 	for i := range store.ReferralsPerHour {
-		if _, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability"}); err != nil {
+		if _, err := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "X", Target: "disability"}); err != nil {
 			t.Fatalf("referral %d: %v", i+1, err)
 		}
 	}
-	if _, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability"}); err != bot.ErrRateLimited {
+	if _, err := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "X", Target: "disability"}); err != referrals.ErrRateLimited {
 		t.Fatalf("referral %d: %v, want rate limited", store.ReferralsPerHour+1, err)
 	}
 	// Another partner is not affected.
-	if _, err := refs.CreateReferral(ctx, bot.Referral{Partner: 21, Org: "X", Target: "disability"}); err != nil {
+	if _, err := refs.CreateReferral(ctx, referrals.Referral{Partner: 21, Org: "X", Target: "disability"}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestForgetLeavesNothingAboutTheClient(t *testing.T) {
 	ctx := context.Background()
-	refs, srv := referrals(t)
+	refs, srv := newReferrals(t)
 	sessions := store.NewSessions(srv.Client())
-	r, _ := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "X", Target: "disability", Note: "n"})
+	r, _ := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "X", Target: "disability", Note: "n"})
 	if _, ok, _ := refs.ClaimReferral(ctx, r.Code, 300); !ok {
 		t.Fatal("claim failed")
 	}
@@ -169,13 +170,13 @@ func TestForgetLeavesNothingAboutTheClient(t *testing.T) {
 
 func TestAPartnerOpeningTheirOwnLinkLeavesItForTheClient(t *testing.T) {
 	ctx := context.Background()
-	refs, _ := referrals(t)
-	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: 20, Org: "Бота үміт", Target: "disability"})
+	refs, _ := newReferrals(t)
+	r, err := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "Бота үміт", Target: "disability"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if _, ok, err := refs.ClaimReferral(ctx, r.Code, 20); ok || !errors.Is(err, bot.ErrOwnReferral) {
+		if _, ok, err := refs.ClaimReferral(ctx, r.Code, 20); ok || !errors.Is(err, referrals.ErrOwnReferral) {
 			t.Fatalf("the partner's own claim: %v %v, want ErrOwnReferral", ok, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -95,10 +96,8 @@ func (w *world) startEverything() {
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
-	svc.EnableReferrals(bot.ReferralOptions{
-		Store: store.NewReferrals(rdb, key, 0),
-		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
-	})
+	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
+		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload }, nil))
 	svc.EnableContentCommands(store.NewContent(rdb))
 	stats := store.NewStats(rdb)
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush,

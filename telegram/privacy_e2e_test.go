@@ -14,6 +14,7 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -44,11 +45,9 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
-	svc.EnableReferrals(bot.ReferralOptions{
-		Store: store.NewReferrals(rdb, key, 0),
-		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
-		QR:    func(link string) ([]byte, error) { return qr.PNG(link, 400) },
-	})
+	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
+		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
+		func(link string) ([]byte, error) { return qr.PNG(link, 400) }))
 	svc.EnableContentCommands(store.NewContent(rdb))
 	var opts []store.StatsOption
 	if sealMisses {

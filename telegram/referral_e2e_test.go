@@ -15,6 +15,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -46,11 +47,9 @@ func (w *world) startReferralsIn(m mode) *bot.Service {
 	rdb := w.redis.Client()
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
-	svc.EnableReferrals(bot.ReferralOptions{
-		Store: store.NewReferrals(rdb, key, 0),
-		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
-		QR:    func(link string) ([]byte, error) { return qr.PNG(link, 400) },
-	})
+	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
+		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
+		func(link string) ([]byte, error) { return qr.PNG(link, 400) }))
 	w.startWith(m, svc)
 	return svc
 }

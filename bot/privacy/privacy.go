@@ -95,7 +95,7 @@ func (f *Feature) forget(t *bot.Turn) {
 		if !ok {
 			continue
 		}
-		notices, err := fw.Farewells(t.Ctx, t.Chat)
+		notices, err := fw.Farewells(t.Ctx, t.Chat, t.Engine)
 		if err != nil {
 			t.Unavailable(err)
 			return

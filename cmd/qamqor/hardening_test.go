@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/internal/redistest"
@@ -196,7 +197,7 @@ func referred(t *testing.T, srv *redistest.Server, key *secret.Key, partner, cli
 	if err != nil || !ok {
 		t.Fatalf("claiming the invitation: %v %v", ok, err)
 	}
-	r, err := refs.CreateReferral(ctx, bot.Referral{Partner: p.User, Org: p.Org, Target: "disability"})
+	r, err := refs.CreateReferral(ctx, referrals.Referral{Partner: p.User, Org: p.Org, Target: "disability"})
 	if err != nil {
 		t.Fatal(err)
 	}

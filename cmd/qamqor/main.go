@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
@@ -367,7 +368,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		log.Error("could not switch to published content; keeping the current one", "version", n, "err", err)
 	})
-	enableReferrals(a, cfg, key, log)
+	if err := enableReferrals(a, cfg, key, log); err != nil {
+		a.close()
+		return nil, err
+	}
 	news := store.NewNews(a.rdb)
 	a.service.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Rate: cfg.BroadcastRate, Kick: func() {
 		if b := a.broadcaster.Load(); b != nil {
@@ -386,24 +390,25 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 
 // enableReferrals turns on partners and referrals when DATA_KEY is set, and says at
 // start-up that they are off when it is not.
-func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) {
+func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) error {
 	if key == nil {
 		log.Warn("DATA_KEY is not set: partner and referral features are off (set it to base64 of 32 random bytes to turn them on)")
-		return
+		return nil
 	}
 	a.botName.Store(cfg.BotUsername)
-	a.service.EnableReferrals(bot.ReferralOptions{
-		Store: store.NewReferrals(a.rdb, key, cfg.ReferralTTL),
-		Link: func(payload string) string {
-			name, _ := a.botName.Load().(string)
-			if name == "" {
-				name = "<bot>"
-			}
-			return "https://t.me/" + name + "?start=" + payload
-		},
-		QR: func(link string) ([]byte, error) { return qr.PNG(link, 512) },
-	})
+	link := func(payload string) string {
+		name, _ := a.botName.Load().(string)
+		if name == "" {
+			name = "<bot>"
+		}
+		return "https://t.me/" + name + "?start=" + payload
+	}
+	qrCode := func(link string) ([]byte, error) { return qr.PNG(link, 512) }
+	if err := a.service.Register(referrals.New(store.NewReferrals(a.rdb, key, cfg.ReferralTTL), link, qrCode)); err != nil {
+		return err
+	}
 	log.Info("referrals are on")
+	return nil
 }
 
 // statsFlushInterval is how often counted events are written to Redis.

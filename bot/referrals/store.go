@@ -1,14 +1,10 @@
-package bot
+package referrals
 
 import (
 	"context"
 	"errors"
 	"time"
 )
-
-// Referrals: NGO staff (partners) send clients to the right help with a link and learn
-// whether they got there. These are the records and the store the Service needs; the
-// store (Redis, in package store) encrypts what is personal.
 
 // Partner is a staff member of an organisation that refers clients.
 type Partner struct {
@@ -17,29 +13,38 @@ type Partner struct {
 	Since time.Time
 }
 
+// Status is where a referral stands.
+type Status string
+
 // Referral statuses, in the order a referral goes through them.
 const (
-	StatusCreated   = "created"
-	StatusOpened    = "opened"
-	StatusCompleted = "completed" // the client finished the screener
-	StatusExpired   = "expired"   // nobody opened it in time
-	StatusClosed    = "closed"    // the partner recorded an outcome
-	StatusWithdrew  = "withdrew"  // the client asked to be forgotten
+	StatusCreated   Status = "created"
+	StatusOpened    Status = "opened"
+	StatusCompleted Status = "completed" // the client finished the screener
+	StatusExpired   Status = "expired"   // nobody opened it in time
+	StatusClosed    Status = "closed"    // the partner recorded an outcome
+	StatusWithdrew  Status = "withdrew"  // the client asked to be forgotten
 )
+
+// Outcome is how a referral ended, as its partner recorded it.
+type Outcome string
 
 // Outcomes a partner records when closing a referral.
 const (
-	OutcomeHelped      = "helped"
-	OutcomeNotHelped   = "not_helped"
-	OutcomeUnreachable = "unreachable"
+	OutcomeHelped      Outcome = "helped"
+	OutcomeNotHelped   Outcome = "not_helped"
+	OutcomeUnreachable Outcome = "unreachable"
 )
+
+// outcomes are the outcomes a partner may record, in the order they are offered.
+var outcomes = []Outcome{OutcomeHelped, OutcomeNotHelped, OutcomeUnreachable}
 
 // Referral is one client sent by a partner to a topic or a screener.
 type Referral struct {
 	Code    string
 	Partner int64
 	Org     string
-	Target  string // a node id, or dataStartScreener + a screener id
+	Target  string // a node id, or bot.ScreenerTarget of a screener
 	Note    string // for the client, from the partner; personal, kept encrypted
 	Created time.Time
 	Expires time.Time // the link works until then
@@ -51,7 +56,7 @@ type Referral struct {
 	Completed time.Time
 	Matched   []string // service ids the screener matched; kept only with consent, encrypted
 	Closed    time.Time
-	Outcome   string
+	Outcome   Outcome
 	Withdrew  bool
 
 	// JustOpened is set, not stored, on the referral ClaimReferral returns when this call
@@ -60,7 +65,7 @@ type Referral struct {
 }
 
 // Status is where the referral stands at now.
-func (r Referral) Status(now time.Time) string {
+func (r Referral) Status(now time.Time) Status {
 	switch {
 	case r.Withdrew:
 		return StatusWithdrew
@@ -83,8 +88,9 @@ var ErrRateLimited = errors.New("too many referrals created in the last hour")
 // for their client.
 var ErrOwnReferral = errors.New("a partner opened their own referral link")
 
-// ReferralStore keeps partners, invitations and referrals.
-type ReferralStore interface {
+// Store keeps partners, invitations and referrals (store.Referrals, in Redis, encrypts
+// what is personal).
+type Store interface {
 	// CreateInvite stores a one-time invitation to become a partner of org.
 	CreateInvite(ctx context.Context, org string, by int64) (code string, err error)
 	// ClaimInvite makes user a partner of the invitation's organisation, once; false when
@@ -101,13 +107,16 @@ type ReferralStore interface {
 	// to the client who claimed it); false for any other code, with no hint why;
 	// ErrOwnReferral, leaving it unclaimed, when client is the partner who made it.
 	ClaimReferral(ctx context.Context, code string, client int64) (Referral, bool, error)
-	// UpdateReferral applies fn to the referral and keeps the result; false when gone.
+	// Referral reads a referral; false when gone (or never made).
+	Referral(ctx context.Context, code string) (Referral, bool, error)
+	// UpdateReferral applies fn to the referral and keeps the result; false when gone. fn
+	// may run more than once (a concurrent change makes it run again).
 	UpdateReferral(ctx context.Context, code string, fn func(*Referral)) (Referral, bool, error)
 	// PartnerReferrals lists a partner's referrals, newest first, and how many there are.
 	PartnerReferrals(ctx context.Context, partner int64, offset, limit int) ([]Referral, int, error)
 	// ClientReferrals lists the referrals a client opened.
 	ClientReferrals(ctx context.Context, client int64) ([]Referral, error)
 	// Forget deletes everything kept about user as a client and as a partner, and returns
-	// the referrals that pointed to them as they were, so their partners can be told.
+	// the referrals that pointed to them as they were. It is safe to run twice.
 	Forget(ctx context.Context, user int64) ([]Referral, error)
 }
