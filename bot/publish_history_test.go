@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/store"
@@ -17,7 +18,9 @@ func TestContentAndRollbackSayWhatIsNoLongerKept(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
 	svc := bot.NewService(newEngine(t, nil), store.NewSessions(rdb), quiet)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1, 2})
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1, 2}, quiet)); err != nil {
+		t.Fatal(err)
+	}
 	published := store.NewContent(rdb)
 	svc.EnableContentCommands(published)
 	ctx := context.Background()

@@ -1,6 +1,6 @@
 package bot
 
-// Message ids of the referral, privacy and administration strings in locales/active.*.toml.
+// Message ids of the referral, privacy, publishing and statistics strings in locales/active.*.toml.
 const (
 	msgInviteUsage        MessageID = "InviteUsage"
 	msgInviteCreated      MessageID = "InviteCreated"
@@ -49,14 +49,6 @@ const (
 	msgMyDataReferral     MessageID = "MyDataReferral"
 	msgMyDataNothing      MessageID = "MyDataNothing"
 	msgMyDataForget       MessageID = "MyDataForget"
-
-	msgRoleUsage   MessageID = "RoleUsage"
-	msgRoleFixed   MessageID = "RoleFixed"
-	msgRoleSet     MessageID = "RoleSet"
-	msgRoleRemoved MessageID = "RoleRemoved"
-	msgRolesTitle  MessageID = "RolesTitle"
-	msgAuditNone   MessageID = "AuditNone"
-	msgAuditTitle  MessageID = "AuditTitle"
 
 	msgContentBuiltIn      MessageID = "ContentBuiltIn"
 	msgContentCurrent      MessageID = "ContentCurrent"
@@ -114,8 +106,6 @@ func init() {
 		msgNoticeOpened, msgNoticeCompleted, msgNoticeWithdrew, msgForgetConfirm, msgForgetYes,
 		msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle, msgMyDataLang, msgMyDataPlace,
 		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget,
-		msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
-		MessageID("Role_"+string(RoleAdmin)), MessageID("Role_"+string(RoleEditor)),
 		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack,
 
 		msgStatsTitle, msgStatsStarted, msgStatsCompleted, msgStatsDropped, msgStatsMisses, msgStatsTopScreens,

@@ -137,17 +137,6 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 		return func() []Reply { return s.myData(ctx, chat, in) }, true
 	case !isCmd && data == "" && in.Kind != InputFile:
 		return nil, false
-	case (cmd == "role" || cmd == "roles" || cmd == "audit") && s.adminStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin) {
-			return nil, false
-		}
-		switch cmd {
-		case "role":
-			return func() []Reply { return s.setRole(ctx, chat, in, arg) }, true
-		case "roles":
-			return func() []Reply { return s.listRoles(ctx, chat, in) }, true
-		}
-		return func() []Reply { return s.auditLog(ctx, chat, in, arg) }, true
 	case in.Kind == InputFile && s.contentStore != nil:
 		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
 			return nil, false

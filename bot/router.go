@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/qamqor/qamqor/content"
 )
@@ -42,9 +43,10 @@ type Authorizer interface {
 	Has(ctx context.Context, chat int64, roles ...Role) bool
 }
 
-// Auditor keeps the audit log of administrative actions (the roles feature).
+// Auditor keeps the audit log of administrative actions (the roles feature); at is the
+// turn's time, from the service's clock.
 type Auditor interface {
-	Audit(ctx context.Context, who int64, action, detail string)
+	Audit(ctx context.Context, at time.Time, who int64, action, detail string)
 }
 
 // Counter counts events by day without anyone's id in them (the statistics feature).

@@ -29,12 +29,10 @@ type Service struct {
 
 	// Features not yet registered with the router (issue 13 moves them one by one).
 	refs         *ReferralOptions // nil: referral features off
-	adminStore   AdminStore
-	admins       map[int64]bool
-	contentStore ContentStore  // nil: /content and /rollback off
-	stats        *StatsOptions // nil: nothing counted
-	news         *NewsOptions  // nil: no subscriptions or broadcasts
-	limits       *limits       // per-chat budgets of searches, checklists, questions
+	contentStore ContentStore     // nil: /content and /rollback off
+	stats        *StatsOptions    // nil: nothing counted
+	news         *NewsOptions     // nil: no subscriptions or broadcasts
+	limits       *limits          // per-chat budgets of searches, checklists, questions
 }
 
 // ServiceOption configures a Service.
@@ -271,22 +269,34 @@ func (s *Service) step(t *Turn) Result {
 	return Result{Replies: t.replies}
 }
 
-// hasRole reports whether chat holds role; an admin holds every role.
+// hasRole reports whether chat holds role; an admin holds every role. Without a feature
+// that judges roles, nobody holds one.
 func (s *Service) hasRole(ctx context.Context, chat int64, roles ...Role) bool {
-	if s.router.auth != nil {
-		want := append(slices.Clone(roles), RoleAdmin)
-		return s.router.auth.Has(ctx, chat, want...)
+	if s.router.auth == nil {
+		return false
 	}
-	return s.allowed(ctx, chat, append(slices.Clone(roles), RoleAdmin)...) // not yet moved to a feature
+	want := append(slices.Clone(roles), RoleAdmin)
+	return s.router.auth.Has(ctx, chat, want...)
 }
 
-// auditAction records an administrative action in the audit log and the process log.
-func (s *Service) auditAction(ctx context.Context, who int64, action, detail string) {
-	if s.router.audit != nil {
-		s.router.audit.Audit(ctx, who, action, detail)
+// auditAction records an administrative action in the audit log and the process log;
+// without a feature that keeps the audit log, in the process log only.
+func (s *Service) auditAction(ctx context.Context, at time.Time, who int64, action, detail string) {
+	if s.router.audit == nil {
+		s.log.Info("audit", "who", who, "action", action)
 		return
 	}
-	s.audit(ctx, who, action, detail) // not yet moved to a feature
+	s.router.audit.Audit(ctx, at, who, action, detail)
+}
+
+// allowed, audit and countReferral are what the features not yet moved (referrals, news)
+// call for roles, the audit log and counting: they go when their last caller moves.
+func (s *Service) allowed(ctx context.Context, chat int64, roles ...Role) bool {
+	return s.hasRole(ctx, chat, roles...)
+}
+
+func (s *Service) audit(ctx context.Context, who int64, action, detail string) {
+	s.auditAction(ctx, s.now(), who, action, detail)
 }
 
 // forgetSession deletes the chat's session.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -187,7 +188,9 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := bot.NewService(newEngine(t, fixture, bot.WithSubscriptions()), store.NewSessions(rdb), quiet)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet)); err != nil {
+		t.Fatal(err)
+	}
 	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return p }})
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
@@ -214,7 +217,9 @@ func TestAnEditorUploadsContentAndPublishesIt(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
 	svc := bot.NewService(newEngine(t, nil), store.NewSessions(rdb), quiet)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet)); err != nil {
+		t.Fatal(err)
+	}
 	published := store.NewContent(rdb)
 	svc.EnableContentCommands(published)
 	ctx := context.Background()

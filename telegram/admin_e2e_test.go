@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	botadmin "github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
@@ -83,6 +84,13 @@ func TestRolesAreGrantedInChatAndAudited(t *testing.T) {
 	}
 }
 
+// withRoles registers roles and the audit log on svc, with admin the configured admin, as
+// serve does with ADMIN_IDS.
+func (w *world) withRoles(svc *bot.Service) {
+	w.t.Helper()
+	mustRegister(w.t, svc, botadmin.New(store.NewAdmin(w.redis.Client()), []int64{admin}, slog.New(slog.NewTextHandler(w.logs, nil))))
+}
+
 // startEverything runs the serve path with every feature on, as cmd/qamqor does with
 // DATA_KEY, ADMIN_IDS and OPERATOR_CHAT_ID set.
 func (w *world) startEverything() {
@@ -94,7 +102,7 @@ func (w *world) startEverything() {
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store: store.NewReferrals(rdb, key, 0),
 		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
@@ -118,7 +126,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 		w.text(polling, chat, "/start")
 		w.press(polling, chat, "Русский")
 	}
-	if err := store.NewAdmin(rdb).SetRole(ctx, editor, string(bot.RoleEditor)); err != nil {
+	if err := store.NewAdmin(rdb).SetRole(ctx, editor, bot.RoleEditor); err != nil {
 		t.Fatal(err)
 	}
 	// Something for the commands to act on: a queued broadcast and a subscriber.
@@ -152,7 +160,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 	}
 
 	// Nothing changed: no role, no audit entry, no content version, no broadcast.
-	if roles, _ := store.NewAdmin(rdb).Roles(ctx); len(roles) != 1 || roles[editor] != string(bot.RoleEditor) {
+	if roles, _ := store.NewAdmin(rdb).Roles(ctx); len(roles) != 1 || roles[editor] != bot.RoleEditor {
 		t.Errorf("roles now: %v", roles)
 	}
 	if log, _ := store.NewAdmin(rdb).AuditLog(ctx, 10); len(log) != 0 {

@@ -32,7 +32,7 @@ func (w *world) startContent() *store.Content {
 		w.t.Fatal(err)
 	}
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	published := store.NewContent(rdb)
 	svc.EnableContentCommands(published)
 

@@ -43,7 +43,7 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store: store.NewReferrals(rdb, key, 0),
 		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },

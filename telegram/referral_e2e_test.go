@@ -45,7 +45,7 @@ func (w *world) startReferralsIn(m mode) *bot.Service {
 	}
 	rdb := w.redis.Client()
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store: store.NewReferrals(rdb, key, 0),
 		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },

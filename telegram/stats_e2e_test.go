@@ -20,7 +20,7 @@ func (w *world) startStats() *store.Stats {
 	rdb := w.redis.Client()
 	stats := store.NewStats(rdb)
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	svc.EnableStats(bot.StatsOptions{
 		Recorder: stats, Reader: stats, Flush: stats.Flush,
 		Chart: func(title string, days []string, series []bot.ChartSeries) ([]byte, error) {

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
@@ -328,7 +329,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
-	a.service.EnableAdministration(store.NewAdmin(a.rdb), cfg.AdminIDs)
+	if err := a.service.Register(admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log)); err != nil {
+		a.close()
+		return nil, err
+	}
 	a.service.EnableContentCommands(published)
 	var key *secret.Key
 	if cfg.DataKey != "" {
