@@ -10,6 +10,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/locales"
 )
 
@@ -28,7 +29,7 @@ func messageFile(t *testing.T, name string) map[string]any {
 
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
-	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, admin.MessageIDs)
+	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, admin.MessageIDs, publishing.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

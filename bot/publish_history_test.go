@@ -7,6 +7,7 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/store"
@@ -18,11 +19,10 @@ func TestContentAndRollbackSayWhatIsNoLongerKept(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
 	svc := bot.NewService(newEngine(t, nil), store.NewSessions(rdb), quiet)
-	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1, 2}, quiet)); err != nil {
+	published := store.NewContent(rdb)
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1, 2}, quiet), publishing.New(published)); err != nil {
 		t.Fatal(err)
 	}
-	published := store.NewContent(rdb)
-	svc.EnableContentCommands(published)
 	ctx := context.Background()
 	archive, err := content.Archive(content.Embedded())
 	if err != nil {

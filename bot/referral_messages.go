@@ -1,6 +1,6 @@
 package bot
 
-// Message ids of the referral, privacy, publishing and statistics strings in locales/active.*.toml.
+// Message ids of the referral, privacy and statistics strings in locales/active.*.toml.
 const (
 	msgInviteUsage        MessageID = "InviteUsage"
 	msgInviteCreated      MessageID = "InviteCreated"
@@ -50,12 +50,6 @@ const (
 	msgMyDataNothing      MessageID = "MyDataNothing"
 	msgMyDataForget       MessageID = "MyDataForget"
 
-	msgContentBuiltIn      MessageID = "ContentBuiltIn"
-	msgContentCurrent      MessageID = "ContentCurrent"
-	msgContentRollbackHint MessageID = "ContentRollbackHint"
-	msgContentNoVersion    MessageID = "ContentNoVersion"
-	msgContentRolledBack   MessageID = "ContentRolledBack"
-
 	msgStatsTitle           MessageID = "StatsTitle"
 	msgStatsStarted         MessageID = "StatsStarted"
 	msgStatsCompleted       MessageID = "StatsCompleted"
@@ -68,31 +62,6 @@ const (
 	msgStatsSeriesStartedRU MessageID = "StatsSeriesStartedRU"
 	msgStatsSeriesCompleted MessageID = "StatsSeriesCompleted"
 	msgStatsChartTitle      MessageID = "StatsChartTitle"
-
-	msgUploadTooBig           MessageID = "UploadTooBig"
-	msgUploadKind             MessageID = "UploadKind"
-	msgUploadNotZip           MessageID = "UploadNotZip"
-	msgUploadMore             MessageID = "UploadMore"
-	msgUploadProblems         MessageID = "UploadProblems"
-	msgUploadTestsFailed      MessageID = "UploadTestsFailed"
-	msgUploadReady            MessageID = "UploadReady"
-	msgUploadPublish          MessageID = "UploadPublish"
-	msgUploadDrop             MessageID = "UploadDrop"
-	msgUploadDropped          MessageID = "UploadDropped"
-	msgUploadAlreadyPublished MessageID = "UploadAlreadyPublished"
-	msgUploadPublished        MessageID = "UploadPublished"
-	msgChange                 MessageID = "Change"
-	msgChangeNone             MessageID = "ChangeNone"
-)
-
-// Limits of uploads and of the versions kept.
-const (
-	msgUploadTooManyFiles   MessageID = "UploadTooManyFiles"
-	msgUploadFileTooBig     MessageID = "UploadFileTooBig"
-	msgUploadUnpackedTooBig MessageID = "UploadUnpackedTooBig"
-	msgUploadSkipped        MessageID = "UploadSkipped"
-	msgContentKept          MessageID = "ContentKept"
-	msgContentGone          MessageID = "ContentGone"
 )
 
 func init() {
@@ -106,14 +75,10 @@ func init() {
 		msgNoticeOpened, msgNoticeCompleted, msgNoticeWithdrew, msgForgetConfirm, msgForgetYes,
 		msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle, msgMyDataLang, msgMyDataPlace,
 		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget,
-		msgContentBuiltIn, msgContentCurrent, msgContentRollbackHint, msgContentNoVersion, msgContentRolledBack,
 
 		msgStatsTitle, msgStatsStarted, msgStatsCompleted, msgStatsDropped, msgStatsMisses, msgStatsTopScreens,
 		msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
-		msgStatsSeriesCompleted, msgStatsChartTitle,
-		msgUploadTooBig, msgUploadKind, msgUploadNotZip, msgUploadMore, msgUploadProblems, msgUploadTestsFailed,
-		msgUploadReady, msgUploadPublish, msgUploadDrop, msgUploadDropped, msgUploadAlreadyPublished, msgUploadPublished, msgChange, msgChangeNone,
-		msgUploadTooManyFiles, msgUploadFileTooBig, msgUploadUnpackedTooBig, msgUploadSkipped, msgContentKept, msgContentGone)
+		msgStatsSeriesCompleted, msgStatsChartTitle)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, MessageID("Status_"+st))
 	}

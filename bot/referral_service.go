@@ -137,24 +137,6 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 		return func() []Reply { return s.myData(ctx, chat, in) }, true
 	case !isCmd && data == "" && in.Kind != InputFile:
 		return nil, false
-	case in.Kind == InputFile && s.contentStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
-			return nil, false
-		}
-		return func() []Reply { return s.upload(ctx, chat, in) }, true
-	case (data == dataUploadPublish || data == dataUploadDrop) && s.contentStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
-			return nil, false
-		}
-		return func() []Reply { return s.publishUpload(ctx, chat, in, data == dataUploadPublish) }, true
-	case (cmd == "content" || cmd == "rollback") && s.contentStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
-			return nil, false
-		}
-		if cmd == "content" {
-			return func() []Reply { return s.contentHistory(ctx, chat, in) }, true
-		}
-		return func() []Reply { return s.rollback(ctx, chat, in, arg) }, true
 	case cmd == "stats" && s.stats != nil:
 		if !s.allowed(ctx, chat, RoleAdmin) {
 			return nil, false

@@ -28,11 +28,10 @@ type Service struct {
 	ruleFailed func(content.RuleFailure)
 
 	// Features not yet registered with the router (issue 13 moves them one by one).
-	refs         *ReferralOptions // nil: referral features off
-	contentStore ContentStore     // nil: /content and /rollback off
-	stats        *StatsOptions    // nil: nothing counted
-	news         *NewsOptions     // nil: no subscriptions or broadcasts
-	limits       *limits          // per-chat budgets of searches, checklists, questions
+	refs   *ReferralOptions // nil: referral features off
+	stats  *StatsOptions    // nil: nothing counted
+	news   *NewsOptions     // nil: no subscriptions or broadcasts
+	limits *limits          // per-chat budgets of searches, checklists, questions
 }
 
 // ServiceOption configures a Service.
@@ -321,10 +320,8 @@ func (s *Service) Commands(lang content.Lang) []Command {
 // AcceptsFiles reports whether a document from chat is worth downloading: a feature takes
 // documents, and the chat may send them.
 func (s *Service) AcceptsFiles(ctx context.Context, chat int64) bool {
-	if f := s.router.files; f != nil {
-		return f.role == "" || s.hasRole(ctx, chat, f.role)
-	}
-	return s.contentStore != nil && s.allowed(ctx, chat, RoleAdmin, RoleEditor) // not yet moved
+	f := s.router.files
+	return f != nil && (f.role == "" || s.hasRole(ctx, chat, f.role))
 }
 
 // legacyHandle is the engine step with the typed-text flows of the features not yet moved

@@ -11,6 +11,7 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -217,11 +218,10 @@ func TestAnEditorUploadsContentAndPublishesIt(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
 	svc := bot.NewService(newEngine(t, nil), store.NewSessions(rdb), quiet)
-	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet)); err != nil {
+	published := store.NewContent(rdb)
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet), publishing.New(published)); err != nil {
 		t.Fatal(err)
 	}
-	published := store.NewContent(rdb)
-	svc.EnableContentCommands(published)
 	ctx := context.Background()
 	send := func(chat int64, in bot.Input) bot.Reply {
 		t.Helper()

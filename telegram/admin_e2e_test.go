@@ -10,6 +10,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	botadmin "github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -107,7 +108,7 @@ func (w *world) startEverything() {
 		Store: store.NewReferrals(rdb, key, 0),
 		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
 	})
-	svc.EnableContentCommands(store.NewContent(rdb))
+	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)))
 	stats := store.NewStats(rdb)
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush,
 		Chart: func(string, []string, []bot.ChartSeries) ([]byte, error) { return nil, errors.New("no chart here") }})

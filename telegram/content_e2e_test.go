@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/locales"
@@ -34,7 +35,7 @@ func (w *world) startContent() *store.Content {
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
 	w.withRoles(svc)
 	published := store.NewContent(rdb)
-	svc.EnableContentCommands(published)
+	mustRegister(w.t, svc, publishing.New(published))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	watching := make(chan struct{})

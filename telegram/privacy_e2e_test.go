@@ -14,6 +14,7 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -49,7 +50,7 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
 		QR:    func(link string) ([]byte, error) { return qr.PNG(link, 400) },
 	})
-	svc.EnableContentCommands(store.NewContent(rdb))
+	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)))
 	var opts []store.StatsOption
 	if sealMisses {
 		opts = append(opts, store.SealMisses(key))

@@ -23,6 +23,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
@@ -329,11 +330,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
-	if err := a.service.Register(admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log)); err != nil {
+	if err := a.service.Register(admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log), publishing.New(published)); err != nil {
 		a.close()
 		return nil, err
 	}
-	a.service.EnableContentCommands(published)
 	var key *secret.Key
 	if cfg.DataKey != "" {
 		if key, err = secret.ParseKey(cfg.DataKey); err != nil {
@@ -423,7 +423,7 @@ func dailyChart(title string, days []string, series []bot.ChartSeries) ([]byte, 
 }
 
 // loadVersion loads and validates a published content version.
-func loadVersion(v bot.ContentVersion) (*content.Content, error) {
+func loadVersion(v publishing.Version) (*content.Content, error) {
 	fsys, err := content.FromArchive(v.Archive)
 	if err != nil {
 		return nil, err
