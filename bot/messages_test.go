@@ -11,6 +11,7 @@ import (
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/bot/publishing"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/locales"
 )
 
@@ -29,7 +30,7 @@ func messageFile(t *testing.T, name string) map[string]any {
 
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
-	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, admin.MessageIDs, publishing.MessageIDs)
+	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

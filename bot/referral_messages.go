@@ -1,6 +1,6 @@
 package bot
 
-// Message ids of the referral, privacy and statistics strings in locales/active.*.toml.
+// Message ids of the referral and privacy strings in locales/active.*.toml.
 const (
 	msgInviteUsage        MessageID = "InviteUsage"
 	msgInviteCreated      MessageID = "InviteCreated"
@@ -49,19 +49,6 @@ const (
 	msgMyDataReferral     MessageID = "MyDataReferral"
 	msgMyDataNothing      MessageID = "MyDataNothing"
 	msgMyDataForget       MessageID = "MyDataForget"
-
-	msgStatsTitle           MessageID = "StatsTitle"
-	msgStatsStarted         MessageID = "StatsStarted"
-	msgStatsCompleted       MessageID = "StatsCompleted"
-	msgStatsDropped         MessageID = "StatsDropped"
-	msgStatsMisses          MessageID = "StatsMisses"
-	msgStatsTopScreens      MessageID = "StatsTopScreens"
-	msgStatsTopMisses       MessageID = "StatsTopMisses"
-	msgStatsReferrals       MessageID = "StatsReferrals"
-	msgStatsSeriesStartedKK MessageID = "StatsSeriesStartedKK"
-	msgStatsSeriesStartedRU MessageID = "StatsSeriesStartedRU"
-	msgStatsSeriesCompleted MessageID = "StatsSeriesCompleted"
-	msgStatsChartTitle      MessageID = "StatsChartTitle"
 )
 
 func init() {
@@ -74,11 +61,7 @@ func init() {
 		msgConsentAsk, msgConsentYes, msgConsentNo, msgConsentThanksYes, msgConsentThanksNo,
 		msgNoticeOpened, msgNoticeCompleted, msgNoticeWithdrew, msgForgetConfirm, msgForgetYes,
 		msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle, msgMyDataLang, msgMyDataPlace,
-		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget,
-
-		msgStatsTitle, msgStatsStarted, msgStatsCompleted, msgStatsDropped, msgStatsMisses, msgStatsTopScreens,
-		msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
-		msgStatsSeriesCompleted, msgStatsChartTitle)
+		msgMyDataAnswers, msgMyDataPartner, msgMyDataReferral, msgMyDataNothing, msgMyDataForget)
 	for _, st := range []string{StatusCreated, StatusOpened, StatusCompleted, StatusExpired, StatusClosed, StatusWithdrew} {
 		MessageIDs = append(MessageIDs, MessageID("Status_"+st))
 	}

@@ -137,11 +137,6 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 		return func() []Reply { return s.myData(ctx, chat, in) }, true
 	case !isCmd && data == "" && in.Kind != InputFile:
 		return nil, false
-	case cmd == "stats" && s.stats != nil:
-		if !s.allowed(ctx, chat, RoleAdmin) {
-			return nil, false
-		}
-		return func() []Reply { return s.statsReport(ctx, chat, in, arg) }, true
 	case s.refs == nil:
 		return nil, false
 	case cmd == "start" && strings.HasPrefix(arg, payloadInvite):
@@ -734,11 +729,6 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 			return s.unavailable(chat, in, err)
 		}
 	}
-	if s.stats != nil {
-		if err := s.stats.Recorder.Forget(ctx, chat); err != nil {
-			return s.unavailable(chat, in, err)
-		}
-	}
 	f, ok := s.store.(SessionForgetter)
 	if !ok {
 		return s.unavailable(chat, in, errors.New("the session store cannot forget"))
@@ -808,12 +798,6 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 	if s.news != nil {
 		if sub, ok, err := s.news.Subscriptions.Subscription(ctx, chat); err == nil && ok {
 			lines = append(lines, s.t(lang, msgMyDataNews, map[string]any{"Topics": s.topicNames(sub.Topics, lang), "Region": s.regionName(sub.Region, lang)}))
-		}
-	}
-	if s.stats != nil {
-		if n, err := s.stats.Reader.Asked(ctx, chat); err == nil && n > 0 {
-			_, days := s.stats.Reader.MissPolicy()
-			lines = append(lines, s.t(lang, msgMyDataMisses, map[string]any{"Count": n, "Kept": s.t(lang, msgKeptDays, map[string]any{"Days": days})}))
 		}
 	}
 	if len(lines) == 1 {

@@ -49,9 +49,10 @@ type Auditor interface {
 	Audit(ctx context.Context, at time.Time, who int64, action, detail string)
 }
 
-// Counter counts events by day without anyone's id in them (the statistics feature).
+// Counter counts events by day without anyone's id in them (the statistics feature); at
+// is the turn's time, from the service's clock, which says the day.
 type Counter interface {
-	Count(name string)
+	Count(at time.Time, name string)
 }
 
 // A Keeper is a feature that keeps something about a person, for /mydata and /forget.

@@ -29,7 +29,6 @@ type Service struct {
 
 	// Features not yet registered with the router (issue 13 moves them one by one).
 	refs   *ReferralOptions // nil: referral features off
-	stats  *StatsOptions    // nil: nothing counted
 	news   *NewsOptions     // nil: no subscriptions or broadcasts
 	limits *limits          // per-chat budgets of searches, checklists, questions
 }
@@ -262,7 +261,6 @@ func (s *Service) step(t *Turn) Result {
 		h(t, before, after, out)
 	}
 	// Features not yet registered with the router.
-	s.count(t.Chat, t.In, before, after, out)
 	s.syncNewsLang(t.Ctx, t.Chat, before, after)
 	t.replies = append(t.replies, s.afterStep(t.Ctx, t.Chat, before, after)...)
 	return Result{Replies: t.replies}
@@ -296,6 +294,12 @@ func (s *Service) allowed(ctx context.Context, chat int64, roles ...Role) bool {
 
 func (s *Service) audit(ctx context.Context, who int64, action, detail string) {
 	s.auditAction(ctx, s.now(), who, action, detail)
+}
+
+func (s *Service) countReferral(status string) {
+	if c := s.router.counter; c != nil {
+		c.Count(s.now(), "referral:"+status)
+	}
 }
 
 // forgetSession deletes the chat's session.
@@ -393,9 +397,26 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 	if limited, ok := s.limitReplies(chatID, after, out); ok {
 		return limited // a search or checklist over budget: nothing else to do or count
 	}
-	s.count(chatID, in, before, after, out)
+	out = append(out, s.legacyAfterStep(ctx, chatID, in, engine, before, after, out)...)
 	s.syncNewsLang(ctx, chatID, before, after)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
+}
+
+// legacyAfterStep runs the features' after-step hooks on a step legacyHandle took, as
+// step runs them, and returns what they say.
+func (s *Service) legacyAfterStep(ctx context.Context, chat int64, in Input, e *Engine, before, after Session, out []Reply) []Reply {
+	t := &Turn{Ctx: ctx, Chat: chat, In: in, Session: after, Engine: e, Now: s.now(), svc: s}
+	switch in.Kind {
+	case InputText:
+		t.Text = clean(in.Text)
+		t.Cmd, t.Arg, _ = parseCommand(t.Text)
+	case InputButton:
+		t.Data = in.Data
+	}
+	for _, h := range s.router.after {
+		h(t, before, after, out)
+	}
+	return t.replies
 }
 
 // OnRuleFailure has f called for every screener rule that fails to run on someone's

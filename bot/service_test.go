@@ -12,6 +12,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/publishing"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -189,14 +190,12 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := bot.NewService(newEngine(t, fixture, bot.WithSubscriptions()), store.NewSessions(rdb), quiet)
-	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet)); err != nil {
-		t.Fatal(err)
-	}
 	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return p }})
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
-	stats := store.NewStats(rdb)
-	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats})
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet), stats.New(store.NewStats(rdb), nil)); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru", UpdateID: 1}) // reads, loads the script
 	counter := &commands{}

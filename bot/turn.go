@@ -115,7 +115,7 @@ func (t *Turn) Audit(action, detail string) { t.svc.auditAction(t.Ctx, t.Now, t.
 // Count counts an event for the statistics.
 func (t *Turn) Count(name string) {
 	if c := t.svc.router.counter; c != nil {
-		c.Count(name)
+		c.Count(t.Now, name)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	botadmin "github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/bot/publishing"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -108,10 +109,8 @@ func (w *world) startEverything() {
 		Store: store.NewReferrals(rdb, key, 0),
 		Link:  func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
 	})
-	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)))
-	stats := store.NewStats(rdb)
-	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush,
-		Chart: func(string, []string, []bot.ChartSeries) ([]byte, error) { return nil, errors.New("no chart here") }})
+	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)),
+		stats.New(store.NewStats(rdb), func(string, []string, []stats.Series) ([]byte, error) { return nil, errors.New("no chart here") }))
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), -1001))
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})

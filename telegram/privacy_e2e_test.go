@@ -15,6 +15,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/bot/publishing"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -55,8 +56,7 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 	if sealMisses {
 		opts = append(opts, store.SealMisses(key))
 	}
-	stats := store.NewStats(rdb, opts...)
-	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush})
+	mustRegister(w.t, svc, stats.New(store.NewStats(rdb, opts...), nil))
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
 	f := &fullBot{w: w}
 	news := store.NewNews(rdb)
