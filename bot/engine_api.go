@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -102,3 +103,19 @@ func (e *Engine) Open(s Session, id, note string) (Session, Reply) {
 	}
 	return s, e.screen(s, note)
 }
+
+// ── For the statistics (bot/stats): where a session is, to count what people do. ──
+
+// CurrentNode is the id of the screen the session is on (the main menu's when none).
+func (s Session) CurrentNode() string { return s.node() }
+
+// ShowsResult reports whether the session's screener shows its result.
+func (s Session) ShowsResult() bool { return s.Step == stepResult }
+
+// PastQuestions reports whether the session's screener is past its questions: showing
+// the result, or why a service does not fit.
+func (s Session) PastQuestions() bool { return s.Step == stepResult || s.Step == stepWhyNot }
+
+// ScreenerStep is where the session's screener is: the id of the question it asks, or
+// the name of the step past them ("sum", "res", "why"); "" when no screener is open.
+func (s Session) ScreenerStep() string { return strings.TrimPrefix(s.Step, stepQuestion) }

@@ -8,9 +8,12 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/bot/privacy"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/locales"
 )
 
@@ -29,7 +32,8 @@ func messageFile(t *testing.T, name string) map[string]any {
 
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
-	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs, referrals.MessageIDs)
+	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs, referrals.MessageIDs,
+		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

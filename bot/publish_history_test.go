@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/store"
@@ -17,9 +19,10 @@ func TestContentAndRollbackSayWhatIsNoLongerKept(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
 	svc := bot.NewService(newEngine(t, nil), store.NewSessions(rdb), quiet)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1, 2})
 	published := store.NewContent(rdb)
-	svc.EnableContentCommands(published)
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1, 2}, quiet), publishing.New(published)); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	archive, err := content.Archive(content.Embedded())
 	if err != nil {

@@ -96,43 +96,8 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 		return func() []Reply { return s.forget(ctx, chat, in, data == dataForgetYes) }, true
 	case cmd == "mydata":
 		return func() []Reply { return s.myData(ctx, chat, in) }, true
-	case !isCmd && data == "" && in.Kind != InputFile:
-		return nil, false
-	case (cmd == "role" || cmd == "roles" || cmd == "audit") && s.adminStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin) {
-			return nil, false
-		}
-		switch cmd {
-		case "role":
-			return func() []Reply { return s.setRole(ctx, chat, in, arg) }, true
-		case "roles":
-			return func() []Reply { return s.listRoles(ctx, chat, in) }, true
-		}
-		return func() []Reply { return s.auditLog(ctx, chat, in, arg) }, true
-	case in.Kind == InputFile && s.contentStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
-			return nil, false
-		}
-		return func() []Reply { return s.upload(ctx, chat, in) }, true
-	case (data == dataUploadPublish || data == dataUploadDrop) && s.contentStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
-			return nil, false
-		}
-		return func() []Reply { return s.publishUpload(ctx, chat, in, data == dataUploadPublish) }, true
-	case (cmd == "content" || cmd == "rollback") && s.contentStore != nil:
-		if !s.allowed(ctx, chat, RoleAdmin, RoleEditor) {
-			return nil, false
-		}
-		if cmd == "content" {
-			return func() []Reply { return s.contentHistory(ctx, chat, in) }, true
-		}
-		return func() []Reply { return s.rollback(ctx, chat, in, arg) }, true
-	case cmd == "stats" && s.stats != nil:
-		if !s.allowed(ctx, chat, RoleAdmin) {
-			return nil, false
-		}
-		return func() []Reply { return s.statsReport(ctx, chat, in, arg) }, true
 	}
+	_, _ = arg, isCmd
 	return nil, false
 }
 
@@ -239,11 +204,6 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 			return s.unavailable(chat, in, err)
 		}
 	}
-	if s.stats != nil {
-		if err := s.stats.Recorder.Forget(ctx, chat); err != nil {
-			return s.unavailable(chat, in, err)
-		}
-	}
 	f, ok := s.store.(SessionForgetter)
 	if !ok {
 		return s.unavailable(chat, in, errors.New("the session store cannot forget"))
@@ -306,12 +266,6 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 	if s.news != nil {
 		if sub, ok, err := s.news.Subscriptions.Subscription(ctx, chat); err == nil && ok {
 			lines = append(lines, s.t(lang, msgMyDataNews, map[string]any{"Topics": s.topicNames(sub.Topics, lang), "Region": s.regionName(sub.Region, lang)}))
-		}
-	}
-	if s.stats != nil {
-		if n, err := s.stats.Reader.Asked(ctx, chat); err == nil && n > 0 {
-			_, days := s.stats.Reader.MissPolicy()
-			lines = append(lines, s.t(lang, msgMyDataMisses, map[string]any{"Count": n, "Kept": s.t(lang, msgKeptDays, map[string]any{"Days": days})}))
 		}
 	}
 	if len(lines) == 1 {

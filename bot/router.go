@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/qamqor/qamqor/content"
 )
@@ -42,14 +43,16 @@ type Authorizer interface {
 	Has(ctx context.Context, chat int64, roles ...Role) bool
 }
 
-// Auditor keeps the audit log of administrative actions (the roles feature).
+// Auditor keeps the audit log of administrative actions (the roles feature); at is the
+// turn's time, from the service's clock.
 type Auditor interface {
-	Audit(ctx context.Context, who int64, action, detail string)
+	Audit(ctx context.Context, at time.Time, who int64, action, detail string)
 }
 
-// Counter counts events by day without anyone's id in them (the statistics feature).
+// Counter counts events by day without anyone's id in them (the statistics feature); at
+// is the turn's time, from the service's clock, which says the day.
 type Counter interface {
-	Count(name string)
+	Count(at time.Time, name string)
 }
 
 // A Keeper is a feature that keeps something about a person, for /mydata and /forget.

@@ -27,12 +27,8 @@ type Service struct {
 	ruleFailed func(content.RuleFailure)
 
 	// Features not yet registered with the router (issue 13 moves them one by one).
-	adminStore   AdminStore
-	admins       map[int64]bool
-	contentStore ContentStore  // nil: /content and /rollback off
-	stats        *StatsOptions // nil: nothing counted
-	news         *NewsOptions  // nil: no subscriptions or broadcasts
-	limits       *limits       // per-chat budgets of searches, checklists, questions
+	news   *NewsOptions // nil: no subscriptions or broadcasts
+	limits *limits      // per-chat budgets of searches, checklists, questions
 }
 
 // ServiceOption configures a Service.
@@ -263,27 +259,44 @@ func (s *Service) step(t *Turn) Result {
 		h(t, before, after, out)
 	}
 	// Features not yet registered with the router.
-	s.count(t.Chat, t.In, before, after, out)
 	s.syncNewsLang(t.Ctx, t.Chat, before, after)
 	return Result{Replies: t.replies}
 }
 
-// hasRole reports whether chat holds role; an admin holds every role.
+// hasRole reports whether chat holds role; an admin holds every role. Without a feature
+// that judges roles, nobody holds one.
 func (s *Service) hasRole(ctx context.Context, chat int64, roles ...Role) bool {
-	if s.router.auth != nil {
-		want := append(slices.Clone(roles), RoleAdmin)
-		return s.router.auth.Has(ctx, chat, want...)
+	if s.router.auth == nil {
+		return false
 	}
-	return s.allowed(ctx, chat, append(slices.Clone(roles), RoleAdmin)...) // not yet moved to a feature
+	want := append(slices.Clone(roles), RoleAdmin)
+	return s.router.auth.Has(ctx, chat, want...)
 }
 
-// auditAction records an administrative action in the audit log and the process log.
-func (s *Service) auditAction(ctx context.Context, who int64, action, detail string) {
-	if s.router.audit != nil {
-		s.router.audit.Audit(ctx, who, action, detail)
+// auditAction records an administrative action in the audit log and the process log;
+// without a feature that keeps the audit log, in the process log only.
+func (s *Service) auditAction(ctx context.Context, at time.Time, who int64, action, detail string) {
+	if s.router.audit == nil {
+		s.log.Info("audit", "who", who, "action", action)
 		return
 	}
-	s.audit(ctx, who, action, detail) // not yet moved to a feature
+	s.router.audit.Audit(ctx, at, who, action, detail)
+}
+
+// allowed, audit and countReferral are what the features not yet moved (referrals, news)
+// call for roles, the audit log and counting: they go when their last caller moves.
+func (s *Service) allowed(ctx context.Context, chat int64, roles ...Role) bool {
+	return s.hasRole(ctx, chat, roles...)
+}
+
+func (s *Service) audit(ctx context.Context, who int64, action, detail string) {
+	s.auditAction(ctx, s.now(), who, action, detail)
+}
+
+func (s *Service) countReferral(status string) {
+	if c := s.router.counter; c != nil {
+		c.Count(s.now(), "referral:"+status)
+	}
 }
 
 // forgetSession deletes the chat's session.
@@ -308,10 +321,8 @@ func (s *Service) Commands(lang content.Lang) []Command {
 // AcceptsFiles reports whether a document from chat is worth downloading: a feature takes
 // documents, and the chat may send them.
 func (s *Service) AcceptsFiles(ctx context.Context, chat int64) bool {
-	if f := s.router.files; f != nil {
-		return f.role == "" || s.hasRole(ctx, chat, f.role)
-	}
-	return s.contentStore != nil && s.allowed(ctx, chat, RoleAdmin, RoleEditor) // not yet moved
+	f := s.router.files
+	return f != nil && (f.role == "" || s.hasRole(ctx, chat, f.role))
 }
 
 // legacyHandle is the engine step with the typed-text flows of the features not yet moved
@@ -360,9 +371,26 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 	if limited, ok := s.limitReplies(chatID, after, out); ok {
 		return limited // a search or checklist over budget: nothing else to do or count
 	}
-	s.count(chatID, in, before, after, out)
+	out = append(out, s.legacyAfterStep(ctx, chatID, in, engine, before, after, out)...)
 	s.syncNewsLang(ctx, chatID, before, after)
 	return out
+}
+
+// legacyAfterStep runs the features' after-step hooks on a step legacyHandle took, as
+// step runs them, and returns what they say.
+func (s *Service) legacyAfterStep(ctx context.Context, chat int64, in Input, e *Engine, before, after Session, out []Reply) []Reply {
+	t := &Turn{Ctx: ctx, Chat: chat, In: in, Session: after, Engine: e, Now: s.now(), svc: s}
+	switch in.Kind {
+	case InputText:
+		t.Text = clean(in.Text)
+		t.Cmd, t.Arg, _ = parseCommand(t.Text)
+	case InputButton:
+		t.Data = in.Data
+	}
+	for _, h := range s.router.after {
+		h(t, before, after, out)
+	}
+	return t.replies
 }
 
 // OnRuleFailure has f called for every screener rule that fails to run on someone's

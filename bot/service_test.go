@@ -10,7 +10,10 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -188,14 +191,14 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := bot.NewService(newEngine(t, fixture, bot.WithSubscriptions()), store.NewSessions(rdb), quiet)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
 	if err := svc.Register(referrals.New(store.NewReferrals(rdb, key, 0), func(p string) string { return p }, nil)); err != nil {
 		t.Fatal(err)
 	}
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
-	stats := store.NewStats(rdb)
-	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats})
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet), stats.New(store.NewStats(rdb), nil)); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru", UpdateID: 1}) // reads, loads the script
 	counter := &commands{}
@@ -217,9 +220,10 @@ func TestAnEditorUploadsContentAndPublishesIt(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client()
 	svc := bot.NewService(newEngine(t, nil), store.NewSessions(rdb), quiet)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
 	published := store.NewContent(rdb)
-	svc.EnableContentCommands(published)
+	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet), publishing.New(published)); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	send := func(chat int64, in bot.Input) bot.Reply {
 		t.Helper()

@@ -124,14 +124,12 @@ func (t *Turn) Forgotten() { t.unmarked = true }
 func (t *Turn) HasRole(roles ...Role) bool { return t.svc.hasRole(t.Ctx, t.Chat, roles...) }
 
 // Audit records an administrative action.
-func (t *Turn) Audit(action, detail string) { t.svc.auditAction(t.Ctx, t.Chat, action, detail) }
+func (t *Turn) Audit(action, detail string) { t.svc.auditAction(t.Ctx, t.Now, t.Chat, action, detail) }
 
 // Count counts an event for the statistics.
 func (t *Turn) Count(name string) {
 	if c := t.svc.router.counter; c != nil {
-		c.Count(name)
-	} else if t.svc.stats != nil { // statistics not yet moved to a feature
-		t.svc.stats.Recorder.Count(t.Now, name, 1)
+		c.Count(t.Now, name)
 	}
 }
 

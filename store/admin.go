@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -23,14 +24,14 @@ const (
 	AuditTTL  = 2 * 365 * 24 * time.Hour
 )
 
-// Admin keeps roles and the audit log in Redis; it implements bot.AdminStore.
+// Admin keeps roles and the audit log in Redis; it implements admin.Store.
 type Admin struct{ rdb redis.UniversalClient }
 
 // NewAdmin returns the administration store.
 func NewAdmin(rdb redis.UniversalClient) *Admin { return &Admin{rdb: rdb} }
 
-// Role implements bot.AdminStore.
-func (a *Admin) Role(ctx context.Context, user int64) (string, error) {
+// Role implements admin.Store.
+func (a *Admin) Role(ctx context.Context, user int64) (bot.Role, error) {
 	role, err := a.rdb.HGet(ctx, rolesKey, strconv.FormatInt(user, 10)).Result()
 	if err == redis.Nil {
 		return "", nil
@@ -38,17 +39,17 @@ func (a *Admin) Role(ctx context.Context, user int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("store: reading a role: %w", err)
 	}
-	return role, nil
+	return bot.Role(role), nil
 }
 
-// SetRole implements bot.AdminStore.
-func (a *Admin) SetRole(ctx context.Context, user int64, role string) error {
+// SetRole implements admin.Store.
+func (a *Admin) SetRole(ctx context.Context, user int64, role bot.Role) error {
 	field := strconv.FormatInt(user, 10)
 	var err error
 	if role == "" {
 		err = a.rdb.HDel(ctx, rolesKey, field).Err()
 	} else {
-		err = a.rdb.HSet(ctx, rolesKey, field, role).Err()
+		err = a.rdb.HSet(ctx, rolesKey, field, string(role)).Err()
 	}
 	if err != nil {
 		return fmt.Errorf("store: setting a role: %w", err)
@@ -56,15 +57,15 @@ func (a *Admin) SetRole(ctx context.Context, user int64, role string) error {
 	return nil
 }
 
-// Roles implements bot.AdminStore.
-func (a *Admin) Roles(ctx context.Context) (map[int64]string, error) {
+// Roles implements admin.Store.
+func (a *Admin) Roles(ctx context.Context) (map[int64]bot.Role, error) {
 	m, err := a.rdb.HGetAll(ctx, rolesKey).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: listing roles: %w", err)
 	}
-	out := map[int64]string{}
+	out := map[int64]bot.Role{}
 	for k, v := range m {
-		out[userID(k)] = v
+		out[userID(k)] = bot.Role(v)
 	}
 	return out, nil
 }
@@ -76,8 +77,8 @@ type auditRecord struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// Audit implements bot.AdminStore: newest first, bounded, expiring.
-func (a *Admin) Audit(ctx context.Context, e bot.AuditEntry) error {
+// Audit implements admin.Store: newest first, bounded, expiring.
+func (a *Admin) Audit(ctx context.Context, e admin.Entry) error {
 	data, _ := json.Marshal(auditRecord{At: e.At.Unix(), Who: e.Who, Action: e.Action, Detail: e.Detail})
 	pipe := a.rdb.TxPipeline()
 	pipe.LPush(ctx, auditKey, data)
@@ -89,19 +90,19 @@ func (a *Admin) Audit(ctx context.Context, e bot.AuditEntry) error {
 	return nil
 }
 
-// AuditLog implements bot.AdminStore.
-func (a *Admin) AuditLog(ctx context.Context, n int) ([]bot.AuditEntry, error) {
+// AuditLog implements admin.Store.
+func (a *Admin) AuditLog(ctx context.Context, n int) ([]admin.Entry, error) {
 	raw, err := a.rdb.LRange(ctx, auditKey, 0, int64(n)-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: reading the audit log: %w", err)
 	}
-	var out []bot.AuditEntry
+	var out []admin.Entry
 	for _, r := range raw {
 		var rec auditRecord
 		if json.Unmarshal([]byte(r), &rec) != nil {
 			continue
 		}
-		out = append(out, bot.AuditEntry{At: time.Unix(rec.At, 0), Who: rec.Who, Action: rec.Action, Detail: rec.Detail})
+		out = append(out, admin.Entry{At: time.Unix(rec.At, 0), Who: rec.Who, Action: rec.Action, Detail: rec.Detail})
 	}
 	return out, nil
 }

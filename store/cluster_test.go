@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
@@ -44,7 +45,7 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 	must("writing a session", store.NewSessions(rdb).Update(ctx, 1, set(bot.Session{Lang: content.RU, Node: "main"})))
 
 	// Administration: the audit log's transaction.
-	must("auditing", store.NewAdmin(rdb).Audit(ctx, bot.AuditEntry{At: time.Now(), Who: 1, Action: "test"}))
+	must("auditing", store.NewAdmin(rdb).Audit(ctx, admin.Entry{At: time.Now(), Who: 1, Action: "test"}))
 
 	// Referrals: transactions, the claim script, a WATCHed update, forgetting.
 	key, err := secret.ParseKey(secret.GenerateKey())

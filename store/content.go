@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -33,7 +33,8 @@ const KeptVersions = 20
 
 // Content keeps the latest KeptVersions published content versions in Redis, and uploads
 // waiting to be published for PendingTTL. Content is not personal; its keys are bounded by
-// number rather than by time, so a rollback can reach any version kept however old.
+// number rather than by time, so a rollback can reach any version kept however old. It
+// implements publishing.Store.
 type Content struct {
 	rdb  redis.UniversalClient
 	kept int
@@ -120,10 +121,10 @@ func (c *Content) Rollback(ctx context.Context, n int64) error {
 }
 
 // ErrNoVersion means no content version has that number.
-var ErrNoVersion = bot.ErrNoContentVersion
+var ErrNoVersion = publishing.ErrNoVersion
 
 // ErrVersionGone means the version was published, but is older than those kept.
-var ErrVersionGone = bot.ErrContentVersionGone
+var ErrVersionGone = publishing.ErrVersionGone
 
 func (c *Content) switchTo(ctx context.Context, n int64) error {
 	if err := c.rdb.Set(ctx, contentCurrentKey, n, 0).Err(); err != nil {
@@ -142,35 +143,35 @@ func (c *Content) announce(ctx context.Context, n int64) error {
 }
 
 // Current returns the version in use, and false when none was ever published.
-func (c *Content) Current(ctx context.Context) (bot.ContentVersion, bool, error) {
+func (c *Content) Current(ctx context.Context) (publishing.Version, bool, error) {
 	n, err := c.rdb.Get(ctx, contentCurrentKey).Int64()
 	if errors.Is(err, redis.Nil) {
-		return bot.ContentVersion{}, false, nil
+		return publishing.Version{}, false, nil
 	}
 	if err != nil {
-		return bot.ContentVersion{}, false, fmt.Errorf("store: reading the current content version: %w", err)
+		return publishing.Version{}, false, fmt.Errorf("store: reading the current content version: %w", err)
 	}
 	v, err := c.Get(ctx, n)
 	return v, err == nil, err
 }
 
 // Get returns version n with its archive.
-func (c *Content) Get(ctx context.Context, n int64) (bot.ContentVersion, error) {
+func (c *Content) Get(ctx context.Context, n int64) (publishing.Version, error) {
 	m, err := c.rdb.HGetAll(ctx, contentVersionKey(n)).Result()
 	if err != nil {
-		return bot.ContentVersion{}, fmt.Errorf("store: reading content version %d: %w", n, err)
+		return publishing.Version{}, fmt.Errorf("store: reading content version %d: %w", n, err)
 	}
 	if m["zip"] == "" {
-		return bot.ContentVersion{}, ErrNoVersion
+		return publishing.Version{}, ErrNoVersion
 	}
 	at, _ := strconv.ParseInt(m["at"], 10, 64)
-	return bot.ContentVersion{Number: n, Author: m["author"], At: time.Unix(at, 0), Summary: m["summary"], Archive: []byte(m["zip"])}, nil
+	return publishing.Version{Number: n, Author: m["author"], At: time.Unix(at, 0), Summary: m["summary"], Archive: []byte(m["zip"])}, nil
 }
 
 // History returns the latest versions published, newest first, without their archives,
 // the number of the one in use, and the range of versions kept.
-func (c *Content) History(ctx context.Context, limit int) (bot.ContentHistory, error) {
-	var h bot.ContentHistory
+func (c *Content) History(ctx context.Context, limit int) (publishing.History, error) {
+	var h publishing.History
 	ids, err := c.rdb.LRange(ctx, contentHistoryKey, 0, -1).Result()
 	if err != nil {
 		return h, fmt.Errorf("store: reading content history: %w", err)
@@ -185,7 +186,7 @@ func (c *Content) History(ctx context.Context, limit int) (bot.ContentHistory, e
 		if err != nil {
 			return h, fmt.Errorf("store: reading content version %d: %w", n, err)
 		}
-		v := bot.ContentVersion{Number: n}
+		v := publishing.Version{Number: n}
 		v.Author, _ = m[0].(string)
 		if s, ok := m[1].(string); ok {
 			at, _ := strconv.ParseInt(s, 10, 64)

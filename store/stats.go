@@ -42,7 +42,7 @@ const (
 )
 
 // Stats counts events in memory and adds them to Redis in one pipeline per flush, so
-// counting costs updates nothing; it implements bot.StatsRecorder and bot.StatsReader.
+// counting costs updates nothing; it implements stats.Store.
 //
 // Counters are per day (UTC) in the hash stats:<YYYY-MM-DD>; nothing in them says who did
 // what. Unanswered searches are kept apart, for MissTTL, under the day's hash tag:
@@ -102,7 +102,7 @@ func (s *Stats) digest(day, query string) string {
 
 func textContext(day, digest string) string { return "stats-miss:" + day + ":" + digest }
 
-// Count implements bot.StatsRecorder.
+// Count implements stats.Store.
 func (s *Stats) Count(day time.Time, name string, n int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -113,7 +113,7 @@ func (s *Stats) Count(day time.Time, name string, n int64) {
 	s.counts[k][name] += n
 }
 
-// Miss implements bot.StatsRecorder.
+// Miss implements stats.Store.
 func (s *Stats) Miss(day time.Time, chat int64, query string) {
 	if query == "" {
 		return
@@ -352,7 +352,7 @@ func (s *Stats) DropLegacyMisses(ctx context.Context) error {
 	return err
 }
 
-// Day implements bot.StatsReader: the day's counters, and the texts of its unanswered
+// Day implements stats.Store: the day's counters, and the texts of its unanswered
 // questions that MissAskers or more chats asked, with how many.
 func (s *Stats) Day(ctx context.Context, day time.Time) (map[string]int64, map[string]int64, error) {
 	name := dayName(day)
@@ -386,7 +386,7 @@ func (s *Stats) Day(ctx context.Context, day time.Time) (map[string]int64, map[s
 	return counts, misses, nil
 }
 
-// Forget implements bot.StatsRecorder: the chat's questions are taken back from every day
+// Forget implements stats.Store: the chat's questions are taken back from every day
 // they were counted on (a text fewer than MissAskers chats still ask goes), what this
 // replica still holds of them is dropped, and the chat's index is deleted.
 func (s *Stats) Forget(ctx context.Context, chat int64) error {
@@ -427,10 +427,10 @@ func (s *Stats) Forget(ctx context.Context, chat int64) error {
 	return nil
 }
 
-// MissPolicy implements bot.StatsReader.
+// MissPolicy implements stats.Store.
 func (s *Stats) MissPolicy() (askers, days int) { return MissAskers, int(MissTTL / (24 * time.Hour)) }
 
-// Asked implements bot.StatsReader: how many unanswered questions of chat are counted.
+// Asked implements stats.Store: how many unanswered questions of chat are counted.
 func (s *Stats) Asked(ctx context.Context, chat int64) (int, error) {
 	n, err := s.rdb.ZCard(ctx, chatAskedKey(chat)).Result()
 	if err != nil {

@@ -8,8 +8,11 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	botadmin "github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -84,6 +87,13 @@ func TestRolesAreGrantedInChatAndAudited(t *testing.T) {
 	}
 }
 
+// withRoles registers roles and the audit log on svc, with admin the configured admin, as
+// serve does with ADMIN_IDS.
+func (w *world) withRoles(svc *bot.Service) {
+	w.t.Helper()
+	mustRegister(w.t, svc, botadmin.New(store.NewAdmin(w.redis.Client()), []int64{admin}, slog.New(slog.NewTextHandler(w.logs, nil))))
+}
+
 // startEverything runs the serve path with every feature on, as cmd/qamqor does with
 // DATA_KEY, ADMIN_IDS and OPERATOR_CHAT_ID set.
 func (w *world) startEverything() {
@@ -95,13 +105,11 @@ func (w *world) startEverything() {
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload }, nil))
-	svc.EnableContentCommands(store.NewContent(rdb))
-	stats := store.NewStats(rdb)
-	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush,
-		Chart: func(string, []string, []bot.ChartSeries) ([]byte, error) { return nil, errors.New("no chart here") }})
+	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)),
+		stats.New(store.NewStats(rdb), func(string, []string, []stats.Series) ([]byte, error) { return nil, errors.New("no chart here") }))
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), -1001))
 	news := store.NewNews(rdb)
 	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
@@ -117,7 +125,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 		w.text(polling, chat, "/start")
 		w.press(polling, chat, "Русский")
 	}
-	if err := store.NewAdmin(rdb).SetRole(ctx, editor, string(bot.RoleEditor)); err != nil {
+	if err := store.NewAdmin(rdb).SetRole(ctx, editor, bot.RoleEditor); err != nil {
 		t.Fatal(err)
 	}
 	// Something for the commands to act on: a queued broadcast and a subscriber.
@@ -151,7 +159,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 	}
 
 	// Nothing changed: no role, no audit entry, no content version, no broadcast.
-	if roles, _ := store.NewAdmin(rdb).Roles(ctx); len(roles) != 1 || roles[editor] != string(bot.RoleEditor) {
+	if roles, _ := store.NewAdmin(rdb).Roles(ctx); len(roles) != 1 || roles[editor] != bot.RoleEditor {
 		t.Errorf("roles now: %v", roles)
 	}
 	if log, _ := store.NewAdmin(rdb).AuditLog(ctx, 10); len(log) != 0 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/locales"
@@ -32,9 +33,9 @@ func (w *world) startContent() *store.Content {
 		w.t.Fatal(err)
 	}
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	published := store.NewContent(rdb)
-	svc.EnableContentCommands(published)
+	mustRegister(w.t, svc, publishing.New(published))
 
 	ctx, cancel := context.WithCancel(context.Background())
 	watching := make(chan struct{})

@@ -35,7 +35,7 @@ func (w *world) startHandoff() {
 	}
 	rdb := w.redis.Client()
 	svc := bot.NewService(bot.NewEngine(c, bundle), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
 	w.api.Started(operators) // the bot was added to the group
 	w.startWith(polling, svc)

@@ -28,7 +28,7 @@ func (w *world) startNews(name string, rate float64) *newsReplica {
 	rdb := w.redis.Client()
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})).With("replica", name)
 	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	news := store.NewNews(rdb)
 	r := &newsReplica{svc: svc, sending: make(chan struct{})}
 	var kick func()

@@ -14,7 +14,9 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -44,17 +46,16 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
 		func(link string) ([]byte, error) { return qr.PNG(link, 400) }))
-	svc.EnableContentCommands(store.NewContent(rdb))
+	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)))
 	var opts []store.StatsOption
 	if sealMisses {
 		opts = append(opts, store.SealMisses(key))
 	}
-	stats := store.NewStats(rdb, opts...)
-	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush})
+	mustRegister(w.t, svc, stats.New(store.NewStats(rdb, opts...), nil))
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
 	f := &fullBot{w: w}
 	news := store.NewNews(rdb)

@@ -46,7 +46,7 @@ func (w *world) startReferralsIn(m mode) *bot.Service {
 	}
 	rdb := w.redis.Client()
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
+	w.withRoles(svc)
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
 		func(link string) ([]byte, error) { return qr.PNG(link, 400) }))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
@@ -18,21 +19,18 @@ import (
 func (w *world) startStats() *store.Stats {
 	w.t.Helper()
 	rdb := w.redis.Client()
-	stats := store.NewStats(rdb)
+	counts := store.NewStats(rdb)
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
-	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
-	svc.EnableStats(bot.StatsOptions{
-		Recorder: stats, Reader: stats, Flush: stats.Flush,
-		Chart: func(title string, days []string, series []bot.ChartSeries) ([]byte, error) {
-			var cs []chart.Series
-			for _, s := range series {
-				cs = append(cs, chart.Series{Name: s.Name, Values: s.Values})
-			}
-			return chart.Daily(title, days, cs, 900, 500)
-		},
-	})
+	w.withRoles(svc)
+	mustRegister(w.t, svc, stats.New(counts, func(title string, days []string, series []stats.Series) ([]byte, error) {
+		var cs []chart.Series
+		for _, s := range series {
+			cs = append(cs, chart.Series{Name: s.Name, Values: s.Values})
+		}
+		return chart.Daily(title, days, cs, 900, 500)
+	}))
 	w.startWith(polling, svc)
-	return stats
+	return counts
 }
 
 func TestStatsCountWhatPeopleDidAndDrawIt(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/qamqor/qamqor/bot"
 )
@@ -41,7 +42,7 @@ func (f *FixedRoles) Has(_ context.Context, chat int64, roles ...bot.Role) bool 
 }
 
 // Audit implements bot.Auditor.
-func (f *FixedRoles) Audit(_ context.Context, who int64, action, detail string) {
+func (f *FixedRoles) Audit(_ context.Context, _ time.Time, who int64, action, detail string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.log = append(f.log, AuditEntry{Who: who, Action: action, Detail: detail})
@@ -71,7 +72,7 @@ func (c *Tally) Name() string { return "tally" }
 func (c *Tally) Register(r *bot.Router) { r.CountWith(c) }
 
 // Count implements bot.Counter.
-func (c *Tally) Count(name string) {
+func (c *Tally) Count(_ time.Time, name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n[name]++

@@ -21,8 +21,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
@@ -329,8 +332,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
-	a.service.EnableAdministration(store.NewAdmin(a.rdb), cfg.AdminIDs)
-	a.service.EnableContentCommands(published)
+	if err := a.service.Register(admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log), publishing.New(published)); err != nil {
+		a.close()
+		return nil, err
+	}
 	var key *secret.Key
 	if cfg.DataKey != "" {
 		if key, err = secret.ParseKey(cfg.DataKey); err != nil {
@@ -342,15 +347,18 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if key != nil {
 		statsOptions = append(statsOptions, store.SealMisses(key))
 	}
-	stats := store.NewStats(a.rdb, statsOptions...)
-	a.service.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush, Chart: dailyChart})
-	go stats.Run(ctx, statsFlushInterval, log)
+	counts := store.NewStats(a.rdb, statsOptions...)
+	if err := a.service.Register(stats.New(counts, dailyChart)); err != nil {
+		a.close()
+		return nil, err
+	}
+	go counts.Run(ctx, statsFlushInterval, log)
 	closeStore := a.close
 	a.close = func() {
 		// What was counted since the last flush is written before Redis is let go.
 		flush, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := stats.Flush(flush); err != nil {
+		if err := counts.Flush(flush); err != nil {
 			log.Warn("statistics", "err", err)
 		}
 		closeStore()
@@ -415,7 +423,7 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 const statsFlushInterval = 10 * time.Second
 
 // dailyChart draws /stats's chart.
-func dailyChart(title string, days []string, series []bot.ChartSeries) ([]byte, error) {
+func dailyChart(title string, days []string, series []stats.Series) ([]byte, error) {
 	cs := make([]chart.Series, 0, len(series))
 	for _, s := range series {
 		cs = append(cs, chart.Series{Name: s.Name, Values: s.Values})
@@ -424,7 +432,7 @@ func dailyChart(title string, days []string, series []bot.ChartSeries) ([]byte, 
 }
 
 // loadVersion loads and validates a published content version.
-func loadVersion(v bot.ContentVersion) (*content.Content, error) {
+func loadVersion(v publishing.Version) (*content.Content, error) {
 	fsys, err := content.FromArchive(v.Archive)
 	if err != nil {
 		return nil, err

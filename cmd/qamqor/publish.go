@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/store"
@@ -106,7 +107,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 1
 	}
-	if err := store.NewAdmin(rdb).Audit(ctx, bot.AuditEntry{At: nowUTC(), Who: 0, Action: "content.publish", Detail: fmt.Sprintf("%d by %s (command line): %s", n, *author, summary)}); err != nil {
+	if err := store.NewAdmin(rdb).Audit(ctx, admin.Entry{At: nowUTC(), Who: 0, Action: "content.publish", Detail: fmt.Sprintf("%d by %s (command line): %s", n, *author, summary)}); err != nil {
 		fmt.Fprintln(stderr, "qamqor: published, but the audit log could not be written:", err)
 	}
 	fmt.Fprintf(stdout, "published content version %d: %s\n", n, summary)

@@ -1,0 +1,26 @@
+package admin
+
+import "github.com/qamqor/qamqor/bot"
+
+// Message ids of the roles' and the audit log's interface strings in locales/active.*.toml.
+const (
+	msgRoleUsage   bot.MessageID = "RoleUsage"
+	msgRoleFixed   bot.MessageID = "RoleFixed"
+	msgRoleSet     bot.MessageID = "RoleSet"
+	msgRoleRemoved bot.MessageID = "RoleRemoved"
+	msgRolesTitle  bot.MessageID = "RolesTitle"
+	msgAuditNone   bot.MessageID = "AuditNone"
+	msgAuditTitle  bot.MessageID = "AuditTitle"
+	msgRoleAdmin   bot.MessageID = "Role_admin"
+	msgRoleEditor  bot.MessageID = "Role_editor"
+)
+
+// roleNames are the names of the roles, in the person's language.
+var roleNames = map[bot.Role]bot.MessageID{bot.RoleAdmin: msgRoleAdmin, bot.RoleEditor: msgRoleEditor}
+
+// MessageIDs lists the interface strings of roles and the audit log, for the test that
+// checks each is in both languages' files.
+var MessageIDs = []bot.MessageID{
+	msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
+	msgRoleAdmin, msgRoleEditor,
+}
