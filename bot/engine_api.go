@@ -88,3 +88,9 @@ func Echo(s string, limit int) string { return echo(s, limit) }
 
 // Clean drops control characters and invalid UTF-8 from typed text, and trims it.
 func Clean(s string) string { return clean(s) }
+
+// ── For news ───────────────────────────────────────────────────────────────────────
+
+// DataHere is the data of the button that shows the current screen again (a Back from a
+// feature's screen to the engine's).
+const DataHere = dataHere
