@@ -9,6 +9,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/locales"
 )
 
@@ -27,7 +28,7 @@ func messageFile(t *testing.T, name string) map[string]any {
 
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
-	return slices.Concat(bot.MessageIDs, handoff.MessageIDs)
+	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, news.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

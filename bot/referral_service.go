@@ -122,9 +122,6 @@ func (s *Service) route(ctx context.Context, chat int64, in Input) (handle func(
 	if in.Kind == InputButton {
 		data = in.Data
 	}
-	if handle, ok := s.routeNews(ctx, chat, in, cmd, data); ok {
-		return handle, true
-	}
 	if in.Group {
 		return func() []Reply { return nil }, true // the bot talks with people in private chats only
 	}
@@ -743,26 +740,6 @@ func (s *Service) forget(ctx context.Context, chat int64, in Input, confirmed bo
 			return s.unavailable(chat, in, err)
 		}
 	}
-	if s.news != nil {
-		_, subscribed, err := s.news.Subscriptions.Subscription(ctx, chat)
-		if err != nil {
-			return s.unavailable(chat, in, err)
-		}
-		if err := s.news.Subscriptions.Unsubscribe(ctx, chat, ""); err != nil {
-			return s.unavailable(chat, in, err)
-		}
-		// After unsubscribing, so a broadcast queued meanwhile leaves them out too (the
-		// broadcaster skips whoever is no longer subscribed). Only for a subscriber, as
-		// only subscribers are queued: a repeated /forget costs the queues nothing.
-		if subscribed {
-			if err := s.news.Broadcasts.Withdraw(ctx, chat); err != nil {
-				return s.unavailable(chat, in, err)
-			}
-		}
-		if err := s.news.Broadcasts.DropDraft(ctx, chat); err != nil {
-			return s.unavailable(chat, in, err)
-		}
-	}
 	if s.stats != nil {
 		if err := s.stats.Recorder.Forget(ctx, chat); err != nil {
 			return s.unavailable(chat, in, err)
@@ -832,11 +809,6 @@ func (s *Service) myData(ctx context.Context, chat int64, in Input) []Reply {
 	for _, k := range s.router.keepers {
 		if kept, err := k.Kept(ctx, chat, lang, s.engine()); err == nil {
 			lines = append(lines, kept...)
-		}
-	}
-	if s.news != nil {
-		if sub, ok, err := s.news.Subscriptions.Subscription(ctx, chat); err == nil && ok {
-			lines = append(lines, s.t(lang, msgMyDataNews, map[string]any{"Topics": s.topicNames(sub.Topics, lang), "Region": s.regionName(sub.Region, lang)}))
 		}
 	}
 	if s.stats != nil {

@@ -33,7 +33,6 @@ type Service struct {
 	admins       map[int64]bool
 	contentStore ContentStore  // nil: /content and /rollback off
 	stats        *StatsOptions // nil: nothing counted
-	news         *NewsOptions  // nil: no subscriptions or broadcasts
 	limits       *limits       // per-chat budgets of searches, checklists, questions
 }
 
@@ -131,7 +130,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 
 // legacyFlow reports whether flow is one of the features not yet moved to the router.
 func (s *Service) legacyFlow(f Flow) bool {
-	return f == flowIntro || f == flowBroadcastKK || f == flowBroadcastRU || strings.HasPrefix(string(f), string(flowNote))
+	return f == flowIntro || strings.HasPrefix(string(f), string(flowNote))
 }
 
 // legacyResult is the Result of a feature not yet registered with the router.
@@ -266,7 +265,6 @@ func (s *Service) step(t *Turn) Result {
 	}
 	// Features not yet registered with the router.
 	s.count(t.Chat, t.In, before, after, out)
-	s.syncNewsLang(t.Ctx, t.Chat, before, after)
 	t.replies = append(t.replies, s.afterStep(t.Ctx, t.Chat, before, after)...)
 	return Result{Replies: t.replies}
 }
@@ -325,9 +323,8 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 	var out []Reply
 	var before, after Session
 	pendingNote, showIntro := false, false
-	var broadcastText content.Lang // a broadcast's text in this language was typed
 	err := s.store.Update(ctx, chatID, func(sess Session) (Session, error) {
-		pendingNote, showIntro, broadcastText = false, false, ""
+		pendingNote, showIntro = false, false
 		if sess.Lang != "" {
 			lang = sess.Lang
 		}
@@ -346,17 +343,6 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 			}
 			sess.Flow = "" // they went elsewhere: the referral being made is dropped
 		}
-		if sess.Flow == flowBroadcastKK || sess.Flow == flowBroadcastRU {
-			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.news != nil && clean(in.Text) != "" {
-				next, textLang, r := s.broadcastText(sess, clean(in.Text))
-				if in.UpdateID != 0 {
-					next = next.markSeen(in.UpdateID)
-				}
-				broadcastText, out = textLang, r
-				return next, nil
-			}
-			sess.Flow = "" // they went elsewhere: the broadcast being written waits as a draft
-		}
 		next, r := engine.Step(sess, in)
 		if sess.Flow == flowIntro && next.Lang != "" && next.Ref != "" && s.refs != nil {
 			next.Flow, showIntro = "", true
@@ -372,8 +358,6 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 		return []Reply{{Text: s.say(lang, msgUnavailable)}}
 	}
 	switch {
-	case broadcastText != "":
-		return s.keepBroadcastText(ctx, chatID, in, lang, broadcastText)
 	case pendingNote:
 		if r, ok := s.handleNote(ctx, chatID, in); ok {
 			return r
@@ -387,7 +371,7 @@ func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (rep
 		return limited // a search or checklist over budget: nothing else to do or count
 	}
 	s.count(chatID, in, before, after, out)
-	s.syncNewsLang(ctx, chatID, before, after)
+	out = append(out, s.legacyAfterHooks(ctx, chatID, in, engine, before, after, out)...)
 	return append(out, s.afterStep(ctx, chatID, before, after)...)
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	botnews "github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/secret"
@@ -186,11 +187,13 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := bot.NewService(newEngine(t, fixture, bot.WithSubscriptions()), store.NewSessions(rdb), quiet)
+	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(rdb), quiet)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{1})
 	svc.EnableReferrals(bot.ReferralOptions{Store: store.NewReferrals(rdb, key, 0), Link: func(p string) string { return p }})
 	news := store.NewNews(rdb)
-	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
+	if err := svc.Register(botnews.New(news, botnews.Options{})); err != nil {
+		t.Fatal(err)
+	}
 	stats := store.NewStats(rdb)
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats})
 	ctx := context.Background()

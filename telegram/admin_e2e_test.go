@@ -9,6 +9,7 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	botnews "github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -93,7 +94,7 @@ func (w *world) startEverything() {
 		w.t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
-	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store: store.NewReferrals(rdb, key, 0),
@@ -104,8 +105,7 @@ func (w *world) startEverything() {
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush,
 		Chart: func(string, []string, []bot.ChartSeries) ([]byte, error) { return nil, errors.New("no chart here") }})
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), -1001))
-	news := store.NewNews(rdb)
-	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
+	mustRegister(w.t, svc, botnews.New(store.NewNews(rdb), botnews.Options{}))
 	w.startWith(polling, svc)
 }
 
@@ -124,7 +124,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 	// Something for the commands to act on: a queued broadcast and a subscriber.
 	news := store.NewNews(rdb)
 	_ = news.Subscribe(ctx, stranger, "disability", "", content.RU)
-	_ = news.SaveDraft(ctx, stranger, bot.BroadcastDraft{Texts: map[content.Lang]string{content.KK: "x", content.RU: "x"}})
+	_ = news.SaveDraft(ctx, stranger, botnews.Draft{Texts: map[content.Lang]string{content.KK: "x", content.RU: "x"}})
 
 	adminOnly := []string{"/role 999 admin", "/roles", "/audit", "/audit 5", "/invite Фирма", "/partners", "/revoke 200",
 		"/stats", "/stats 7", "/tickets", "/broadcast", "/broadcasts"}

@@ -8,12 +8,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	botnews "github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -26,10 +26,9 @@ import (
 // ADMIN_IDS and OPERATOR_CHAT_ID set. Its broadcaster sends only once startSending is
 // called, so a test can queue a broadcast and act before it goes out.
 type fullBot struct {
-	w           *world
-	run         *running
-	broadcaster atomic.Pointer[bot.Broadcaster]
-	b           *bot.Broadcaster
+	w   *world
+	run *running
+	b   *botnews.Broadcaster
 }
 
 // startFull starts it; sealMisses seals the texts of unanswered searches with the data
@@ -42,7 +41,7 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 		w.t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
-	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
 	svc.EnableAdministration(store.NewAdmin(rdb), []int64{admin})
 	svc.EnableReferrals(bot.ReferralOptions{
 		Store: store.NewReferrals(rdb, key, 0),
@@ -58,15 +57,11 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 	svc.EnableStats(bot.StatsOptions{Recorder: stats, Reader: stats, Flush: stats.Flush})
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
 	f := &fullBot{w: w}
-	news := store.NewNews(rdb)
-	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Kick: func() {
-		if b := f.broadcaster.Load(); b != nil {
-			b.Kick()
-		}
-	}})
+	news := botnews.New(store.NewNews(rdb), botnews.Options{})
+	mustRegister(w.t, svc, news)
 	w.api.Started(operators)
 	f.run = w.startWith(polling, svc)
-	f.b = svc.NewBroadcaster(f.run.bot.Deliver, "full")
+	f.b = news.Broadcaster(f.run.bot.Deliver, "full", svc, log)
 	return f
 }
 
@@ -75,7 +70,6 @@ func (f *fullBot) startSending() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); f.b.Run(ctx) }()
-	f.broadcaster.Store(f.b)
 	f.b.Kick()
 	f.w.t.Cleanup(func() { cancel(); <-done })
 }
