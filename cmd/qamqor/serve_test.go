@@ -106,3 +106,19 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestServesMenuListsTheFeaturesCommands: the command menu serve sets comes from the
+// Service, so a feature's command (news's /stop) is in it beside the engine's.
+func TestServesMenuListsTheFeaturesCommands(t *testing.T) {
+	api := fakebotapi.Start(t)
+	srv := redistest.Start(t)
+	startServe(t, api, srv, freeAddr(t))
+	api.WaitFor(t, 20*time.Second, func() bool { return len(api.Commands("ru")) > 0 }, "the command menu")
+	var names []string
+	for _, c := range api.Commands("ru") {
+		names = append(names, "/"+c.Command+" "+c.Description)
+	}
+	if got, want := strings.Join(names, ", "), "/stop Отписаться от всех новостей"; !strings.Contains(got, want) || !strings.HasPrefix(got, "/start ") {
+		t.Errorf("the menu is %q; want the engine's commands, then %q", got, want)
+	}
+}
