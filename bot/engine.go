@@ -120,7 +120,6 @@ type Engine struct {
 	index    *search.Index
 	tr       *translator
 	keptDays int
-	news     bool // offer news subscriptions on topic screens
 	now      func() time.Time
 	// decorators are the features' buttons for screens (Router.Decorate), set by the
 	// Service on each engine it uses.
@@ -134,10 +133,6 @@ type Option func(*Engine)
 func WithSessionTTL(d time.Duration) Option {
 	return func(e *Engine) { e.keptDays = int((d + 24*time.Hour - 1) / (24 * time.Hour)) }
 }
-
-// WithSubscriptions offers a subscription to news on each topic's screen (a section of the
-// main menu); the Service handles it (EnableNews).
-func WithSubscriptions() Option { return func(e *Engine) { e.news = true } }
 
 // WithClock sets what the engine takes as the current time: it decides the year whose
 // amounts a result shows and the date on a checklist.
@@ -336,16 +331,14 @@ type Command struct {
 	Description string
 }
 
-// Commands lists the commands the bot understands, described in lang.
+// Commands lists the engine's own commands, described in lang; Service.Commands adds the
+// features'.
 func (e *Engine) Commands(lang content.Lang) []Command {
 	cmds := []Command{
 		{"start", e.tr.T(lang, msgCommandStart, nil)},
 		{"menu", e.tr.T(lang, msgCommandMenu, nil)},
 		{"lang", e.tr.T(lang, msgCommandLang, nil)},
 		{"help", e.tr.T(lang, msgCommandHelp, nil)},
-	}
-	if e.news {
-		cmds = append(cmds, Command{"stop", e.tr.T(lang, msgCommandStop, nil)})
 	}
 	return cmds
 }
@@ -392,9 +385,6 @@ func (e *Engine) screen(s Session, note string) Reply {
 	}
 	if n.ID != content.MainID {
 		nav = append(nav, Button{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu})
-	}
-	if e.news && e.isTopic(n.ID) {
-		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgNewsButton, nil), Data: dataNews + n.ID}})
 	}
 	r.Buttons = append(r.Buttons, e.decorate(Screen{Engine: e, Lang: lang, Node: n, Topic: e.isTopic(n.ID)})...)
 	if len(nav) > 0 {

@@ -119,3 +119,9 @@ func (s Session) PastQuestions() bool { return s.Step == stepResult || s.Step ==
 // ScreenerStep is where the session's screener is: the id of the question it asks, or
 // the name of the step past them ("sum", "res", "why"); "" when no screener is open.
 func (s Session) ScreenerStep() string { return strings.TrimPrefix(s.Step, stepQuestion) }
+
+// ── For news ───────────────────────────────────────────────────────────────────────
+
+// DataHere is the data of the button that shows the current screen again (a Back from a
+// feature's screen to the engine's).
+const DataHere = dataHere

@@ -93,7 +93,7 @@ func (s *Service) limitReplies(chat int64, sess Session, replies []Reply) ([]Rep
 func (s *Service) overLimit(chat int64, sess Session, msgID MessageID) []Reply {
 	note := ""
 	if s.limits.notice(chat) {
-		note = s.t(langOf(sess, Input{}), msgID, nil)
+		note = s.engine().tr.T(langOf(sess, Input{}), msgID, nil)
 	}
 	return []Reply{s.engine().here(sess, note)}
 }

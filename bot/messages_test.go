@@ -10,6 +10,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
@@ -33,7 +34,7 @@ func messageFile(t *testing.T, name string) map[string]any {
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
 	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs, referrals.MessageIDs,
-		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs)
+		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs, news.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

@@ -26,9 +26,7 @@ type Service struct {
 	// ruleFailed is told of every rule that fails to run (OnRuleFailure); nil: only logged.
 	ruleFailed func(content.RuleFailure)
 
-	// Features not yet registered with the router (issue 13 moves them one by one).
-	news   *NewsOptions // nil: no subscriptions or broadcasts
-	limits *limits      // per-chat budgets of searches, checklists, questions
+	limits *limits // per-chat budgets of searches, checklists, questions
 }
 
 // ServiceOption configures a Service.
@@ -106,34 +104,12 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 				return s.commit(t)
 			}
 		}
-		if out, ok := s.special(ctx, chatID, in); ok && out != nil { // not yet moved to a feature
-			return Result{Replies: out}
-		}
 		return Result{Outcome: NotForUs}
 	}
 	if s.routeFeature(t) {
 		return s.commit(t)
 	}
-	if out, ok := s.special(ctx, chatID, in); ok { // not yet moved to a feature
-		return s.legacyResult(out)
-	}
-	if s.legacyFlow(t.Session.Flow) {
-		return s.legacyResult(s.legacyHandle(ctx, chatID, in))
-	}
 	return s.step(t)
-}
-
-// legacyFlow reports whether flow is one of the features not yet moved to the router.
-func (s *Service) legacyFlow(f Flow) bool {
-	return f == flowBroadcastKK || f == flowBroadcastRU
-}
-
-// legacyResult is the Result of a feature not yet registered with the router.
-func (s *Service) legacyResult(out []Reply) Result {
-	if out == nil {
-		return Result{Outcome: Duplicate}
-	}
-	return Result{Replies: out}
 }
 
 // begin reads the chat's session (from the store's cache, as a rule) and makes its turn.
@@ -258,8 +234,6 @@ func (s *Service) step(t *Turn) Result {
 	for _, h := range s.router.after {
 		h(t, before, after, out)
 	}
-	// Features not yet registered with the router.
-	s.syncNewsLang(t.Ctx, t.Chat, before, after)
 	return Result{Replies: t.replies}
 }
 
@@ -281,22 +255,6 @@ func (s *Service) auditAction(ctx context.Context, at time.Time, who int64, acti
 		return
 	}
 	s.router.audit.Audit(ctx, at, who, action, detail)
-}
-
-// allowed, audit and countReferral are what the features not yet moved (referrals, news)
-// call for roles, the audit log and counting: they go when their last caller moves.
-func (s *Service) allowed(ctx context.Context, chat int64, roles ...Role) bool {
-	return s.hasRole(ctx, chat, roles...)
-}
-
-func (s *Service) audit(ctx context.Context, who int64, action, detail string) {
-	s.auditAction(ctx, s.now(), who, action, detail)
-}
-
-func (s *Service) countReferral(status string) {
-	if c := s.router.counter; c != nil {
-		c.Count(s.now(), "referral:"+status)
-	}
 }
 
 // forgetSession deletes the chat's session.
@@ -323,74 +281,6 @@ func (s *Service) Commands(lang content.Lang) []Command {
 func (s *Service) AcceptsFiles(ctx context.Context, chat int64) bool {
 	f := s.router.files
 	return f != nil && (f.role == "" || s.hasRole(ctx, chat, f.role))
-}
-
-// legacyHandle is the engine step with the typed-text flows of the features not yet moved
-// to the router.
-func (s *Service) legacyHandle(ctx context.Context, chatID int64, in Input) (replies []Reply) {
-	lang := in.LangHint
-	engine := s.engine() // one content version for the whole update
-	var out []Reply
-	var before, after Session
-	var broadcastText content.Lang // a broadcast's text in this language was typed
-	err := s.store.Update(ctx, chatID, func(sess Session) (Session, error) {
-		broadcastText = ""
-		if sess.Lang != "" {
-			lang = sess.Lang
-		}
-		if in.UpdateID != 0 && sess.seen(in.UpdateID) {
-			out = nil
-			return sess, nil
-		}
-		if sess.Flow == flowBroadcastKK || sess.Flow == flowBroadcastRU {
-			if _, _, isCmd := parseCommand(clean(in.Text)); in.Kind == InputText && !isCmd && s.news != nil && clean(in.Text) != "" {
-				next, textLang, r := s.broadcastText(sess, clean(in.Text))
-				if in.UpdateID != 0 {
-					next = next.markSeen(in.UpdateID)
-				}
-				broadcastText, out = textLang, r
-				return next, nil
-			}
-			sess.Flow = "" // they went elsewhere: the broadcast being written waits as a draft
-		}
-		next, r := engine.Step(sess, in)
-		if in.UpdateID != 0 {
-			next = next.markSeen(in.UpdateID)
-		}
-		before, after, out = sess, next, r
-		return next, nil
-	})
-	if err != nil {
-		s.log.Warn("session store unavailable", "chat", chatID, "err", err)
-		return []Reply{{Text: s.say(lang, msgUnavailable)}}
-	}
-	switch {
-	case broadcastText != "":
-		return s.keepBroadcastText(ctx, chatID, in, lang, broadcastText)
-	}
-	if limited, ok := s.limitReplies(chatID, after, out); ok {
-		return limited // a search or checklist over budget: nothing else to do or count
-	}
-	out = append(out, s.legacyAfterStep(ctx, chatID, in, engine, before, after, out)...)
-	s.syncNewsLang(ctx, chatID, before, after)
-	return out
-}
-
-// legacyAfterStep runs the features' after-step hooks on a step legacyHandle took, as
-// step runs them, and returns what they say.
-func (s *Service) legacyAfterStep(ctx context.Context, chat int64, in Input, e *Engine, before, after Session, out []Reply) []Reply {
-	t := &Turn{Ctx: ctx, Chat: chat, In: in, Session: after, Engine: e, Now: s.now(), svc: s}
-	switch in.Kind {
-	case InputText:
-		t.Text = clean(in.Text)
-		t.Cmd, t.Arg, _ = parseCommand(t.Text)
-	case InputButton:
-		t.Data = in.Data
-	}
-	for _, h := range s.router.after {
-		h(t, before, after, out)
-	}
-	return t.replies
 }
 
 // OnRuleFailure has f called for every screener rule that fails to run on someone's
@@ -437,4 +327,21 @@ func (s *Service) say(lang content.Lang, id MessageID) string {
 		return s.engine().tr.both(id)
 	}
 	return s.engine().tr.T(lang, id, nil)
+}
+
+// SessionForgetter deletes a chat's session; store.Sessions is one.
+type SessionForgetter interface {
+	Forget(ctx context.Context, chatID int64) error
+}
+
+// langOf is the language to answer in: the session's, else the messenger's hint, else
+// Russian.
+func langOf(sess Session, in Input) content.Lang {
+	switch {
+	case sess.Lang != "":
+		return sess.Lang
+	case in.LangHint != "":
+		return in.LangHint
+	}
+	return content.RU
 }

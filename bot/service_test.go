@@ -11,6 +11,8 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
+	botnews "github.com/qamqor/qamqor/bot/news"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/stats"
@@ -144,6 +146,9 @@ func TestWithoutReferralsLinksAndPartnerCommandsAreOrdinaryInput(t *testing.T) {
 func TestForgetAndMyDataWorkWithoutReferrals(t *testing.T) {
 	srv := redistest.Start(t)
 	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(srv.Client()), quiet)
+	if err := svc.Register(privacy.New()); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "l:ru"})
 	svc.Handle(ctx, 1, bot.Input{Kind: bot.InputButton, Data: "g:a"})
@@ -190,13 +195,12 @@ func TestReferralsCostOrdinaryUpdatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := bot.NewService(newEngine(t, fixture, bot.WithSubscriptions()), store.NewSessions(rdb), quiet)
+	svc := bot.NewService(newEngine(t, fixture), store.NewSessions(rdb), quiet)
 	if err := svc.Register(referrals.New(store.NewReferrals(rdb, key, 0), func(p string) string { return p }, nil)); err != nil {
 		t.Fatal(err)
 	}
 	news := store.NewNews(rdb)
-	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
-	if err := svc.Register(admin.New(store.NewAdmin(rdb), []int64{1}, quiet), stats.New(store.NewStats(rdb), nil)); err != nil {
+	if err := svc.Register(botnews.New(news, botnews.Options{}), admin.New(store.NewAdmin(rdb), []int64{1}, quiet), stats.New(store.NewStats(rdb), nil)); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

@@ -8,6 +8,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	botnews "github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
@@ -75,8 +76,8 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 	news := store.NewNews(rdb)
 	must("subscribing", news.Subscribe(ctx, 5, "family", "", content.KK))
 	must("changing language", news.SetSubscriptionLang(ctx, 5, content.RU))
-	to := []bot.Recipient{{Chat: 5, Lang: content.RU}, {Chat: 6, Lang: content.KK}}
-	b, err := news.CreateBroadcast(ctx, bot.Broadcast{Author: 1, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now()}, to)
+	to := []botnews.Recipient{{Chat: 5, Lang: content.RU}, {Chat: 6, Lang: content.KK}}
+	b, err := news.CreateBroadcast(ctx, botnews.Broadcast{Author: 1, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now()}, to)
 	must("queueing a broadcast", err)
 	_, err = news.ClaimSender(ctx, "a", time.Minute)
 	must("claiming the lease", err)
@@ -85,7 +86,7 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 	must("putting one back", news.PutBack(ctx, b.Number, first))
 	first, _, err = news.Take(ctx, b.Number, "a", time.Minute)
 	must("taking it again", err)
-	must("settling", news.Settle(ctx, b.Number, first, bot.OutcomeSent))
+	must("settling", news.Settle(ctx, b.Number, first, botnews.OutcomeSent))
 	_, _, err = news.Take(ctx, b.Number, "a", time.Minute)
 	must("taking the second", err)
 	_, err = news.Recover(ctx, b.Number)
@@ -96,7 +97,7 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 		t.Errorf("finished broadcast: %+v", done)
 	}
 	must("releasing the lease", news.ReleaseSender(ctx, "a"))
-	b, err = news.CreateBroadcast(ctx, bot.Broadcast{Author: 1, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now()}, to)
+	b, err = news.CreateBroadcast(ctx, botnews.Broadcast{Author: 1, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now()}, to)
 	must("queueing another broadcast", err)
 	must("withdrawing a recipient", news.Withdraw(ctx, 5))
 	must("unsubscribing", news.Unsubscribe(ctx, 5, ""))

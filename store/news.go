@@ -10,24 +10,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/content"
 	"github.com/redis/go-redis/v9"
 )
 
-// News keeps subscriptions and broadcasts; it implements bot.SubscriptionStore and
-// bot.BroadcastStore.
+// News keeps subscriptions and broadcasts; it implements news.SubscriptionStore and
+// news.BroadcastStore.
 //
 // A subscription is the hash {chat:<id>}:news (lang, region, and t:<topic> = when
-// subscribed), expiring bot.SubscriptionTTL after its last change, and the chat's id in the
+// subscribed), expiring news.SubscriptionTTL after its last change, and the chat's id in the
 // set news:<topic> of each topic (news:topics lists the topics). A set member whose hash is
 // gone is dropped when an audience is counted.
 //
 // Broadcasts share the hash tag {bc}, so the scripts that move recipients stay in one
-// Redis Cluster slot: {bc}:<n> (texts, audience, counts), {bc}:<n>:todo and
-// {bc}:<n>:flight (recipients as "<chat>:<lang>", dropped when done), {bc}:queue (numbers
-// being sent, oldest first), {bc}:all (the latest), {bc}:seq, and {bc}:sender, the lease
-// of the replica that sends.
+// Redis Cluster slot: {bc}:<n> (author and their language, texts, audience, counts),
+// {bc}:<n>:todo and {bc}:<n>:flight (recipients as "<chat>:<lang>", dropped when done),
+// {bc}:queue (numbers being sent, oldest first), {bc}:all (the latest), {bc}:seq, and
+// {bc}:sender, the lease of the replica that sends.
 type News struct{ rdb redis.UniversalClient }
 
 // NewNews returns the subscriptions and broadcasts store.
@@ -61,25 +61,25 @@ const topicField = "t:"
 
 // ── Subscriptions ───────────────────────────────────────────────────────────────────
 
-// Subscribe implements bot.SubscriptionStore. The topic's set comes first: should the
+// Subscribe implements news.SubscriptionStore. The topic's set comes first: should the
 // hash fail, a member without a hash is dropped later; the reverse would lose news.
 func (s *News) Subscribe(ctx context.Context, chat int64, topic, region string, lang content.Lang) error {
 	pipe := s.rdb.Pipeline()
 	// The sets outlive every subscription in them: each subscribing renews them as it
 	// renews the subscription.
 	pipe.SAdd(ctx, topicKey(topic), chat)
-	pipe.Expire(ctx, topicKey(topic), bot.SubscriptionTTL)
+	pipe.Expire(ctx, topicKey(topic), news.SubscriptionTTL)
 	pipe.SAdd(ctx, newsTopicsKey, topic)
-	pipe.Expire(ctx, newsTopicsKey, bot.SubscriptionTTL)
+	pipe.Expire(ctx, newsTopicsKey, news.SubscriptionTTL)
 	pipe.HSet(ctx, newsKey(chat), "lang", string(lang), "region", region, topicField+topic, time.Now().Unix())
-	pipe.Expire(ctx, newsKey(chat), bot.SubscriptionTTL)
+	pipe.Expire(ctx, newsKey(chat), news.SubscriptionTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("store: subscribing: %w", err)
 	}
 	return nil
 }
 
-// Unsubscribe implements bot.SubscriptionStore.
+// Unsubscribe implements news.SubscriptionStore.
 func (s *News) Unsubscribe(ctx context.Context, chat int64, topic string) error {
 	sub, ok, err := s.Subscription(ctx, chat)
 	if err != nil || !ok {
@@ -103,18 +103,18 @@ func (s *News) Unsubscribe(ctx context.Context, chat int64, topic string) error 
 	return nil
 }
 
-// Subscription implements bot.SubscriptionStore.
-func (s *News) Subscription(ctx context.Context, chat int64) (bot.Subscription, bool, error) {
+// Subscription implements news.SubscriptionStore.
+func (s *News) Subscription(ctx context.Context, chat int64) (news.Subscription, bool, error) {
 	m, err := s.rdb.HGetAll(ctx, newsKey(chat)).Result()
 	if err != nil {
-		return bot.Subscription{}, false, fmt.Errorf("store: reading a subscription: %w", err)
+		return news.Subscription{}, false, fmt.Errorf("store: reading a subscription: %w", err)
 	}
 	sub := subscriptionOf(m)
 	return sub, len(sub.Topics) > 0, nil
 }
 
-func subscriptionOf(m map[string]string) bot.Subscription {
-	sub := bot.Subscription{Lang: content.Lang(m["lang"]), Region: m["region"]}
+func subscriptionOf(m map[string]string) news.Subscription {
+	sub := news.Subscription{Lang: content.Lang(m["lang"]), Region: m["region"]}
 	for f := range m {
 		if t, ok := strings.CutPrefix(f, topicField); ok {
 			sub.Topics = append(sub.Topics, t)
@@ -131,9 +131,9 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 return 0`)
 
-// SetSubscriptionLang implements bot.SubscriptionStore.
+// SetSubscriptionLang implements news.SubscriptionStore.
 func (s *News) SetSubscriptionLang(ctx context.Context, chat int64, lang content.Lang) error {
-	err := setLangScript.Run(ctx, s.rdb, []string{newsKey(chat)}, string(lang), bot.SubscriptionTTL.Milliseconds()).Err()
+	err := setLangScript.Run(ctx, s.rdb, []string{newsKey(chat)}, string(lang), news.SubscriptionTTL.Milliseconds()).Err()
 	if err != nil {
 		return fmt.Errorf("store: changing a subscription's language: %w", err)
 	}
@@ -143,9 +143,9 @@ func (s *News) SetSubscriptionLang(ctx context.Context, chat int64, lang content
 // audienceBatch is how many subscriptions Audience reads per round trip.
 const audienceBatch = 500
 
-// Audience implements bot.SubscriptionStore: the subscribers of the topic (or of any),
+// Audience implements news.SubscriptionStore: the subscribers of the topic (or of any),
 // read in batches, filtered by region and language, sorted by chat.
-func (s *News) Audience(ctx context.Context, a bot.Audience) ([]bot.Recipient, error) {
+func (s *News) Audience(ctx context.Context, a news.Audience) ([]news.Recipient, error) {
 	topics := []string{a.Topic}
 	if a.Topic == "" {
 		var err error
@@ -171,7 +171,7 @@ func (s *News) Audience(ctx context.Context, a bot.Audience) ([]bot.Recipient, e
 	}
 	slices.Sort(chats)
 
-	var out []bot.Recipient
+	var out []news.Recipient
 	for start := 0; start < len(chats); start += audienceBatch {
 		batch := chats[start:min(start+audienceBatch, len(chats))]
 		pipe := s.rdb.Pipeline()
@@ -197,7 +197,7 @@ func (s *News) Audience(ctx context.Context, a bot.Audience) ([]bot.Recipient, e
 				a.Lang != "" && sub.Lang != a.Lang:
 				continue
 			}
-			out = append(out, bot.Recipient{Chat: chat, Lang: sub.Lang})
+			out = append(out, news.Recipient{Chat: chat, Lang: sub.Lang})
 		}
 		if stale.Len() > 0 {
 			if _, err := stale.Exec(ctx); err != nil {
@@ -218,8 +218,8 @@ type draftJSON struct {
 	Lang   content.Lang            `json:"lang,omitempty"`
 }
 
-// SaveDraft implements bot.BroadcastStore.
-func (s *News) SaveDraft(ctx context.Context, author int64, d bot.BroadcastDraft) error {
+// SaveDraft implements news.BroadcastStore.
+func (s *News) SaveDraft(ctx context.Context, author int64, d news.Draft) error {
 	data, err := json.Marshal(draftJSON{ID: d.ID, Texts: d.Texts, Topic: d.Audience.Topic, Region: d.Audience.Region, Lang: d.Audience.Lang})
 	if err != nil {
 		return err
@@ -230,23 +230,23 @@ func (s *News) SaveDraft(ctx context.Context, author int64, d bot.BroadcastDraft
 	return nil
 }
 
-// Draft implements bot.BroadcastStore.
-func (s *News) Draft(ctx context.Context, author int64) (bot.BroadcastDraft, bool, error) {
+// Draft implements news.BroadcastStore.
+func (s *News) Draft(ctx context.Context, author int64) (news.Draft, bool, error) {
 	data, err := s.rdb.Get(ctx, draftKey(author)).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return bot.BroadcastDraft{}, false, nil
+		return news.Draft{}, false, nil
 	}
 	if err != nil {
-		return bot.BroadcastDraft{}, false, fmt.Errorf("store: reading a draft: %w", err)
+		return news.Draft{}, false, fmt.Errorf("store: reading a draft: %w", err)
 	}
 	var d draftJSON
 	if err := json.Unmarshal(data, &d); err != nil {
-		return bot.BroadcastDraft{}, false, nil // unreadable: as good as none
+		return news.Draft{}, false, nil // unreadable: as good as none
 	}
-	return bot.BroadcastDraft{ID: d.ID, Texts: d.Texts, Audience: bot.Audience{Topic: d.Topic, Region: d.Region, Lang: d.Lang}}, true, nil
+	return news.Draft{ID: d.ID, Texts: d.Texts, Audience: news.Audience{Topic: d.Topic, Region: d.Region, Lang: d.Lang}}, true, nil
 }
 
-// DropDraft implements bot.BroadcastStore.
+// DropDraft implements news.BroadcastStore.
 func (s *News) DropDraft(ctx context.Context, author int64) error {
 	if err := s.rdb.Del(ctx, draftKey(author)).Err(); err != nil {
 		return fmt.Errorf("store: dropping a draft: %w", err)
@@ -259,28 +259,28 @@ func (s *News) DropDraft(ctx context.Context, author int64) error {
 // queueBatch is how many recipients CreateBroadcast pushes per command.
 const queueBatch = 1000
 
-func recipientItem(r bot.Recipient) string {
+func recipientItem(r news.Recipient) string {
 	return strconv.FormatInt(r.Chat, 10) + ":" + string(r.Lang)
 }
 
-func parseRecipient(item string) (bot.Recipient, bool) {
+func parseRecipient(item string) (news.Recipient, bool) {
 	id, lang, _ := strings.Cut(item, ":")
 	chat, err := strconv.ParseInt(id, 10, 64)
-	return bot.Recipient{Chat: chat, Lang: content.Lang(lang)}, err == nil
+	return news.Recipient{Chat: chat, Lang: content.Lang(lang)}, err == nil
 }
 
 // madeFrom keeps, for a day, which broadcast a draft became.
 func madeFrom(draft string) string { return "{bc}:made:" + draft }
 
-// CreateBroadcast implements bot.BroadcastStore: the record, the queue of recipients and
+// CreateBroadcast implements news.BroadcastStore: the record, the queue of recipients and
 // the broadcast's place in the queue go in one transaction, so a broadcast is queued whole
 // or not at all; with b.Draft set, so does the note of which broadcast the draft became,
 // and a draft that became one already gets that one back (Again) rather than a second.
-func (s *News) CreateBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Recipient) (bot.Broadcast, error) {
+func (s *News) CreateBroadcast(ctx context.Context, b news.Broadcast, to []news.Recipient) (news.Broadcast, error) {
 	if b.Draft == "" {
 		return s.createBroadcast(ctx, b, to, nil)
 	}
-	var out bot.Broadcast
+	var out news.Broadcast
 	queue := func(tx *redis.Tx) error {
 		made, err := tx.Get(ctx, madeFrom(b.Draft)).Int64()
 		if err == nil {
@@ -306,16 +306,16 @@ func (s *News) CreateBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Re
 		}
 	}
 	if err != nil {
-		return bot.Broadcast{}, fmt.Errorf("store: queueing a broadcast: %w", err)
+		return news.Broadcast{}, fmt.Errorf("store: queueing a broadcast: %w", err)
 	}
 	return out, nil
 }
 
 // createBroadcast queues b, in tx when given (the note of its draft goes with it).
-func (s *News) createBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Recipient, tx *redis.Tx) (bot.Broadcast, error) {
+func (s *News) createBroadcast(ctx context.Context, b news.Broadcast, to []news.Recipient, tx *redis.Tx) (news.Broadcast, error) {
 	n, err := s.rdb.Incr(ctx, broadcastSeq).Result()
 	if err != nil {
-		return bot.Broadcast{}, fmt.Errorf("store: numbering a broadcast: %w", err)
+		return news.Broadcast{}, fmt.Errorf("store: numbering a broadcast: %w", err)
 	}
 	b.Number, b.Total = n, int64(len(to))
 	var pipe redis.Pipeliner
@@ -325,7 +325,7 @@ func (s *News) createBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Re
 	} else {
 		pipe = s.rdb.TxPipeline()
 	}
-	pipe.HSet(ctx, broadcastKey(n), "author", b.Author, "kk", b.Texts[content.KK], "ru", b.Texts[content.RU],
+	pipe.HSet(ctx, broadcastKey(n), "author", b.Author, "alang", string(b.AuthorLang), "kk", b.Texts[content.KK], "ru", b.Texts[content.RU],
 		"topic", b.Audience.Topic, "region", b.Audience.Region, "lang", string(b.Audience.Lang),
 		"created", b.Created.Unix(), "total", b.Total)
 	pipe.Expire(ctx, broadcastKey(n), BroadcastTTL)
@@ -342,33 +342,34 @@ func (s *News) createBroadcast(ctx context.Context, b bot.Broadcast, to []bot.Re
 	pipe.LTrim(ctx, broadcastAll, 0, broadcastsKept-1)
 	pipe.Expire(ctx, broadcastAll, BroadcastTTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Broadcast{}, fmt.Errorf("store: queueing a broadcast: %w", err)
+		return news.Broadcast{}, fmt.Errorf("store: queueing a broadcast: %w", err)
 	}
 	return b, nil
 }
 
-// Broadcast implements bot.BroadcastStore.
-func (s *News) Broadcast(ctx context.Context, n int64) (bot.Broadcast, bool, error) {
+// Broadcast implements news.BroadcastStore.
+func (s *News) Broadcast(ctx context.Context, n int64) (news.Broadcast, bool, error) {
 	m, err := s.rdb.HGetAll(ctx, broadcastKey(n)).Result()
 	if err != nil {
-		return bot.Broadcast{}, false, fmt.Errorf("store: reading a broadcast: %w", err)
+		return news.Broadcast{}, false, fmt.Errorf("store: reading a broadcast: %w", err)
 	}
 	if len(m) == 0 {
-		return bot.Broadcast{}, false, nil
+		return news.Broadcast{}, false, nil
 	}
 	return broadcastOf(n, m), true, nil
 }
 
-func broadcastOf(n int64, m map[string]string) bot.Broadcast {
+func broadcastOf(n int64, m map[string]string) news.Broadcast {
 	num := func(k string) int64 { v, _ := strconv.ParseInt(m[k], 10, 64); return v }
-	b := bot.Broadcast{
+	b := news.Broadcast{
 		Number:   n,
 		Author:   num("author"),
 		Texts:    map[content.Lang]string{content.KK: m["kk"], content.RU: m["ru"]},
-		Audience: bot.Audience{Topic: m["topic"], Region: m["region"], Lang: content.Lang(m["lang"])},
+		Audience: news.Audience{Topic: m["topic"], Region: m["region"], Lang: content.Lang(m["lang"])},
 		Created:  time.Unix(num("created"), 0),
-		Total:    num("total"), Sent: num(bot.OutcomeSent), Blocked: num(bot.OutcomeBlocked),
-		Failed: num(bot.OutcomeFailed), Unknown: num("unknown"),
+		Total:    num("total"), Sent: num(string(news.OutcomeSent)), Blocked: num(string(news.OutcomeBlocked)),
+		Failed: num(string(news.OutcomeFailed)), Unknown: num("unknown"),
+		AuthorLang: content.Lang(m["alang"]),
 	}
 	if f := num("finished"); f != 0 {
 		b.Finished = time.Unix(f, 0)
@@ -376,8 +377,8 @@ func broadcastOf(n int64, m map[string]string) bot.Broadcast {
 	return b
 }
 
-// Broadcasts implements bot.BroadcastStore.
-func (s *News) Broadcasts(ctx context.Context, n int) ([]bot.Broadcast, error) {
+// Broadcasts implements news.BroadcastStore.
+func (s *News) Broadcasts(ctx context.Context, n int) ([]news.Broadcast, error) {
 	ids, err := s.rdb.LRange(ctx, broadcastAll, 0, int64(n)-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: listing broadcasts: %w", err)
@@ -393,7 +394,7 @@ func (s *News) Broadcasts(ctx context.Context, n int) ([]bot.Broadcast, error) {
 			return nil, fmt.Errorf("store: reading broadcasts: %w", err)
 		}
 	}
-	var out []bot.Broadcast
+	var out []news.Broadcast
 	for i, id := range ids {
 		num, _ := strconv.ParseInt(id, 10, 64)
 		if m := reads[i].Val(); len(m) > 0 {
@@ -414,7 +415,7 @@ elseif v == ARGV[1] then
 end
 return 0`)
 
-// ClaimSender implements bot.BroadcastStore.
+// ClaimSender implements news.BroadcastStore.
 func (s *News) ClaimSender(ctx context.Context, owner string, lease time.Duration) (bool, error) {
 	got, err := leaseScript.Run(ctx, s.rdb, []string{broadcastSender}, owner, lease.Milliseconds()).Int()
 	if err != nil {
@@ -427,7 +428,7 @@ var releaseLeaseScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`)
 
-// ReleaseSender implements bot.BroadcastStore.
+// ReleaseSender implements news.BroadcastStore.
 func (s *News) ReleaseSender(ctx context.Context, owner string) error {
 	if err := releaseLeaseScript.Run(ctx, s.rdb, []string{broadcastSender}, owner).Err(); err != nil {
 		return fmt.Errorf("store: releasing the sender's lease: %w", err)
@@ -435,7 +436,7 @@ func (s *News) ReleaseSender(ctx context.Context, owner string) error {
 	return nil
 }
 
-// Queued implements bot.BroadcastStore.
+// Queued implements news.BroadcastStore.
 func (s *News) Queued(ctx context.Context) (int64, bool, error) {
 	id, err := s.rdb.LIndex(ctx, broadcastQueue, 0).Result()
 	if errors.Is(err, redis.Nil) {
@@ -456,7 +457,7 @@ if n > 0 then
 end
 return n`)
 
-// Recover implements bot.BroadcastStore.
+// Recover implements news.BroadcastStore.
 func (s *News) Recover(ctx context.Context, n int64) (int64, error) {
 	unknown, err := recoverScript.Run(ctx, s.rdb, []string{broadcastFlight(n), broadcastKey(n)}).Int64()
 	if err != nil {
@@ -472,23 +473,23 @@ local item = redis.call('LMOVE', KEYS[2], KEYS[3], 'LEFT', 'RIGHT')
 if item then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
 return item`)
 
-// Take implements bot.BroadcastStore: one script checks and renews the lease and moves the
+// Take implements news.BroadcastStore: one script checks and renews the lease and moves the
 // next recipient in flight.
-func (s *News) Take(ctx context.Context, n int64, owner string, lease time.Duration) (bot.Recipient, bool, error) {
+func (s *News) Take(ctx context.Context, n int64, owner string, lease time.Duration) (news.Recipient, bool, error) {
 	item, err := takeScript.Run(ctx, s.rdb, []string{broadcastSender, broadcastTodo(n), broadcastFlight(n)},
 		owner, lease.Milliseconds(), recipientsTTL.Milliseconds()).Text()
 	switch {
 	case errors.Is(err, redis.Nil):
-		return bot.Recipient{}, false, nil
+		return news.Recipient{}, false, nil
 	case err != nil && strings.HasPrefix(err.Error(), "LEASE"):
-		return bot.Recipient{}, false, bot.ErrLeaseLost
+		return news.Recipient{}, false, news.ErrLeaseLost
 	case err != nil:
-		return bot.Recipient{}, false, fmt.Errorf("store: taking a recipient: %w", err)
+		return news.Recipient{}, false, fmt.Errorf("store: taking a recipient: %w", err)
 	}
 	r, ok := parseRecipient(item)
 	if !ok {
 		// Not ours to send; settle it as failed so it leaves the flight list.
-		_ = settleScript.Run(ctx, s.rdb, []string{broadcastFlight(n), broadcastKey(n)}, item, bot.OutcomeFailed).Err()
+		_ = settleScript.Run(ctx, s.rdb, []string{broadcastFlight(n), broadcastKey(n)}, item, string(news.OutcomeFailed)).Err()
 		return s.Take(ctx, n, owner, lease)
 	}
 	return r, true, nil
@@ -504,9 +505,9 @@ if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
 end
 return 0`)
 
-// Settle implements bot.BroadcastStore; settling twice counts once.
-func (s *News) Settle(ctx context.Context, n int64, r bot.Recipient, outcome string) error {
-	err := settleScript.Run(ctx, s.rdb, []string{broadcastFlight(n), broadcastKey(n)}, recipientItem(r), outcome).Err()
+// Settle implements news.BroadcastStore; settling twice counts once.
+func (s *News) Settle(ctx context.Context, n int64, r news.Recipient, outcome news.Outcome) error {
+	err := settleScript.Run(ctx, s.rdb, []string{broadcastFlight(n), broadcastKey(n)}, recipientItem(r), string(outcome)).Err()
 	if err != nil {
 		return fmt.Errorf("store: recording a send: %w", err)
 	}
@@ -519,8 +520,8 @@ if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 1 then
 end
 return 0`)
 
-// PutBack implements bot.BroadcastStore.
-func (s *News) PutBack(ctx context.Context, n int64, r bot.Recipient) error {
+// PutBack implements news.BroadcastStore.
+func (s *News) PutBack(ctx context.Context, n int64, r news.Recipient) error {
 	err := putBackScript.Run(ctx, s.rdb, []string{broadcastFlight(n), broadcastTodo(n)}, recipientItem(r)).Err()
 	if err != nil {
 		return fmt.Errorf("store: returning a recipient: %w", err)
@@ -528,15 +529,15 @@ func (s *News) PutBack(ctx context.Context, n int64, r bot.Recipient) error {
 	return nil
 }
 
-// Finish implements bot.BroadcastStore.
-func (s *News) Finish(ctx context.Context, n int64, at time.Time) (bot.Broadcast, error) {
+// Finish implements news.BroadcastStore.
+func (s *News) Finish(ctx context.Context, n int64, at time.Time) (news.Broadcast, error) {
 	pipe := s.rdb.TxPipeline()
 	pipe.HSetNX(ctx, broadcastKey(n), "finished", at.Unix())
 	pipe.LRem(ctx, broadcastQueue, 0, n)
 	pipe.Del(ctx, broadcastTodo(n), broadcastFlight(n))
 	read := pipe.HGetAll(ctx, broadcastKey(n))
 	if _, err := pipe.Exec(ctx); err != nil {
-		return bot.Broadcast{}, fmt.Errorf("store: finishing a broadcast: %w", err)
+		return news.Broadcast{}, fmt.Errorf("store: finishing a broadcast: %w", err)
 	}
 	return broadcastOf(n, read.Val()), nil
 }
@@ -549,16 +550,16 @@ for i = 1, #ARGV do removed = removed + redis.call('LREM', KEYS[1], 0, ARGV[i]) 
 if removed > 0 then redis.call('HINCRBY', KEYS[2], 'total', -removed) end
 return removed`)
 
-// Withdraw implements bot.BroadcastStore. A recipient being sent to right now is past
+// Withdraw implements news.BroadcastStore. A recipient being sent to right now is past
 // taking back; everyone else waiting in a queue is taken out.
 func (s *News) Withdraw(ctx context.Context, chat int64) error {
 	ids, err := s.rdb.LRange(ctx, broadcastQueue, 0, -1).Result()
 	if err != nil {
 		return fmt.Errorf("store: listing queued broadcasts: %w", err)
 	}
-	items := []any{recipientItem(bot.Recipient{Chat: chat})}
+	items := []any{recipientItem(news.Recipient{Chat: chat})}
 	for _, l := range content.Langs {
-		items = append(items, recipientItem(bot.Recipient{Chat: chat, Lang: l}))
+		items = append(items, recipientItem(news.Recipient{Chat: chat, Lang: l}))
 	}
 	for _, id := range ids {
 		n, err := strconv.ParseInt(id, 10, 64)
@@ -573,6 +574,6 @@ func (s *News) Withdraw(ctx context.Context, chat int64) error {
 }
 
 var (
-	_ bot.BroadcastStore    = (*News)(nil)
-	_ bot.SubscriptionStore = (*News)(nil)
+	_ news.BroadcastStore    = (*News)(nil)
+	_ news.SubscriptionStore = (*News)(nil)
 )

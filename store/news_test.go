@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qamqor/qamqor/bot"
+	botnews "github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/store"
 )
 
-func chatsOf(rs []bot.Recipient) []int64 {
+func chatsOf(rs []botnews.Recipient) []int64 {
 	out := make([]int64, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, r.Chat)
@@ -40,16 +40,16 @@ func TestAudiencesPickSubscribersByTopicRegionAndLanguage(t *testing.T) {
 	subscribe(4, "disability", "almaty_city", content.KK) // a second topic, same person
 
 	for _, tc := range []struct {
-		a    bot.Audience
+		a    botnews.Audience
 		want []int64
 	}{
-		{bot.Audience{}, []int64{1, 2, 3, 4}},
-		{bot.Audience{Topic: "disability"}, []int64{1, 2, 3, 4}},
-		{bot.Audience{Topic: "employment"}, []int64{4}},
-		{bot.Audience{Topic: "disability", Region: "almaty_city"}, []int64{1, 2, 4}},
-		{bot.Audience{Region: "astana"}, []int64{2, 3}},
-		{bot.Audience{Topic: "disability", Lang: content.KK}, []int64{2, 4}},
-		{bot.Audience{Topic: "family"}, nil},
+		{botnews.Audience{}, []int64{1, 2, 3, 4}},
+		{botnews.Audience{Topic: "disability"}, []int64{1, 2, 3, 4}},
+		{botnews.Audience{Topic: "employment"}, []int64{4}},
+		{botnews.Audience{Topic: "disability", Region: "almaty_city"}, []int64{1, 2, 4}},
+		{botnews.Audience{Region: "astana"}, []int64{2, 3}},
+		{botnews.Audience{Topic: "disability", Lang: content.KK}, []int64{2, 4}},
+		{botnews.Audience{Topic: "family"}, nil},
 	} {
 		got, err := news.Audience(ctx, tc.a)
 		if err != nil {
@@ -84,7 +84,7 @@ func TestAudiencesPickSubscribersByTopicRegionAndLanguage(t *testing.T) {
 		t.Errorf("a subscription expires in %s, want a year", ttl)
 	}
 	srv.Client().Del(ctx, "{chat:3}:news") // as when its TTL ends
-	got, _ := news.Audience(ctx, bot.Audience{Topic: "disability"})
+	got, _ := news.Audience(ctx, botnews.Audience{Topic: "disability"})
 	if slices.Contains(chatsOf(got), 3) {
 		t.Error("an expired subscription still receives news")
 	}
@@ -104,8 +104,8 @@ func TestABroadcastQueueSurvivesACrashWithoutSendingTwice(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
 	news := store.NewNews(srv.Client())
-	to := []bot.Recipient{{Chat: 1, Lang: content.KK}, {Chat: 2, Lang: content.RU}, {Chat: 3, Lang: content.RU}, {Chat: 4, Lang: content.KK}}
-	b, err := news.CreateBroadcast(ctx, bot.Broadcast{Author: 9, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now()}, to)
+	to := []botnews.Recipient{{Chat: 1, Lang: content.KK}, {Chat: 2, Lang: content.RU}, {Chat: 3, Lang: content.RU}, {Chat: 4, Lang: content.KK}}
+	b, err := news.CreateBroadcast(ctx, botnews.Broadcast{Author: 9, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now()}, to)
 	if err != nil || b.Number != 1 || b.Total != 4 {
 		t.Fatalf("%+v %v", b, err)
 	}
@@ -116,15 +116,15 @@ func TestABroadcastQueueSurvivesACrashWithoutSendingTwice(t *testing.T) {
 	if ok, _ := news.ClaimSender(ctx, "b", lease); ok {
 		t.Fatal("two replicas hold the lease")
 	}
-	if _, _, err := news.Take(ctx, 1, "b", lease); !errors.Is(err, bot.ErrLeaseLost) {
+	if _, _, err := news.Take(ctx, 1, "b", lease); !errors.Is(err, botnews.ErrLeaseLost) {
 		t.Fatalf("a replica without the lease took a recipient: %v", err)
 	}
 
 	r1, _, _ := news.Take(ctx, 1, "a", lease)
-	if err := news.Settle(ctx, 1, r1, bot.OutcomeSent); err != nil {
+	if err := news.Settle(ctx, 1, r1, botnews.OutcomeSent); err != nil {
 		t.Fatal(err)
 	}
-	_ = news.Settle(ctx, 1, r1, bot.OutcomeSent) // settling again counts once
+	_ = news.Settle(ctx, 1, r1, botnews.OutcomeSent) // settling again counts once
 	r2, _, _ := news.Take(ctx, 1, "a", lease)
 	if err := news.PutBack(ctx, 1, r2); err != nil { // shutdown before sending: back in front
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestABroadcastQueueSurvivesACrashWithoutSendingTwice(t *testing.T) {
 			break
 		}
 		rest = append(rest, r.Chat)
-		_ = news.Settle(ctx, 1, r, bot.OutcomeSent)
+		_ = news.Settle(ctx, 1, r, botnews.OutcomeSent)
 	}
 	if !slices.Equal(rest, []int64{3, 4}) {
 		t.Errorf("after the crash %v were sent, want [3 4]: 1 was sent, 2 is unknown", rest)
@@ -180,10 +180,10 @@ func TestWithdrawTakesAChatOutOfEveryQueuedBroadcast(t *testing.T) {
 	ctx := context.Background()
 	news := store.NewNews(srv.Client())
 	texts := map[content.Lang]string{content.KK: "kk", content.RU: "ru"}
-	first, _ := news.CreateBroadcast(ctx, bot.Broadcast{Author: 9, Texts: texts, Created: time.Now()},
-		[]bot.Recipient{{Chat: 1, Lang: content.KK}, {Chat: 5, Lang: content.RU}, {Chat: 2, Lang: content.RU}})
-	second, _ := news.CreateBroadcast(ctx, bot.Broadcast{Author: 9, Texts: texts, Created: time.Now()},
-		[]bot.Recipient{{Chat: 5, Lang: content.KK}, {Chat: 3, Lang: content.RU}})
+	first, _ := news.CreateBroadcast(ctx, botnews.Broadcast{Author: 9, Texts: texts, Created: time.Now()},
+		[]botnews.Recipient{{Chat: 1, Lang: content.KK}, {Chat: 5, Lang: content.RU}, {Chat: 2, Lang: content.RU}})
+	second, _ := news.CreateBroadcast(ctx, botnews.Broadcast{Author: 9, Texts: texts, Created: time.Now()},
+		[]botnews.Recipient{{Chat: 5, Lang: content.KK}, {Chat: 3, Lang: content.RU}})
 	if err := news.Withdraw(ctx, 5); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestWithdrawTakesAChatOutOfEveryQueuedBroadcast(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		b    bot.Broadcast
+		b    botnews.Broadcast
 		want []int64
 	}{{first, []int64{1, 2}}, {second, []int64{3}}} {
 		b, _, _ := news.Broadcast(ctx, tc.b.Number)
@@ -206,7 +206,7 @@ func TestWithdrawTakesAChatOutOfEveryQueuedBroadcast(t *testing.T) {
 	// Someone taken and found no longer subscribed leaves the total too.
 	_, _ = news.ClaimSender(ctx, "a", time.Minute)
 	r, _, _ := news.Take(ctx, first.Number, "a", time.Minute)
-	if err := news.Settle(ctx, first.Number, r, bot.OutcomeLeft); err != nil {
+	if err := news.Settle(ctx, first.Number, r, botnews.OutcomeLeft); err != nil {
 		t.Fatal(err)
 	}
 	if b, _, _ := news.Broadcast(ctx, first.Number); b.Total != 1 || b.Sent+b.Failed+b.Blocked+b.Unknown != 0 {
@@ -220,8 +220,8 @@ func TestADraftIsQueuedOnceWhateverTheTries(t *testing.T) {
 	srv := redistest.Start(t)
 	ctx := context.Background()
 	news := store.NewNews(srv.Client())
-	to := []bot.Recipient{{Chat: 1, Lang: content.RU}, {Chat: 2, Lang: content.KK}}
-	b := bot.Broadcast{Author: 9, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now(), Draft: "d1"}
+	to := []botnews.Recipient{{Chat: 1, Lang: content.RU}, {Chat: 2, Lang: content.KK}}
+	b := botnews.Broadcast{Author: 9, Texts: map[content.Lang]string{content.KK: "kk", content.RU: "ru"}, Created: time.Now(), Draft: "d1"}
 	first, err := news.CreateBroadcast(ctx, b, to)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	botadmin "github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	botnews "github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/stats"
@@ -104,15 +105,14 @@ func (w *world) startEverything() {
 		w.t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
-	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
 	w.withRoles(svc)
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload }, nil))
 	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)),
 		stats.New(store.NewStats(rdb), func(string, []string, []stats.Series) ([]byte, error) { return nil, errors.New("no chart here") }))
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), -1001))
-	news := store.NewNews(rdb)
-	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news})
+	mustRegister(w.t, svc, botnews.New(store.NewNews(rdb), botnews.Options{}))
 	w.startWith(polling, svc)
 }
 
@@ -131,7 +131,7 @@ func TestEveryAdminCommandIsRefusedToAStrangerAndAdminOnesToAnEditor(t *testing.
 	// Something for the commands to act on: a queued broadcast and a subscriber.
 	news := store.NewNews(rdb)
 	_ = news.Subscribe(ctx, stranger, "disability", "", content.RU)
-	_ = news.SaveDraft(ctx, stranger, bot.BroadcastDraft{Texts: map[content.Lang]string{content.KK: "x", content.RU: "x"}})
+	_ = news.SaveDraft(ctx, stranger, botnews.Draft{Texts: map[content.Lang]string{content.KK: "x", content.RU: "x"}})
 
 	adminOnly := []string{"/role 999 admin", "/roles", "/audit", "/audit 5", "/invite Фирма", "/partners", "/revoke 200",
 		"/stats", "/stats 7", "/tickets", "/broadcast", "/broadcasts"}

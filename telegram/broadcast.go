@@ -12,7 +12,7 @@ import (
 )
 
 // Deliver sends one reply as a new message to chat, once, and says what Telegram answered
-// in the terms bot.Broadcaster acts on: a 429 is *bot.RetryAfterError, a person who blocked
+// in the terms news.Broadcaster acts on: a 429 is *bot.RetryAfterError, a person who blocked
 // the bot, deleted their account or never started it is bot.ErrRecipientGone, another
 // refusal is bot.ErrRejected; anything else (5xx, the network before the request went out)
 // may be retried. A request that went out with no answer (a timeout, a broken connection)

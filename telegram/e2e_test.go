@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/internal/redistest"
@@ -90,7 +91,9 @@ func (w *world) startWith(m mode, h telegram.Handler) *running {
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	engine := w.engine()
 	rdb := w.redis.Client()
-	var handler telegram.Handler = bot.NewService(engine, store.NewSessions(rdb), log)
+	svc := bot.NewService(engine, store.NewSessions(rdb), log)
+	mustRegister(w.t, svc, privacy.New())
+	var handler telegram.Handler = svc
 	if h != nil {
 		handler = h
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 	datakey "github.com/qamqor/qamqor/secret"
@@ -36,7 +37,7 @@ func (w *world) startHandoff() {
 	rdb := w.redis.Client()
 	svc := bot.NewService(bot.NewEngine(c, bundle), store.NewSessions(rdb), slog.New(slog.NewTextHandler(w.logs, nil)))
 	w.withRoles(svc)
-	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
+	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators), privacy.New())
 	w.api.Started(operators) // the bot was added to the group
 	w.startWith(polling, svc)
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	botnews "github.com/qamqor/qamqor/bot/news"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/store"
@@ -27,15 +29,13 @@ func (w *world) startNews(name string, rate float64) *newsReplica {
 	w.t.Helper()
 	rdb := w.redis.Client()
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug})).With("replica", name)
-	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
 	w.withRoles(svc)
-	news := store.NewNews(rdb)
+	news := botnews.New(store.NewNews(rdb), botnews.Options{Rate: rate})
+	mustRegister(w.t, svc, news, privacy.New())
 	r := &newsReplica{svc: svc, sending: make(chan struct{})}
-	var kick func()
-	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Rate: rate, Kick: func() { kick() }})
 	r.run = w.startWith(polling, svc)
-	b := svc.NewBroadcaster(r.run.bot.Deliver, name)
-	kick = b.Kick
+	b := news.Broadcaster(r.run.bot.Deliver, name, svc, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	r.stopSending = cancel
 	go func() { defer close(r.sending); b.Run(ctx) }()
@@ -213,15 +213,15 @@ func (w *world) seedSubscribers(first int64, n int, topic string) []int64 {
 }
 
 // queueBroadcast queues a broadcast to every subscriber of topic, as the admin's Send does.
-func (w *world) queueBroadcast(topic string) bot.Broadcast {
+func (w *world) queueBroadcast(topic string) botnews.Broadcast {
 	w.t.Helper()
 	news := store.NewNews(w.redis.Client())
-	a := bot.Audience{Topic: topic}
+	a := botnews.Audience{Topic: topic}
 	to, err := news.Audience(context.Background(), a)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	b, err := news.CreateBroadcast(context.Background(), bot.Broadcast{Author: admin, Audience: a, Created: time.Now(),
+	b, err := news.CreateBroadcast(context.Background(), botnews.Broadcast{Author: admin, Audience: a, Created: time.Now(),
 		Texts: map[content.Lang]string{content.KK: "Жаңалық", content.RU: "Новость"}}, to)
 	if err != nil {
 		w.t.Fatal(err)
@@ -229,7 +229,7 @@ func (w *world) queueBroadcast(topic string) bot.Broadcast {
 	return b
 }
 
-func (w *world) broadcast(n int64) bot.Broadcast {
+func (w *world) broadcast(n int64) botnews.Broadcast {
 	w.t.Helper()
 	b, _, err := store.NewNews(w.redis.Client()).Broadcast(context.Background(), n)
 	if err != nil {

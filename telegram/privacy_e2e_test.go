@@ -8,12 +8,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/handoff"
+	botnews "github.com/qamqor/qamqor/bot/news"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/stats"
@@ -29,10 +30,9 @@ import (
 // ADMIN_IDS and OPERATOR_CHAT_ID set. Its broadcaster sends only once startSending is
 // called, so a test can queue a broadcast and act before it goes out.
 type fullBot struct {
-	w           *world
-	run         *running
-	broadcaster atomic.Pointer[bot.Broadcaster]
-	b           *bot.Broadcaster
+	w   *world
+	run *running
+	b   *botnews.Broadcaster
 }
 
 // startFull starts it; sealMisses seals the texts of unanswered searches with the data
@@ -45,7 +45,7 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 		w.t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
-	svc := bot.NewService(w.engine(bot.WithSubscriptions()), store.NewSessions(rdb), log)
+	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
 	w.withRoles(svc)
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
@@ -58,15 +58,11 @@ func (w *world) startFull(sealMisses bool) *fullBot {
 	mustRegister(w.t, svc, stats.New(store.NewStats(rdb, opts...), nil))
 	mustRegister(w.t, svc, handoff.New(store.NewTickets(rdb, key), operators))
 	f := &fullBot{w: w}
-	news := store.NewNews(rdb)
-	svc.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Kick: func() {
-		if b := f.broadcaster.Load(); b != nil {
-			b.Kick()
-		}
-	}})
+	news := botnews.New(store.NewNews(rdb), botnews.Options{})
+	mustRegister(w.t, svc, news, privacy.New())
 	w.api.Started(operators)
 	f.run = w.startWith(polling, svc)
-	f.b = svc.NewBroadcaster(f.run.bot.Deliver, "full")
+	f.b = news.Broadcaster(f.run.bot.Deliver, "full", svc, log)
 	return f
 }
 
@@ -75,7 +71,6 @@ func (f *fullBot) startSending() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); f.b.Run(ctx) }()
-	f.broadcaster.Store(f.b)
 	f.b.Kick()
 	f.w.t.Cleanup(func() { cancel(); <-done })
 }

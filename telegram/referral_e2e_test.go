@@ -15,6 +15,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
@@ -49,7 +50,7 @@ func (w *world) startReferralsIn(m mode) *bot.Service {
 	w.withRoles(svc)
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
-		func(link string) ([]byte, error) { return qr.PNG(link, 400) }))
+		func(link string) ([]byte, error) { return qr.PNG(link, 400) }), privacy.New())
 	w.startWith(m, svc)
 	return svc
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 )
@@ -98,12 +99,12 @@ func Engine(tb testing.TB, opts ...bot.Option) *bot.Engine {
 }
 
 // Service is a service over the shipped content and an in-memory session store, with the
-// features registered.
+// features registered, then /mydata and /forget, as serve registers them.
 func Service(tb testing.TB, fs ...bot.Feature) (*bot.Service, *Sessions) {
 	tb.Helper()
 	sessions := NewSessions()
 	svc := bot.NewService(Engine(tb), sessions, Quiet)
-	if err := svc.Register(fs...); err != nil {
+	if err := svc.Register(append(fs, privacy.New())...); err != nil {
 		tb.Fatal(err)
 	}
 	return svc, sessions

@@ -12,6 +12,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/bottest"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 )
@@ -50,7 +51,7 @@ func setUp(t *testing.T, chartErr error) *world {
 		return []byte("png"), chartErr
 	}
 	w.svc = bot.NewService(bottest.Engine(t), w.sessions, bottest.Quiet, bot.WithServiceClock(func() time.Time { return now }))
-	if err := w.svc.Register(admin.New(bottest.NewAdmin(), []int64{boss}, bottest.Quiet), stats.New(w.counts, draw), opening{}); err != nil {
+	if err := w.svc.Register(admin.New(bottest.NewAdmin(), []int64{boss}, bottest.Quiet), stats.New(w.counts, draw), opening{}, privacy.New()); err != nil {
 		t.Fatal(err)
 	}
 	bottest.Russian(w.sessions, boss)

@@ -534,7 +534,7 @@ func typicalSession(ctx context.Context, cfg Config, log *slog.Logger) (bot.Sess
 	}
 	var sess bot.Session
 	mem := &memorySessions{}
-	service := bot.NewService(bot.NewEngine(c, bundle, bot.WithSubscriptions()), mem, log)
+	service := bot.NewService(bot.NewEngine(c, bundle), mem, log)
 	const chat = memoryChatBase
 	updateID := int64(812_345_670) // a Telegram-sized update id
 	replies := service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start", UpdateID: updateID, LangHint: content.RU}).Replies

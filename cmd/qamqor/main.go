@@ -23,6 +23,8 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/news"
+	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/stats"
@@ -244,7 +246,7 @@ var wrapHandler func(*bot.Service) telegram.Handler
 
 // telegram makes the Telegram adapter over the app's Service, as configured, and the
 // broadcaster that sends through it (not yet running); serve and bench share it.
-func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (*telegram.Bot, *bot.Broadcaster, error) {
+func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (*telegram.Bot, *news.Broadcaster, error) {
 	var handler telegram.Handler = a.service
 	if wrapHandler != nil {
 		handler = wrapHandler(a.service)
@@ -259,12 +261,11 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Journal:         store.NewUpdates(a.rdb),
 		OnConnected:     func(name string) { a.botName.Store(name) },
-	}, handler, a.engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
+	}, handler, a.service.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
 	if err != nil {
 		return nil, nil, err
 	}
-	broadcaster := a.service.NewBroadcaster(tgBot.Deliver, replicaName())
-	a.broadcaster.Store(broadcaster)
+	broadcaster := a.news.Broadcaster(tgBot.Deliver, replicaName(), a.service, log)
 	return tgBot, broadcaster, nil
 }
 
@@ -284,8 +285,8 @@ type app struct {
 	service *bot.Service
 	rdb     store.DB
 	close   func()
-	// broadcaster sends broadcasts; serve starts it, so it is nil in chat.
-	broadcaster atomic.Pointer[bot.Broadcaster]
+	// news makes the broadcaster, which serve starts (chat sends none).
+	news *news.Feature
 }
 
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
@@ -317,7 +318,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		a.rdb, a.close = rdb, func() { _ = rdb.Close() }
 	}
-	engineOptions := []bot.Option{bot.WithSessionTTL(cfg.SessionTTL), bot.WithSubscriptions()}
+	engineOptions := []bot.Option{bot.WithSessionTTL(cfg.SessionTTL)}
 	newEngine := func(c *content.Content) *bot.Engine { return bot.NewEngine(c, bundle, engineOptions...) }
 	published := store.NewContent(a.rdb)
 	if v, ok, err := published.Current(ctx); err != nil {
@@ -380,18 +381,18 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		a.close()
 		return nil, err
 	}
-	news := store.NewNews(a.rdb)
-	a.service.EnableNews(bot.NewsOptions{Subscriptions: news, Broadcasts: news, Rate: cfg.BroadcastRate, Kick: func() {
-		if b := a.broadcaster.Load(); b != nil {
-			b.Kick()
-		}
-	}})
 	if cfg.OperatorChatID != 0 {
 		if err := a.service.Register(handoff.New(store.NewTickets(a.rdb, key), cfg.OperatorChatID)); err != nil {
 			a.close()
 			return nil, err
 		}
 		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)
+	}
+	a.news = news.New(store.NewNews(a.rdb), news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After})
+	// Last, so /mydata lists what the other features keep, in the order they registered.
+	if err := a.service.Register(a.news, privacy.New()); err != nil {
+		a.close()
+		return nil, err
 	}
 	return a, nil
 }

@@ -106,3 +106,23 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestServesMenuListsTheFeaturesCommands: the command menu serve sets comes from the
+// Service, so the features' commands (news's /stop, privacy's /mydata and /forget) are in
+// it after the engine's.
+func TestServesMenuListsTheFeaturesCommands(t *testing.T) {
+	api := fakebotapi.Start(t)
+	srv := redistest.Start(t)
+	startServe(t, api, srv, freeAddr(t))
+	api.WaitFor(t, 20*time.Second, func() bool { return len(api.Commands("ru")) > 0 }, "the command menu")
+	var names []string
+	for _, c := range api.Commands("ru") {
+		names = append(names, "/"+c.Command+" "+c.Description)
+	}
+	got := strings.Join(names, ", ")
+	for _, want := range []string{"/stop Отписаться от всех новостей", "/mydata ", "/forget "} {
+		if !strings.Contains(got, want) || !strings.HasPrefix(got, "/start ") {
+			t.Errorf("the menu is %q; want the engine's commands, then %q", got, want)
+		}
+	}
+}

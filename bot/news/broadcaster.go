@@ -1,4 +1,4 @@
-package bot
+package news
 
 import (
 	"context"
@@ -7,18 +7,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
 	"golang.org/x/time/rate"
 )
-
-// Deliver sends one reply to a chat, once, without retrying: the broadcaster decides what
-// to do with ErrRecipientGone, ErrRejected, *RetryAfterError or any other (transient) error.
-type Deliver func(ctx context.Context, chat int64, r Reply) error
-
-// DefaultBroadcastRate is the broadcasts' sending rate, in messages per second: evenly
-// spaced, 50 ms apart, so no second holds 25 even when the network delays one by 200 ms; under
-// Telegram's 30 a second, with room for the bot's ordinary replies.
-const DefaultBroadcastRate = 20
 
 // Timing of the broadcaster.
 const (
@@ -30,6 +22,10 @@ const (
 	maxSendBackoff   = 30 * time.Second
 )
 
+// Engines gives the engine of the content in use, for the texts the broadcaster sends:
+// *bot.Service is one.
+type Engines interface{ Engine() *bot.Engine }
+
 // Broadcaster sends queued broadcasts. Every replica runs one; the one holding the
 // sender's lease sends, one message at a time under the rate limit, so the limit holds
 // overall. A 429 pauses all sending for its retry_after. A recipient is taken from the
@@ -38,23 +34,22 @@ const (
 // settled; a recipient whose send a crash interrupted counts as Unknown and is not sent
 // again.
 type Broadcaster struct {
-	svc     *Service
-	deliver Deliver
+	f       *Feature
+	deliver bot.Deliver
 	owner   string
-	limiter *rate.Limiter
+	engines Engines
+	limiter *rate.Limiter // paced on the feature's clock
 	log     *slog.Logger
 	kick    chan struct{}
 }
 
-// NewBroadcaster returns the broadcaster of a Service with news enabled; owner names this
-// replica in the sender's lease and must be unique among replicas.
-func (s *Service) NewBroadcaster(deliver Deliver, owner string) *Broadcaster {
-	r := s.news.Rate
-	if r <= 0 {
-		r = DefaultBroadcastRate
-	}
-	b := &Broadcaster{svc: s, deliver: deliver, owner: owner, limiter: rate.NewLimiter(rate.Limit(r), 1),
-		log: s.log.With("component", "broadcaster"), kick: make(chan struct{}, 1)}
+// Broadcaster returns a sender of the queued broadcasts through deliver (an adapter's);
+// owner names this replica in the sender's lease and must be unique among replicas. The
+// feature tells the broadcaster made last when an admin queues a broadcast.
+func (f *Feature) Broadcaster(deliver bot.Deliver, owner string, engines Engines, log *slog.Logger) *Broadcaster {
+	b := &Broadcaster{f: f, deliver: deliver, owner: owner, engines: engines,
+		limiter: rate.NewLimiter(rate.Limit(f.rate), 1), log: log.With("component", "broadcaster"), kick: make(chan struct{}, 1)}
+	f.sender.Store(b)
 	return b
 }
 
@@ -68,38 +63,39 @@ func (b *Broadcaster) Kick() {
 
 // Run sends broadcasts until ctx ends, then finishes the send in progress and returns.
 func (b *Broadcaster) Run(ctx context.Context) {
-	store := b.svc.news.Broadcasts
 	defer func() {
-		if err := store.ReleaseSender(context.WithoutCancel(ctx), b.owner); err != nil {
-			b.log.Warn("releasing the sender's lease", "err", err)
+		if err := b.f.store.ReleaseSender(context.WithoutCancel(ctx), b.owner); err != nil {
+			b.log.Warn("releasing the sender's lease; another replica takes over when it lapses", "err", err)
 		}
 	}()
 	for ctx.Err() == nil {
-		claimed, err := store.ClaimSender(ctx, b.owner, senderLease)
-		if err != nil && ctx.Err() == nil {
-			b.log.Warn("claiming the sender's lease", "err", err)
-		}
-		if claimed {
-			b.sendQueued(ctx)
-		}
+		b.SendQueued(ctx)
 		select {
 		case <-ctx.Done():
 		case <-b.kick:
-		case <-time.After(broadcastPoll):
+		case <-b.f.after(broadcastPoll):
 		}
 	}
 }
 
-// sendQueued sends queued broadcasts, oldest first, until none is left, the lease is lost
-// or ctx ends.
-func (b *Broadcaster) sendQueued(ctx context.Context) {
-	store := b.svc.news.Broadcasts
+// SendQueued sends what is queued, oldest broadcast first, if this replica holds (or gets)
+// the sender's lease; it returns when nothing is left, the lease is lost or ctx ends. Run
+// calls it every poll.
+func (b *Broadcaster) SendQueued(ctx context.Context) {
+	store := b.f.store
+	claimed, err := store.ClaimSender(ctx, b.owner, senderLease)
+	if err != nil && ctx.Err() == nil {
+		b.log.Warn("claiming the sender's lease; trying again at the next poll", "err", err)
+	}
+	if !claimed {
+		return
+	}
 	recovered := map[int64]bool{}
 	for ctx.Err() == nil {
 		n, ok, err := store.Queued(ctx)
 		if err != nil || !ok {
 			if err != nil && ctx.Err() == nil {
-				b.log.Warn("reading the broadcast queue", "err", err)
+				b.log.Warn("reading the broadcast queue; trying again at the next poll", "err", err)
 			}
 			return
 		}
@@ -107,7 +103,7 @@ func (b *Broadcaster) sendQueued(ctx context.Context) {
 			// Whoever is in flight now was taken by a sender that stopped before settling.
 			unknown, err := store.Recover(ctx, n)
 			if err != nil {
-				b.log.Warn("recovering a broadcast", "broadcast", n, "err", err)
+				b.log.Warn("recovering a broadcast; trying again at the next poll", "broadcast", n, "err", err)
 				return
 			}
 			if unknown > 0 {
@@ -117,15 +113,15 @@ func (b *Broadcaster) sendQueued(ctx context.Context) {
 		}
 		bc, ok, err := store.Broadcast(ctx, n)
 		if err != nil || !ok {
-			b.log.Warn("reading a broadcast", "broadcast", n, "found", ok, "err", err)
+			b.log.Warn("reading a broadcast; trying again at the next poll", "broadcast", n, "found", ok, "err", err)
 			return
 		}
 		if !b.send(ctx, bc) {
 			return
 		}
-		done, err := store.Finish(context.WithoutCancel(ctx), n, time.Now())
+		done, err := store.Finish(context.WithoutCancel(ctx), n, b.f.now())
 		if err != nil {
-			b.log.Warn("finishing a broadcast", "broadcast", n, "err", err)
+			b.log.Warn("finishing a broadcast; trying again at the next poll", "broadcast", n, "err", err)
 			return
 		}
 		b.log.Info("broadcast sent", "broadcast", n, "total", done.Total, "sent", done.Sent, "blocked", done.Blocked, "failed", done.Failed, "unknown", done.Unknown)
@@ -135,10 +131,11 @@ func (b *Broadcaster) sendQueued(ctx context.Context) {
 
 // send sends bc to everyone left in its queue; false means it stopped before the end.
 func (b *Broadcaster) send(ctx context.Context, bc Broadcast) bool {
-	store := b.svc.news.Broadcasts
-	replies := map[content.Lang]Reply{}
+	store := b.f.store
+	e := b.engines.Engine()
+	replies := map[content.Lang]bot.Reply{}
 	for _, l := range content.Langs {
-		replies[l] = b.svc.newsMessage(bc, l)
+		replies[l] = newsMessage(e, bc, l)
 	}
 	for ctx.Err() == nil {
 		r, ok, err := store.Take(ctx, bc.Number, b.owner, senderLease)
@@ -148,7 +145,7 @@ func (b *Broadcaster) send(ctx context.Context, bc Broadcast) bool {
 			return false
 		case err != nil:
 			if ctx.Err() == nil {
-				b.log.Warn("taking a recipient", "broadcast", bc.Number, "err", err)
+				b.log.Warn("taking a recipient; trying again at the next poll", "broadcast", bc.Number, "err", err)
 			}
 			return false
 		case !ok:
@@ -157,7 +154,7 @@ func (b *Broadcaster) send(ctx context.Context, bc Broadcast) bool {
 		after := context.WithoutCancel(ctx) // what was sent is recorded even during shutdown
 		if !b.stillSubscribed(ctx, bc, r.Chat) {
 			if err := store.Settle(after, bc.Number, r, OutcomeLeft); err != nil {
-				b.log.Warn("recording a recipient who left", "broadcast", bc.Number, "err", err)
+				b.log.Warn("recording a recipient who left; the next sender counts them unknown", "broadcast", bc.Number, "err", err)
 				return false
 			}
 			continue
@@ -169,18 +166,18 @@ func (b *Broadcaster) send(ctx context.Context, bc Broadcast) bool {
 		outcome, sent := b.sendOne(ctx, r.Chat, reply)
 		if !sent {
 			if err := store.PutBack(after, bc.Number, r); err != nil {
-				b.log.Warn("returning a recipient to the queue", "broadcast", bc.Number, "err", err)
+				b.log.Warn("returning a recipient to the queue; the next sender counts them unknown", "broadcast", bc.Number, "err", err)
 			}
 			return false
 		}
 		if outcome == OutcomeBlocked {
-			if err := b.svc.news.Subscriptions.Unsubscribe(after, r.Chat, ""); err != nil {
-				b.log.Warn("unsubscribing a recipient who blocked the bot", "err", err)
+			if err := store.Unsubscribe(after, r.Chat, ""); err != nil {
+				b.log.Warn("unsubscribing a recipient who blocked the bot; they stay subscribed", "err", err)
 			}
 		}
 		if err := store.Settle(after, bc.Number, r, outcome); err != nil {
 			// Left in flight: the next sender counts it Unknown and does not send it again.
-			b.log.Warn("recording a send", "broadcast", bc.Number, "err", err)
+			b.log.Warn("recording a send; the next sender counts it unknown", "broadcast", bc.Number, "err", err)
 			return false
 		}
 	}
@@ -188,35 +185,60 @@ func (b *Broadcaster) send(ctx context.Context, bc Broadcast) bool {
 }
 
 // stillSubscribed reports whether chat still wants bc's news: someone who sent /stop or
-// /forget after it was queued does not get it. When Redis cannot say, they were
+// /forget after it was queued does not get it. When the store cannot say, they were
 // subscribed when it was queued, and that stands.
 func (b *Broadcaster) stillSubscribed(ctx context.Context, bc Broadcast, chat int64) bool {
-	sub, ok, err := b.svc.news.Subscriptions.Subscription(ctx, chat)
+	sub, ok, err := b.f.store.Subscription(ctx, chat)
 	if err != nil {
+		b.log.Warn("reading a recipient's subscription; sending as they were when it was queued", "err", err)
 		return true
 	}
 	return ok && (bc.Audience.Topic == "" || slices.Contains(sub.Topics, bc.Audience.Topic))
 }
 
+// wait waits d on the feature's clock; false when ctx ended first.
+func (b *Broadcaster) wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-b.f.after(d):
+		return true
+	}
+}
+
+// paced waits for the rate limit's next slot; false when ctx ended first.
+func (b *Broadcaster) paced(ctx context.Context) bool {
+	now := b.f.now()
+	slot := b.limiter.ReserveN(now, 1)
+	if !b.wait(ctx, slot.DelayFrom(now)) {
+		slot.CancelAt(b.f.now())
+		return false
+	}
+	return true
+}
+
 // sendOne sends reply to chat under the rate limit, waiting out 429s and retrying
 // transient failures. attempted is false when ctx ended before the message went out.
-func (b *Broadcaster) sendOne(ctx context.Context, chat int64, reply Reply) (outcome string, attempted bool) {
+func (b *Broadcaster) sendOne(ctx context.Context, chat int64, reply bot.Reply) (outcome Outcome, attempted bool) {
 	backoff := firstSendBackoff
 	for attempt := 1; ; attempt++ {
-		if err := b.limiter.Wait(ctx); err != nil {
+		if !b.paced(ctx) {
 			return "", false
 		}
 		sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 		err := b.deliver(sendCtx, chat, reply)
 		cancel()
 		var wait time.Duration
-		var retry *RetryAfterError
+		var retry *bot.RetryAfterError
 		switch {
 		case err == nil:
 			return OutcomeSent, true
-		case errors.Is(err, ErrRecipientGone):
+		case errors.Is(err, bot.ErrRecipientGone):
 			return OutcomeBlocked, true
-		case errors.Is(err, ErrRejected):
+		case errors.Is(err, bot.ErrRejected):
 			b.log.Warn("a broadcast message was refused", "err", err)
 			return OutcomeFailed, true
 		case errors.As(err, &retry):
@@ -228,24 +250,23 @@ func (b *Broadcaster) sendOne(ctx context.Context, chat int64, reply Reply) (out
 		default:
 			wait, backoff = backoff, min(2*backoff, maxSendBackoff)
 		}
-		select {
-		case <-ctx.Done():
+		if !b.wait(ctx, wait) {
 			return "", false
-		case <-time.After(wait):
 		}
 	}
 }
 
-// tellAuthor reports a finished broadcast to the admin who sent it.
+// tellAuthor reports a finished broadcast to the admin who sent it, in the language they
+// sent it in.
 func (b *Broadcaster) tellAuthor(ctx context.Context, bc Broadcast) {
-	lang := b.svc.lang(ctx, bc.Author, Input{})
+	lang := bc.AuthorLang
 	if lang == "" {
 		lang = content.RU
 	}
-	text := b.svc.progressText(bc, lang)
+	text := progressText(b.engines.Engine(), bc, lang)
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	if err := b.deliver(sendCtx, bc.Author, Reply{Text: text}); err != nil {
-		b.log.Warn("telling the author a broadcast is done", "err", err)
+	if err := b.deliver(sendCtx, bc.Author, bot.Reply{Text: text}); err != nil {
+		b.log.Warn("telling the author a broadcast is done; they can see it with /broadcasts", "err", err)
 	}
 }

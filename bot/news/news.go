@@ -1,16 +1,15 @@
-package bot
+// Package news is news by topic: people subscribe to a topic (a section of the main menu)
+// for their region, admins write a broadcast in both languages and pick its audience, and
+// the Broadcaster sends it to the subscribers at a steady rate, across replicas.
+package news
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/qamqor/qamqor/content"
 )
-
-// Subscriptions and broadcasts: people subscribe to news on a topic (a section of the main
-// menu) for their region; admins send news to them.
 
 // Subscription is what one person asked news about.
 type Subscription struct {
@@ -36,8 +35,8 @@ type Recipient struct {
 	Lang content.Lang
 }
 
-// BroadcastDraft is a broadcast an admin is composing.
-type BroadcastDraft struct {
+// Draft is a broadcast an admin is composing.
+type Draft struct {
 	ID       string // random, given when the draft starts: what it becomes is found by it
 	Texts    map[content.Lang]string
 	Audience Audience
@@ -54,6 +53,9 @@ type Broadcast struct {
 	Audience Audience
 	Created  time.Time
 	Finished time.Time // zero while it is being sent
+	// AuthorLang is the language the author used when sending it: they are told of its end
+	// in it ("": Russian).
+	AuthorLang content.Lang
 
 	Total, Sent, Blocked, Failed, Unknown int64
 
@@ -64,14 +66,17 @@ type Broadcast struct {
 	Again bool
 }
 
+// Outcome is what became of sending a broadcast to one recipient.
+type Outcome string
+
 // Outcomes of sending a broadcast to one recipient.
 const (
-	OutcomeSent    = "sent"
-	OutcomeBlocked = "blocked"
-	OutcomeFailed  = "failed"
+	OutcomeSent    Outcome = "sent"
+	OutcomeBlocked Outcome = "blocked"
+	OutcomeFailed  Outcome = "failed"
 	// OutcomeLeft: no longer subscribed when their turn came (/stop, /forget); not sent,
 	// and taken out of the broadcast's Total.
-	OutcomeLeft = "left"
+	OutcomeLeft Outcome = "left"
 )
 
 // SubscriptionStore keeps subscriptions.
@@ -90,8 +95,8 @@ type SubscriptionStore interface {
 
 // BroadcastStore keeps drafts, broadcasts and their queues of recipients.
 type BroadcastStore interface {
-	SaveDraft(ctx context.Context, author int64, d BroadcastDraft) error
-	Draft(ctx context.Context, author int64) (d BroadcastDraft, ok bool, err error)
+	SaveDraft(ctx context.Context, author int64, d Draft) error
+	Draft(ctx context.Context, author int64) (d Draft, ok bool, err error)
 	DropDraft(ctx context.Context, author int64) error
 
 	// CreateBroadcast numbers b and queues it for to; b.Total is len(to).
@@ -110,8 +115,8 @@ type BroadcastStore interface {
 	Recover(ctx context.Context, number int64) (unknown int64, err error)
 	// Take moves the next recipient to the in-flight list; ok is false when none is left.
 	Take(ctx context.Context, number int64, owner string, lease time.Duration) (r Recipient, ok bool, err error)
-	// Settle records the outcome of sending to a taken recipient.
-	Settle(ctx context.Context, number int64, r Recipient, outcome string) error
+	// Settle records the outcome of sending to a taken recipient; settling twice counts once.
+	Settle(ctx context.Context, number int64, r Recipient, outcome Outcome) error
 	// PutBack returns a taken recipient, not sent to, to the front of the queue.
 	PutBack(ctx context.Context, number int64, r Recipient) error
 	// Finish marks the broadcast done and drops its queue.
@@ -121,35 +126,11 @@ type BroadcastStore interface {
 	Withdraw(ctx context.Context, chat int64) error
 }
 
+// Store is what news keeps: store.News is one.
+type Store interface {
+	SubscriptionStore
+	BroadcastStore
+}
+
 // ErrLeaseLost means another replica holds the sender's lease.
-var ErrLeaseLost = errors.New("bot: another replica is sending broadcasts")
-
-// Delivery errors an adapter's Deliver returns, so the broadcaster knows what to do.
-var (
-	// ErrRecipientGone: the person blocked the bot, deleted their account or never started
-	// it; they are unsubscribed.
-	ErrRecipientGone = errors.New("bot: the recipient blocked the bot or is gone")
-	// ErrRejected: the messenger refused this message for good; it is not retried.
-	ErrRejected = errors.New("bot: the message was refused")
-)
-
-// RetryAfterError asks the sender to wait before any further message (Telegram's 429).
-type RetryAfterError struct{ After time.Duration }
-
-func (e *RetryAfterError) Error() string {
-	return fmt.Sprintf("bot: too many requests, retry after %s", e.After)
-}
-
-// NewsOptions turn subscriptions and broadcasts on.
-type NewsOptions struct {
-	Subscriptions SubscriptionStore
-	Broadcasts    BroadcastStore
-	// Rate is the broadcasts' sending rate, in messages per second; the preview says it.
-	Rate float64
-	// Kick, when set, tells the broadcaster a broadcast was queued (it also polls).
-	Kick func()
-}
-
-// EnableNews turns on subscriptions (the engine must be built WithSubscriptions, so topic
-// screens offer them) and, for admins, broadcasts.
-func (s *Service) EnableNews(o NewsOptions) { s.news = &o }
+var ErrLeaseLost = errors.New("news: another replica is sending broadcasts")
