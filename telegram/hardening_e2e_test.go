@@ -101,8 +101,9 @@ func TestOneChatOnA90SecondRetryAfterWaitsAlone(t *testing.T) {
 	}
 }
 
-// Finding 8: a chat that sends a thousand messages a second takes no more than its share.
-// Before, its backlog filled the room every chat shares, and others waited behind it.
+// Finding 8: a chat that sends thousands of messages a second takes no more than its share.
+// Before, its backlog filled the room every chat shares, and others waited behind it. (At
+// a thousand a second one chat is now served as fast as it sends, so it floods at five.)
 func TestOneChatFloodingLeavesOthersTheirUsualTime(t *testing.T) {
 	for _, m := range []mode{polling, webhook} {
 		t.Run(m.String(), func(t *testing.T) {
@@ -112,7 +113,7 @@ func TestOneChatFloodingLeavesOthersTheirUsualTime(t *testing.T) {
 			others := chatRange(2000, 50)
 			w.russian(append(others, flooder)...)
 			w.start(m)
-			// 1,000 a second for as long as the others are measured, posted (in webhook mode)
+			// 5,000 a second for as long as the others are measured, posted (in webhook mode)
 			// with up to 40 connections at once, as Telegram does.
 			stop := make(chan struct{})
 			next := make(chan int64, 100_000)
@@ -129,8 +130,10 @@ func TestOneChatFloodingLeavesOthersTheirUsualTime(t *testing.T) {
 					case <-stop:
 						return
 					case <-tick.C:
-						flood++
-						next <- w.api.SendText(flooder, fmt.Sprintf("/x%d", flood), "ru")
+						for range 5 {
+							flood++
+							next <- w.api.SendText(flooder, fmt.Sprintf("/x%d", flood), "ru")
+						}
 					}
 				}
 			}()
@@ -158,7 +161,7 @@ func TestOneChatFloodingLeavesOthersTheirUsualTime(t *testing.T) {
 					notices++
 				}
 			}
-			t.Logf("%s: one chat sent %d messages at about 1,000 a second; 50 other chats answered, p50 %v, p95 %v; the flooder got %d answers and %d notices",
+			t.Logf("%s: one chat sent %d messages at about 5,000 a second; 50 other chats answered, p50 %v, p95 %v; the flooder got %d answers and %d notices",
 				m, flood, p50, p95, answered, notices)
 			if p95 > time.Second {
 				t.Errorf("the other chats' p95 is %v, want under a second", p95)
@@ -168,6 +171,9 @@ func TestOneChatFloodingLeavesOthersTheirUsualTime(t *testing.T) {
 			}
 			if answered == 0 {
 				t.Error("the flooder got no answer at all")
+			}
+			if answered >= flood {
+				t.Errorf("the flooder was answered all %d messages: it did not outrun its chat, and the test proves nothing", flood)
 			}
 		})
 	}
