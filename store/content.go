@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -91,10 +92,18 @@ func (c *Content) publish(ctx context.Context, archive []byte, author, summary s
 		})
 		return err
 	}
-	for range 10 {
+	// Editors publishing at the same moment retry, each after a random pause that grows,
+	// so that they do not collide again in step (ten quick retries lost to three others on
+	// a loaded machine).
+	for attempt := 1; attempt <= 50; attempt++ {
 		err = c.rdb.Watch(ctx, publish, contentHistoryKey)
 		if !errors.Is(err, redis.TxFailedErr) {
 			break
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("store: saving content version %d: %w", n, ctx.Err())
+		case <-time.After(time.Duration(rand.IntN(attempt*2+1)) * time.Millisecond):
 		}
 	}
 	if err != nil {
