@@ -60,7 +60,9 @@ func TestSIGTERMFinishesUpdatesInFlightAndExitsZero(t *testing.T) {
 	for chat := int64(1); chat <= 20; chat++ {
 		last = api.SendText(chat, "/start", "ru")
 	}
-	api.WaitFor(t, 20*time.Second, func() bool { return api.CallCount("sendMessage") >= 4 }, "sends to begin")
+	// Every update in hand (journalled, so confirmed to Telegram) and sends under way: what
+	// SIGTERM must finish. An update still at Telegram would simply wait for the next start.
+	api.WaitFor(t, 20*time.Second, func() bool { return api.Confirmed() == last && api.CallCount("sendMessage") >= 4 }, "every update in hand and sends to begin")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
