@@ -52,17 +52,38 @@ const (
 	msgLabelApply      MessageID = "LabelApply"
 	msgLabelLegal      MessageID = "LabelLegal"
 	msgLabelContact    MessageID = "LabelContact"
-	msgVerified        MessageID = "Verified"
-	msgUnverified      MessageID = "Unverified"
-	msgWhyNotButton    MessageID = "WhyNotButton"
-	msgWhyNotTitle     MessageID = "WhyNotTitle"
-	msgWhyNotNone      MessageID = "WhyNotNone"
-	msgNotInRegion     MessageID = "NotInRegion"
-	msgSaveChecklist   MessageID = "SaveChecklist"
-	msgChecklistSent   MessageID = "ChecklistSent"
-	msgChecklistMade   MessageID = "ChecklistMade"
-	msgChecklistFooter MessageID = "ChecklistFooter"
-	msgChangeAnswers   MessageID = "ChangeAnswers"
+	msgLabelTime       MessageID = "LabelTime"
+	msgLabelOffices    MessageID = "LabelOffices"
+	msgLabelExcludes   MessageID = "LabelExcludes"
+	msgLegalArticle    MessageID = "LegalArticle"
+	msgNoOffices       MessageID = "NoOffices"
+	msgOfficesChecked  MessageID = "OfficesChecked"
+	msgPhones          MessageID = "Phones"
+	msgOpenSite        MessageID = "OpenSite"
+	msgOpenLaw         MessageID = "OpenLaw"
+	msgChooseRegion    MessageID = "ChooseRegion"
+	msgPickRegion      MessageID = "PickRegion"
+	msgChangeRegion    MessageID = "ChangeRegion"
+
+	msgChannelEgov       MessageID = "ChannelEgov"
+	msgChannelCON        MessageID = "ChannelCON"
+	msgChannelOffice     MessageID = "ChannelOffice"
+	msgChannelCourt      MessageID = "ChannelCourt"
+	msgChannelPolyclinic MessageID = "ChannelPolyclinic"
+	msgChannelPhone      MessageID = "ChannelPhone"
+	msgChannelOnline     MessageID = "ChannelOnline"
+	msgChannelPost       MessageID = "ChannelPost"
+	msgVerified          MessageID = "Verified"
+	msgUnverified        MessageID = "Unverified"
+	msgWhyNotButton      MessageID = "WhyNotButton"
+	msgWhyNotTitle       MessageID = "WhyNotTitle"
+	msgWhyNotNone        MessageID = "WhyNotNone"
+	msgNotInRegion       MessageID = "NotInRegion"
+	msgSaveChecklist     MessageID = "SaveChecklist"
+	msgChecklistSent     MessageID = "ChecklistSent"
+	msgChecklistMade     MessageID = "ChecklistMade"
+	msgChecklistFooter   MessageID = "ChecklistFooter"
+	msgChangeAnswers     MessageID = "ChangeAnswers"
 
 	msgSkipped           MessageID = "Skipped"
 	msgTooFast           MessageID = "TooFast"
@@ -80,6 +101,9 @@ var MessageIDs = []MessageID{
 	msgResultUnchecked,
 	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists,
+	msgLabelTime, msgLabelOffices, msgLabelExcludes, msgLegalArticle, msgNoOffices, msgOfficesChecked, msgPhones,
+	msgOpenSite, msgOpenLaw, msgChooseRegion, msgPickRegion, msgChangeRegion,
+	msgChannelEgov, msgChannelCON, msgChannelOffice, msgChannelCourt, msgChannelPolyclinic, msgChannelPhone, msgChannelOnline, msgChannelPost,
 }
 
 // translator renders interface strings in one of the supported languages.
