@@ -256,14 +256,21 @@ func (l *loader) checkReferenceYears() {
 var figure = regexp.MustCompile(`\d{1,3}(?:[ \x{00a0}\x{202f}]\d{3})+|\d{4,}`)
 
 // checkTypedFigures fails on a figure typed into a text that the reference holds or an
-// amount rule computes: it would not follow when the value changes.
+// amount rule computes: it would not follow when the value changes. The message gives the
+// placeholder to write instead.
 func (l *loader) checkTypedFigures() {
 	c := l.c
-	known := map[int64]string{}
+	known := map[int64][]figureSource{}
 	r := c.reference
-	for name, m := range map[string]map[int]float64{"mrp": r.MRP, "pm": r.PM, "mzp": r.MZP} {
-		for y, v := range m {
-			known[int64(v+0.5)] = fmt.Sprintf("{{%s %d}}", name, y)
+	current := r.Year(l.now.Year())
+	for _, name := range []string{"mrp", "pm", "mzp"} {
+		for y := range map[string]map[int]float64{"mrp": r.MRP, "pm": r.PM, "mzp": r.MZP}[name] {
+			v, _ := r.value(name, y)
+			ph := fmt.Sprintf("{{%s %d}}", name, y)
+			if y == current {
+				ph = "{{" + name + "}}"
+			}
+			known[int64(v+0.5)] = append(known[int64(v+0.5)], figureSource{placeholder: ph})
 		}
 	}
 	for _, id := range c.serviceOrder {
@@ -273,17 +280,24 @@ func (l *loader) checkTypedFigures() {
 			continue
 		}
 		for _, a := range l.answerSets(sc) {
-			for y := range r.MRP {
-				if v, err := sv.Amount.Number(c.Env(sc, a, y)); err == nil && v >= 1000 {
-					known[int64(v+0.5)] = "{{amount}} of " + sv.ID
+			v, err := sv.Amount.Number(c.Env(sc, a, current))
+			if err != nil || v < 1000 {
+				continue
+			}
+			args := []string{sv.ID}
+			for _, q := range sc.Questions {
+				if ans, ok := a[q.ID]; ok && mentionsAnswers(sv.Amount.Source, &Screener{Questions: []*Question{q}}) {
+					args = append(args, fmt.Sprintf("%s=%v", q.ID, ans))
 				}
 			}
+			known[int64(v+0.5)] = append(known[int64(v+0.5)], figureSource{service: sv.ID, placeholder: "{{amount " + strings.Join(args, " ") + "}}"})
 		}
 	}
 	if len(known) == 0 {
 		return
 	}
-	check := func(file string, t Text, what string) {
+	check := func(file string, t Text, what, near string) {
+		reported := map[string]bool{}
 		for _, s := range []string{t.KK, t.RU} {
 			for _, m := range figure.FindAllString(s, -1) {
 				digits := strings.Map(func(r rune) rune {
@@ -293,25 +307,53 @@ func (l *loader) checkTypedFigures() {
 					return -1
 				}, m)
 				n, err := strconv.ParseInt(digits, 10, 64)
-				if err != nil {
+				if err != nil || reported[digits] {
 					continue
 				}
-				if ph, ok := known[n]; ok {
-					l.add(file, t.Line, "%s: the figure %s is typed in; write %s, so it follows when the value changes", what, m, ph)
+				if srcs, ok := known[n]; ok {
+					reported[digits] = true
+					l.add(file, t.Line, "%s: the figure %s is typed in; write %s, so it follows when the value changes", what, m, bestSource(srcs, near))
 				}
 			}
 		}
 	}
 	for _, id := range c.order {
 		n := c.nodes[id]
-		check(n.File, n.Text, fmt.Sprintf("node %q", id))
+		check(n.File, n.Text, fmt.Sprintf("node %q", id), id)
 	}
 	for _, id := range c.serviceOrder {
 		sv := c.services[id]
 		for what, t := range sv.texts() {
-			check(sv.File, t, fmt.Sprintf("service %q %s", id, what))
+			check(sv.File, t, fmt.Sprintf("service %q %s", id, what), id)
 		}
 	}
+}
+
+// figureSource is where a figure comes from: a reference value, or a service's amount for
+// some answers; placeholder is how to write it.
+type figureSource struct{ service, placeholder string }
+
+// bestSource picks, of the places a figure comes from, the service whose id is nearest
+// the text's owner (a node about the child benefit means that benefit, though the carer's
+// allowance is the same sum), then the reference.
+func bestSource(srcs []figureSource, near string) string {
+	best, bestLen := srcs[0], -1
+	for _, s := range srcs {
+		n := 0
+		if s.service == near {
+			return s.placeholder
+		}
+		for n < len(s.service) && n < len(near) && s.service[n] == near[n] {
+			n++
+		}
+		if s.service == "" {
+			n = 0
+		}
+		if n > bestLen || (n == bestLen && len(s.placeholder) < len(best.placeholder)) {
+			best, bestLen = s, n
+		}
+	}
+	return best.placeholder
 }
 
 // answerSets are the answers the content's own tests give a screener, and none at all:
@@ -343,22 +385,32 @@ func (sv *Service) texts() map[string]Text {
 	return m
 }
 
-// checkPlaceholders fails on a placeholder that names nothing, or a year the reference
-// lacks, or {{amount}} outside a service with an amount.
+// checkPlaceholders fails on a placeholder that names nothing, a year the reference
+// lacks, {{amount}} outside a service with an amount, or an amount it cannot compute.
 func (l *loader) checkPlaceholders(file string, t Text, what string, hasAmount bool) {
+	seen := map[string]bool{}
 	for _, s := range []string{t.KK, t.RU} {
 		for _, p := range placeholder.FindAllStringSubmatch(s, -1) {
+			if seen[p[0]] {
+				continue
+			}
+			seen[p[0]] = true
+			args := placeholderArgs(p[2])
 			switch p[1] {
 			case "amount":
-				if !hasAmount {
-					l.add(file, t.Line, "%s: {{amount}} is only for a service with an amount rule", what)
+				if len(args) == 0 && !hasAmount {
+					l.add(file, t.Line, "%s: {{amount}} alone is only for a service with an amount rule; elsewhere write {{amount <service> <question>=<answer>}}", what)
+				} else if len(args) > 0 {
+					if _, problem := l.c.amountFor(args, l.now.Year()); problem != "" {
+						l.add(file, t.Line, "%s: %s: %s", what, p[0], problem)
+					}
 				}
 			case "mrp", "pm", "mzp":
 				year := l.c.reference.Year(l.now.Year())
-				if p[2] != "" {
-					year, _ = strconv.Atoi(p[2])
+				if len(args) == 1 {
+					year, _ = strconv.Atoi(args[0])
 				}
-				if _, ok := l.c.reference.value(p[1], year); !ok {
+				if _, ok := l.c.reference.value(p[1], year); !ok || len(args) > 1 {
 					l.add(file, t.Line, "%s: %s has no value for %d in the reference", what, p[0], year)
 				}
 			default:
