@@ -124,6 +124,10 @@ func (e *Engine) legalText(lang content.Lang, sv *content.Service) string {
 		if a, ok := e.content.Act(r.Act); ok {
 			name = a.Name.In(lang)
 		}
+		if r.Article == "" { // a by-law as a whole
+			parts = append(parts, name)
+			continue
+		}
 		parts = append(parts, e.tr.T(lang, msgLegalArticle, map[string]any{"Act": name, "Article": r.Article}))
 	}
 	if len(parts) == 0 && !sv.LegalBasisUnknown.IsZero() {

@@ -10,7 +10,8 @@ import (
 // A figure that a rule computes or the reference holds is written in texts as a
 // placeholder, so it lives in one place: {{amount}} (in a service: its amount),
 // {{amount <service> <question>=<answer> ...}} (a service's amount for those answers),
-// {{mrp}}, {{pm}}, {{mzp}} (the year's reference values), {{mrp 2025}} (another year's).
+// {{mrp}}, {{pm}}, {{mzp}} (the year's reference values), {{mrp 2025}} (another year's),
+// {{year}} (the year those values are of).
 var placeholder = regexp.MustCompile(`\{\{\s*([a-z]+)((?:\s+[a-z0-9_]+(?:=[^\s}]*)?)*)\s*\}\}`)
 
 // placeholderArgs splits what follows a placeholder's name: a year, or a service and
@@ -40,6 +41,9 @@ func (c *Content) Expand(s string, year int, amount string) string {
 	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
 		p := placeholder.FindStringSubmatch(m)
 		args := placeholderArgs(p[2])
+		if p[1] == "year" {
+			return strconv.Itoa(c.reference.Year(year))
+		}
 		if p[1] == "amount" {
 			if len(args) == 0 {
 				if amount == "" {

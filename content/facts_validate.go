@@ -132,9 +132,6 @@ func (l *loader) checkServiceFacts(sv *Service) {
 		if _, ok := c.acts[r.Act]; !ok {
 			l.errorf(r.Line, "%s: unknown act %q (see acts in sources.yaml)", what, r.Act)
 		}
-		if strings.TrimSpace(r.Article) == "" {
-			l.errorf(r.Line, "%s: legal basis without an article", what)
-		}
 		l.checkProvenance(r.Provenance, sv.CheckedOn, what)
 	}
 	for _, x := range sv.Excludes {
@@ -397,6 +394,10 @@ func (l *loader) checkPlaceholders(file string, t Text, what string, hasAmount b
 			seen[p[0]] = true
 			args := placeholderArgs(p[2])
 			switch p[1] {
+			case "year":
+				if len(args) > 0 {
+					l.add(file, t.Line, "%s: %s takes nothing after year", what, p[0])
+				}
 			case "amount":
 				if len(args) == 0 && !hasAmount {
 					l.add(file, t.Line, "%s: {{amount}} alone is only for a service with an amount rule; elsewhere write {{amount <service> <question>=<answer>}}", what)
@@ -414,7 +415,7 @@ func (l *loader) checkPlaceholders(file string, t Text, what string, hasAmount b
 					l.add(file, t.Line, "%s: %s has no value for %d in the reference", what, p[0], year)
 				}
 			default:
-				l.add(file, t.Line, "%s: unknown placeholder %s (use {{amount}}, {{mrp}}, {{pm}} or {{mzp}})", what, p[0])
+				l.add(file, t.Line, "%s: unknown placeholder %s (use {{amount}}, {{mrp}}, {{pm}}, {{mzp}} or {{year}})", what, p[0])
 			}
 		}
 	}
