@@ -3,6 +3,7 @@ package bot
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/qamqor/qamqor/content"
 )
@@ -253,7 +254,9 @@ func (k card) item(e *Engine, lang content.Lang) ChecklistItem {
 		it.OfficesChecked = k.officesChecked
 	}
 	for _, l := range k.links {
-		it.Links = append(it.Links, l.Label+": "+l.URL)
+		// Without the button's emoji: paper shows the words and the address.
+		label := strings.TrimLeftFunc(l.Label, func(r rune) bool { return !unicode.IsLetter(r) })
+		it.Links = append(it.Links, label+": "+l.URL)
 	}
 	return it
 }

@@ -377,6 +377,7 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
 			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
 		}
+		r.Buttons = append(r.Buttons, e.resultLinks(lang, sc, yes, s)...)
 	case s.Step == stepWhyNot:
 		_, no, failed = e.matched(s, sc)
 		parts = append(parts, e.whyNotText(s, sc, no, failed))
@@ -530,6 +531,29 @@ func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Serv
 		blocks = append(blocks, unchecked)
 	}
 	return strings.Join(blocks, "\n\n")
+}
+
+// resultLinks are URL buttons to apply online for the matched services, one each (the
+// first page its card offers), at most maxURLButtons, each named after its service.
+func (e *Engine) resultLinks(lang content.Lang, sc *content.Screener, yes []*content.Service, s Session) [][]Button {
+	var rows [][]Button
+	for i, sv := range yes {
+		k := e.cardFor(lang, sc, sv, s)
+		if len(k.links) == 0 || len(rows) == maxURLButtons {
+			continue
+		}
+		rows = append(rows, []Button{{Label: fmt.Sprintf("%d. %s", i+1, firstLetters(k.name, 30)) + " — " + siteOf(k.links[0].URL), URL: k.links[0].URL}})
+	}
+	return rows
+}
+
+// firstLetters shortens s to at most n letters, with an ellipsis when cut.
+func firstLetters(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 func (e *Engine) whyNotText(s Session, sc *content.Screener, no []*content.Service, failed []content.RuleFailure) string {

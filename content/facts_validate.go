@@ -293,7 +293,7 @@ func (l *loader) checkTypedFigures() {
 	if len(known) == 0 {
 		return
 	}
-	check := func(file string, t Text, what, near string) {
+	check := func(file string, t Text, what, near string, own bool) {
 		reported := map[string]bool{}
 		for _, s := range []string{t.KK, t.RU} {
 			for _, m := range figure.FindAllString(s, -1) {
@@ -309,19 +309,19 @@ func (l *loader) checkTypedFigures() {
 				}
 				if srcs, ok := known[n]; ok {
 					reported[digits] = true
-					l.add(file, t.Line, "%s: the figure %s is typed in; write %s, so it follows when the value changes", what, m, bestSource(srcs, near))
+					l.add(file, t.Line, "%s: the figure %s is typed in; write %s, so it follows when the value changes", what, m, bestSource(srcs, near, own))
 				}
 			}
 		}
 	}
 	for _, id := range c.order {
 		n := c.nodes[id]
-		check(n.File, n.Text, fmt.Sprintf("node %q", id), id)
+		check(n.File, n.Text, fmt.Sprintf("node %q", id), id, false)
 	}
 	for _, id := range c.serviceOrder {
 		sv := c.services[id]
 		for what, t := range sv.texts() {
-			check(sv.File, t, fmt.Sprintf("service %q %s", id, what), id)
+			check(sv.File, t, fmt.Sprintf("service %q %s", id, what), id, true)
 		}
 	}
 }
@@ -332,12 +332,15 @@ type figureSource struct{ service, placeholder string }
 
 // bestSource picks, of the places a figure comes from, the service whose id is nearest
 // the text's owner (a node about the child benefit means that benefit, though the carer's
-// allowance is the same sum), then the reference.
-func bestSource(srcs []figureSource, near string) string {
+// allowance is the same sum), then the reference; own: the text is that service's.
+func bestSource(srcs []figureSource, near string, own bool) string {
 	best, bestLen := srcs[0], -1
 	for _, s := range srcs {
 		n := 0
 		if s.service == near {
+			if own && s.placeholder == "{{amount "+near+"}}" {
+				return "{{amount}}" // in the service's own text
+			}
 			return s.placeholder
 		}
 		for n < len(s.service) && n < len(near) && s.service[n] == near[n] {
