@@ -74,7 +74,7 @@ func ReadCSV(r io.Reader) ([]Cell, error) {
 		cells    []Cell
 		problems Problems
 	)
-	for {
+	for row := 2; ; row++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -85,7 +85,7 @@ func ReadCSV(r io.Reader) ([]Cell, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
-			problems = append(problems, Problem{Line: line, Message: fmt.Sprintf("%d columns where the header has %d (%s): a cell may hold a separator or a line break outside quotes", len(rec), len(header), strings.Join(header, ", "))})
+			problems = append(problems, Problem{Line: line, Row: row, Message: fmt.Sprintf("%d columns where the header has %d (%s): a cell may hold a separator or a line break outside quotes", len(rec), len(header), strings.Join(header, ", "))})
 			continue
 		}
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
@@ -93,10 +93,10 @@ func ReadCSV(r io.Reader) ([]Cell, error) {
 		}
 		id := strings.TrimSpace(rec[col["id"]])
 		if id == "" {
-			problems = append(problems, Problem{Line: line, Message: "the row has no id: keep the id column as the export wrote it"})
+			problems = append(problems, Problem{Line: line, Row: row, Message: "the row has no id: keep the id column as the export wrote it"})
 			continue
 		}
-		c := Cell{ID: id, File: fileOf(id), KK: normalize(rec[col["kk"]]), RU: normalize(rec[col["ru"]]), Line: line}
+		c := Cell{ID: id, File: fileOf(id), KK: normalize(rec[col["kk"]]), RU: normalize(rec[col["ru"]]), Line: line, Row: row}
 		if i, ok := col["changed"]; ok {
 			c.Changed = strings.TrimSpace(rec[i])
 		}

@@ -86,13 +86,13 @@ func Import(dir string, sheet []Cell) (Report, error) {
 	seen := map[string]int{}
 	for _, s := range sheet {
 		if line, dup := seen[s.ID]; dup {
-			problems = append(problems, Problem{Line: s.Line, Message: fmt.Sprintf("%s is in the sheet twice (also on line %d): keep one row per id", s.ID, line)})
+			problems = append(problems, Problem{Line: s.Line, Row: s.Row, Message: fmt.Sprintf("%s is in the sheet twice (also on line %d): keep one row per id", s.ID, line)})
 			continue
 		}
 		seen[s.ID] = s.Line
 		c, ok := byID[s.ID]
 		if !ok {
-			problems = append(problems, Problem{Line: s.Line, Message: fmt.Sprintf("unknown id %s: there is no such text in %s (was the sheet exported from other content? export again and copy the translations over)", s.ID, dir)})
+			problems = append(problems, Problem{Line: s.Line, Row: s.Row, Message: fmt.Sprintf("unknown id %s: there is no such text in %s (was the sheet exported from other content? export again and copy the translations over)", s.ID, dir)})
 			continue
 		}
 		var langs []string
@@ -102,7 +102,7 @@ func Import(dir string, sheet []Cell) (Report, error) {
 				continue
 			}
 			if want == "" {
-				problems = append(problems, Problem{Line: s.Line, Message: fmt.Sprintf("%s: the %s text is empty in the sheet, but the file has one; import does not delete texts: put it back, or delete it in the YAML file", s.ID, langName(lang))})
+				problems = append(problems, Problem{Line: s.Line, Row: s.Row, Message: fmt.Sprintf("%s: the %s text is empty in the sheet, but the file has one; import does not delete texts: put it back, or delete it in the YAML file", s.ID, langName(lang))})
 				continue
 			}
 			langs = append(langs, lang)
@@ -120,13 +120,13 @@ func Import(dir string, sheet []Cell) (Report, error) {
 
 	// The edits, file by file, each checked by reading the file back.
 	byFile := map[*yfile][]edit{}
-	lineOf := map[string]int{}
+	lineOf := map[string][2]int{}
 	for _, ch := range changes {
-		lineOf[ch.sheet.ID] = ch.sheet.Line
+		lineOf[ch.sheet.ID] = [2]int{ch.sheet.Line, ch.sheet.Row}
 		for _, lang := range ch.langs {
 			e, err := planEdit(ch.cell, lang, normalize(ch.sheet.Lang(lang)))
 			if err != nil {
-				problems = append(problems, Problem{Line: ch.sheet.Line, Message: fmt.Sprintf("%s: the %s text cannot be written into %s:%d (%v): edit it in the file", ch.sheet.ID, langName(lang), ch.cell.File, ch.cell.Line, err)})
+				problems = append(problems, Problem{Line: ch.sheet.Line, Row: ch.sheet.Row, Message: fmt.Sprintf("%s: the %s text cannot be written into %s:%d (%v): edit it in the file", ch.sheet.ID, langName(lang), ch.cell.File, ch.cell.Line, err)})
 				continue
 			}
 			byFile[ch.cell.file] = append(byFile[ch.cell.file], e)
@@ -290,7 +290,7 @@ func planEdit(c *located, lang, text string) (edit, error) {
 
 // apply makes the edits of one file, from its end back, and checks after each that the
 // file says what it said before but for that one text.
-func apply(f *yfile, edits []edit, byID map[string]*located, lineOf map[string]int) ([]byte, Problems) {
+func apply(f *yfile, edits []edit, byID map[string]*located, lineOf map[string][2]int) ([]byte, Problems) {
 	sort.SliceStable(edits, func(i, j int) bool {
 		if edits[i].start != edits[j].start {
 			return edits[i].start > edits[j].start
@@ -316,7 +316,7 @@ func apply(f *yfile, edits []edit, byID map[string]*located, lineOf map[string]i
 			err = sameBut(before, after, target, e.lang, want)
 		}
 		if err != nil {
-			problems = append(problems, Problem{Line: lineOf[e.id], Message: fmt.Sprintf("%s: the %s text could not be written into %s:%d safely (%v): edit it in the file", e.id, langName(e.lang), f.name, c.Line, err)})
+			problems = append(problems, Problem{Line: lineOf[e.id][0], Row: lineOf[e.id][1], Message: fmt.Sprintf("%s: the %s text could not be written into %s:%d safely (%v): edit it in the file", e.id, langName(e.lang), f.name, c.Line, err)})
 			continue
 		}
 		data, before = next, after

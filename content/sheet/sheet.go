@@ -31,6 +31,9 @@ type Cell struct {
 	// Line is where the cell was read: its line in the YAML file for Export, its line in
 	// the sheet for ReadCSV and ReadXLIFF.
 	Line int
+	// Row is the cell's row in a spreadsheet (the header is row 1), for ReadCSV: it is
+	// not Line when texts before it have line breaks.
+	Row int
 }
 
 // Lang returns the text in lang ("kk" or "ru").
@@ -48,10 +51,16 @@ var Langs = []string{"kk", "ru"}
 type Problem struct {
 	File    string // the sheet, when known
 	Line    int    // the sheet's line, when known
+	Row     int    // the spreadsheet's row, when it is not Line
 	Message string
 }
 
 func (p Problem) String() string {
+	if p.Row > 0 && p.Row != p.Line {
+		q := p
+		q.Row, q.Message = 0, fmt.Sprintf("row %d: %s", p.Row, p.Message)
+		return q.String()
+	}
 	switch {
 	case p.File != "" && p.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)

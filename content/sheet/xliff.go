@@ -208,5 +208,12 @@ func untoken(s string) string {
 // fileToken writes a file name as an NMTOKEN: as it is, but for "/" and the characters an
 // NMTOKEN cannot hold, as ":XX".
 func fileToken(name string) string {
-	return strings.ReplaceAll(token(name), ":2E", ".")
+	var b strings.Builder
+	for _, part := range strings.Split(name, "/") {
+		if b.Len() > 0 {
+			b.WriteString(":2F")
+		}
+		b.WriteString(strings.ReplaceAll(token(part), ":2E", "."))
+	}
+	return b.String()
 }
