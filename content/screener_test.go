@@ -159,3 +159,26 @@ func TestOldVerificationIsAWarning(t *testing.T) {
 		t.Fatalf("problems: %v", problems)
 	}
 }
+
+// content stale lists what is due: a service checked long ago, each of its facts that
+// inherit that date, an amount whose sources predate the year's reference values, and an
+// office no source confirms.
+func TestStaleFactsAreListedByServiceAndRegion(t *testing.T) {
+	c, _, err := loadScreener(screener)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Stale(now, 365*24*time.Hour); len(got) != 1 || got[0].What != "amount" || !strings.Contains(got[0].Reason, "before 2026") {
+		t.Fatalf("fresh content: %+v", got)
+	}
+	later := now.AddDate(2, 0, 0)
+	got := c.Stale(later, 365*24*time.Hour)
+	var whats []string
+	for _, f := range got {
+		whats = append(whats, f.Service+"/"+f.Region+" "+f.What)
+	}
+	want := "youth/ service, youth/ documents, youth/ channel office, youth/ legal basis code 104, youth/ amount, /astana office career"
+	if strings.Join(whats, ", ") != want {
+		t.Errorf("two years on:\n got %s\nwant %s", strings.Join(whats, ", "), want)
+	}
+}

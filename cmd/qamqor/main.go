@@ -148,10 +148,12 @@ func runContent(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return runExport(args[1:], stdout, stderr)
 		case "import":
 			return runImport(args[1:], stdout, stderr)
+		case "stale":
+			return runStale(args[1:], stdout, stderr)
 		}
 	}
 	if len(args) == 0 || (args[0] != "check" && args[0] != "test") || len(args) > 2 {
-		fmt.Fprint(stderr, "usage: qamqor content check|test [DIR]\n       qamqor content publish DIR [--author NAME]\n       qamqor content export [--format csv|xliff] [--since OLD.csv] [-o FILE] [DIR]\n       qamqor content import FILE [DIR]\n")
+		fmt.Fprint(stderr, "usage: qamqor content check|test [DIR]\n       qamqor content publish DIR [--author NAME]\n       qamqor content export [--format csv|xliff] [--since OLD.csv] [-o FILE] [DIR]\n       qamqor content import FILE [DIR]\n       qamqor content stale [--days N] [DIR]\n")
 		return 2
 	}
 	fsys, prefix := content.Embedded(), "content/data"
