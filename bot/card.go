@@ -175,13 +175,13 @@ func (e *Engine) officeLines(lang content.Lang, sv *content.Service, region stri
 // confirmed.
 func (e *Engine) officeLine(lang content.Lang, o *content.Office) string {
 	parts := []string{o.NameIn(lang)}
-	if a := o.Address.In(lang); a != "" {
+	if a := o.Address.InOrOther(lang); a != "" {
 		parts = append(parts, a)
 	}
 	if len(o.Phones) > 0 {
 		parts = append(parts, e.tr.T(lang, msgPhones, map[string]any{"Phones": strings.Join(o.Phones, ", ")}))
 	}
-	if h := o.Hours.In(lang); h != "" {
+	if h := o.Hours.InOrOther(lang); h != "" {
 		parts = append(parts, h)
 	}
 	if o.Web != "" {
@@ -189,7 +189,7 @@ func (e *Engine) officeLine(lang content.Lang, o *content.Office) string {
 	}
 	line := strings.Join(parts, "; ")
 	if o.Unconfirmed {
-		line += " (" + e.tr.T(lang, msgUnverified, nil) + " " + o.Note.In(lang) + ")"
+		line += " (" + e.tr.T(lang, msgUnverified, nil) + " " + o.Note.InOrOther(lang) + ")"
 	}
 	return line
 }

@@ -121,14 +121,18 @@ type Office struct {
 
 // NameIn is the office's name in lang, or in the other language when the sources gave only
 // that one.
-func (o *Office) NameIn(lang Lang) string {
-	if s := o.Name.In(lang); s != "" {
+func (o *Office) NameIn(lang Lang) string { return o.Name.InOrOther(lang) }
+
+// InOrOther is the text in lang, or in the other language when it was given only in that
+// one (an office's name or address as the sources wrote it).
+func (t Text) InOrOther(lang Lang) string {
+	if s := t.In(lang); s != "" {
 		return s
 	}
 	if lang == KK {
-		return o.Name.RU
+		return t.RU
 	}
-	return o.Name.KK
+	return t.KK
 }
 
 // Source returns the registered source with the given id.
