@@ -41,7 +41,7 @@ func (e *Engine) serviceCard(lang content.Lang, sv *content.Service, region, amo
 	c := e.content
 	year := e.now().Year()
 	expand := func(t content.Text) string { return c.Expand(t.In(lang), year, amount) }
-	k := card{name: sv.Name.In(lang), summary: expand(sv.Summary), forWhom: expand(sv.For), amount: amount}
+	k := card{name: expand(sv.Name), summary: expand(sv.Summary), forWhom: expand(sv.For), amount: amount}
 	for _, d := range sv.Documents {
 		k.documents = append(k.documents, expand(d.Text))
 	}
@@ -65,7 +65,7 @@ func (e *Engine) serviceCard(lang content.Lang, sv *content.Service, region, amo
 		}
 	}
 	k.time = expand(sv.ProcessingTime)
-	k.legal = e.legalText(lang, sv)
+	k.legal = c.Expand(e.legalText(lang, sv), year, amount)
 	for _, r := range sv.LegalBasis {
 		if a, ok := c.Act(r.Act); ok && a.URL.In(lang) != "" && !slices.ContainsFunc(k.links, func(b Button) bool { return b.URL == a.URL.In(lang) }) {
 			k.links = append(k.links, Button{Label: e.tr.T(lang, msgOpenLaw, nil), URL: a.URL.In(lang)})
@@ -175,6 +175,9 @@ func (e *Engine) officeLines(lang content.Lang, sv *content.Service, region stri
 // confirmed.
 func (e *Engine) officeLine(lang content.Lang, o *content.Office) string {
 	parts := []string{o.NameIn(lang)}
+	if o.District != "" {
+		parts = append(parts, o.District)
+	}
 	if a := o.Address.InOrOther(lang); a != "" {
 		parts = append(parts, a)
 	}
@@ -188,8 +191,11 @@ func (e *Engine) officeLine(lang content.Lang, o *content.Office) string {
 		parts = append(parts, o.Web)
 	}
 	line := strings.Join(parts, "; ")
-	if o.Unconfirmed {
-		line += " (" + e.tr.T(lang, msgUnverified, nil) + " " + o.Note.InOrOther(lang) + ")"
+	switch note := o.Note.InOrOther(lang); {
+	case o.Unconfirmed:
+		line += " (" + strings.TrimSpace(e.tr.T(lang, msgUnverified, nil)+" "+note) + ")"
+	case note != "":
+		line += " (" + note + ")"
 	}
 	return line
 }

@@ -500,7 +500,7 @@ func (e *Engine) amount(lang content.Lang, sc *content.Screener, sv *content.Ser
 		applies = e.content.Reference().Year(year)
 	}
 	text := tenge(v)
-	if p := sv.AmountPeriod.In(lang); p != "" {
+	if p := e.content.Expand(sv.AmountPeriod.In(lang), year, ""); p != "" {
 		text += " " + p
 	}
 	text += fmt.Sprintf(" (%d)", applies)

@@ -156,7 +156,7 @@ func (l *loader) parseOffices(v *yaml.Node) {
 			case "checked_on":
 				o.CheckedOn = l.date(val, "checked_on", false)
 			case "unconfirmed":
-				o.Unconfirmed = l.scalar(val, "unconfirmed") == "true"
+				o.Unconfirmed = l.boolean(val, "unconfirmed")
 			case "note":
 				o.Note = l.text(val, val, "note")
 			}
@@ -228,4 +228,16 @@ func (l *loader) legalRef(v *yaml.Node) LegalRef {
 		}
 	})
 	return r
+}
+
+// boolean reads true or false, and nothing else: "yes" would silently read as false.
+func (l *loader) boolean(v *yaml.Node, what string) bool {
+	switch l.scalar(v, what) {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	l.errorf(v.Line, "%s must be true or false", what)
+	return false
 }

@@ -30,6 +30,10 @@ func (l *loader) validateFacts(regionIDs map[string]bool) {
 		l.file = sv.File
 		l.checkServiceFacts(sv)
 	}
+	if c.hasReference {
+		l.file = l.referenceFile
+		l.checkProvenance(Provenance{Sources: c.reference.Sources, CheckedOn: l.lastRead(c.reference.Sources)}, time.Time{}, "reference")
+	}
 	l.officeGaps(regionIDs)
 	l.checkReferenceYears()
 	l.checkTypedFigures()
@@ -67,7 +71,7 @@ func (l *loader) checkOffice(o *Office, regionIDs map[string]bool) {
 		}
 	}
 	if o.Web != "" && !strings.HasPrefix(o.Web, "https://") && !strings.HasPrefix(o.Web, "http://") {
-		l.errorf(o.Line, "%s: web %q must be an address starting with https://", what, o.Web)
+		l.errorf(o.Line, "%s: web %q must be an address starting with https:// (or http://)", what, o.Web)
 	}
 	if o.Unconfirmed {
 		if o.Note.IsZero() {
@@ -390,6 +394,12 @@ func (sv *Service) texts() map[string]Text {
 func (l *loader) checkPlaceholders(file string, t Text, what string, hasAmount bool) {
 	seen := map[string]bool{}
 	for _, s := range []string{t.KK, t.RU} {
+		for _, m := range anyPlaceholder.FindAllString(s, -1) {
+			if !placeholder.MatchString(m) && !seen[m] {
+				seen[m] = true
+				l.add(file, t.Line, "%s: %s is not a placeholder the bot can fill (use {{amount}}, {{mrp}}, {{pm}}, {{mzp}} or {{year}}, in latin letters)", what, m)
+			}
+		}
 		for _, p := range placeholder.FindAllStringSubmatch(s, -1) {
 			if seen[p[0]] {
 				continue
@@ -414,7 +424,9 @@ func (l *loader) checkPlaceholders(file string, t Text, what string, hasAmount b
 				if len(args) == 1 {
 					year, _ = strconv.Atoi(args[0])
 				}
-				if _, ok := l.c.reference.value(p[1], year); !ok || len(args) > 1 {
+				if len(args) > 1 {
+					l.add(file, t.Line, "%s: %s takes at most a year after %s", what, p[0], p[1])
+				} else if _, ok := l.c.reference.value(p[1], year); !ok {
 					l.add(file, t.Line, "%s: %s has no value for %d in the reference", what, p[0], year)
 				}
 			default:
@@ -423,6 +435,9 @@ func (l *loader) checkPlaceholders(file string, t Text, what string, hasAmount b
 		}
 	}
 }
+
+// anyPlaceholder is anything written as a placeholder, to catch one the bot cannot fill.
+var anyPlaceholder = regexp.MustCompile(`\{\{[^{}]*\}\}`)
 
 // allPlaceholders checks the placeholders of every node's and service's texts.
 func (l *loader) allPlaceholders() {
@@ -437,4 +452,16 @@ func (l *loader) allPlaceholders() {
 			l.checkPlaceholders(sv.File, t, fmt.Sprintf("service %q %s", id, what), sv.Amount != nil)
 		}
 	}
+}
+
+// lastRead is the last day any of the sources was read: what the reference values, which
+// carry no checked_on of their own, were last checked against.
+func (l *loader) lastRead(ids []string) time.Time {
+	var last time.Time
+	for _, id := range ids {
+		if s, ok := l.c.sources[id]; ok && s.Read.After(last) {
+			last = s.Read
+		}
+	}
+	return last
 }

@@ -205,7 +205,7 @@ func (l *loader) parseService(v *yaml.Node) {
 		case "amount_period":
 			sv.AmountPeriod = l.text(val, val, "amount_period")
 		case "amount_unverified":
-			sv.AmountUnverified = l.scalar(val, "amount_unverified") == "true"
+			sv.AmountUnverified = l.boolean(val, "amount_unverified")
 		case "amount_sources":
 			sv.AmountFacts.Sources = l.ids(val, "source")
 		case "documents":
