@@ -37,6 +37,16 @@ func (l *loader) ids(v *yaml.Node, what string) []string {
 	return out
 }
 
+// The keys each kind of entry accepts. format_doc_test.go holds the editors' guides to them.
+var (
+	sourceKeys     = []string{"id", "url", "title", "published", "read"}
+	actKeys        = []string{"id", "name", "url"}
+	officeTypeKeys = []string{"id", "name"}
+	channelKeys    = []string{"kind", "code", "url", "office", "what", "sources", "checked_on"}
+	legalRefKeys   = []string{"act", "article", "sources", "checked_on"}
+	documentKeys   = []string{"text"}
+)
+
 func (l *loader) parseSources(v *yaml.Node) {
 	if l.c.sources == nil {
 		l.c.sources = map[string]*Source{}
@@ -44,7 +54,7 @@ func (l *loader) parseSources(v *yaml.Node) {
 	for _, item := range l.list(v, "sources") {
 		s := &Source{File: l.file, Line: item.Line}
 		hasPublished, hasRead := false, false
-		l.fields(item, "source", []string{"id", "url", "title", "published", "read"}, func(key string, val *yaml.Node) {
+		l.fields(item, "source", sourceKeys, func(key string, val *yaml.Node) {
 			switch key {
 			case "id":
 				s.ID = l.scalar(val, "id")
@@ -85,7 +95,7 @@ func (l *loader) parseActs(v *yaml.Node) {
 	}
 	for _, item := range l.list(v, "acts") {
 		a := &Act{Line: item.Line}
-		l.fields(item, "act", []string{"id", "name", "url"}, func(key string, val *yaml.Node) {
+		l.fields(item, "act", actKeys, func(key string, val *yaml.Node) {
 			switch key {
 			case "id":
 				a.ID = l.scalar(val, "id")
@@ -111,7 +121,7 @@ func (l *loader) parseActs(v *yaml.Node) {
 func (l *loader) parseOfficeTypes(v *yaml.Node) {
 	for _, item := range l.list(v, "office_types") {
 		t := &OfficeType{Line: item.Line}
-		l.fields(item, "office type", []string{"id", "name"}, func(key string, val *yaml.Node) {
+		l.fields(item, "office type", officeTypeKeys, func(key string, val *yaml.Node) {
 			if key == "id" {
 				t.ID = l.scalar(val, "id")
 			} else {
@@ -182,7 +192,7 @@ func (l *loader) provenance(p *Provenance, key string, val *yaml.Node) bool {
 func (l *loader) document(v *yaml.Node) Document {
 	d := Document{Line: v.Line}
 	if v.Kind == yaml.MappingNode && len(v.Content) >= 2 && v.Content[0].Value == "text" {
-		l.fields(v, "document", []string{"text"}, func(_ string, val *yaml.Node) { d.Text = l.text(val, val, "document") })
+		l.fields(v, "document", documentKeys, func(_ string, val *yaml.Node) { d.Text = l.text(val, val, "document") })
 		return d
 	}
 	d.Text = l.text(v, v, "document") // the older form: the item is the text
@@ -192,7 +202,7 @@ func (l *loader) document(v *yaml.Node) Document {
 func (l *loader) channel(v *yaml.Node) Channel {
 	c := Channel{}
 	c.Line = v.Line
-	l.fields(v, "channel", []string{"kind", "code", "url", "office", "what", "sources", "checked_on"}, func(key string, val *yaml.Node) {
+	l.fields(v, "channel", channelKeys, func(key string, val *yaml.Node) {
 		switch key {
 		case "kind":
 			c.Kind = ChannelKind(l.scalar(val, "kind"))
@@ -217,7 +227,7 @@ func (l *loader) channel(v *yaml.Node) Channel {
 func (l *loader) legalRef(v *yaml.Node) LegalRef {
 	r := LegalRef{}
 	r.Line = v.Line
-	l.fields(v, "legal basis", []string{"act", "article", "sources", "checked_on"}, func(key string, val *yaml.Node) {
+	l.fields(v, "legal basis", legalRefKeys, func(key string, val *yaml.Node) {
 		switch key {
 		case "act":
 			r.Act = l.scalar(val, "act")

@@ -49,10 +49,16 @@ func (l *loader) rule(v *yaml.Node, what string) *Rule {
 // textAt reads a text whose problems are reported at its own line (list items have no key).
 func (l *loader) textAt(v *yaml.Node, what string) Text { return l.text(v, v, what) }
 
+var (
+	referenceKeys = []string{"mrp", "pm", "mzp", "sources"}
+	regionKeys    = []string{"id", "name"}
+	contactKeys   = []string{"region", "text"}
+)
+
 func (l *loader) parseReference(v *yaml.Node) {
 	l.c.hasReference = true
 	l.referenceFile = l.file
-	l.fields(v, "reference", []string{"mrp", "pm", "mzp", "sources"}, func(key string, val *yaml.Node) {
+	l.fields(v, "reference", referenceKeys, func(key string, val *yaml.Node) {
 		switch key {
 		case "mrp", "pm", "mzp":
 			byYear := map[int]float64{}
@@ -89,7 +95,7 @@ func (l *loader) parseRegions(v *yaml.Node) {
 	seen := map[string]bool{}
 	for _, item := range l.list(v, "regions") {
 		var r RegionInfo
-		l.fields(item, "region", []string{"id", "name"}, func(key string, val *yaml.Node) {
+		l.fields(item, "region", regionKeys, func(key string, val *yaml.Node) {
 			switch key {
 			case "id":
 				r.ID = l.scalar(val, "id")
@@ -259,7 +265,7 @@ func (l *loader) parseService(v *yaml.Node) {
 		case "contacts":
 			for _, ct := range l.list(val, "contacts") {
 				var c Contact
-				l.fields(ct, "contact", []string{"region", "text"}, func(key string, val *yaml.Node) {
+				l.fields(ct, "contact", contactKeys, func(key string, val *yaml.Node) {
 					if key == "region" {
 						c.Region = l.scalar(val, "region")
 					} else {
