@@ -104,6 +104,7 @@ const AllRegions = "all"
 
 // Office is one office of a type in a region (HSDS organization plus location).
 type Office struct {
+	ID          string // optional: names it where its type and region are not enough
 	Type        string
 	Region      string // a region id, or AllRegions
 	District    string

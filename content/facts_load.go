@@ -137,7 +137,7 @@ func (l *loader) parseOfficeTypes(v *yaml.Node) {
 	}
 }
 
-var officeKeys = []string{"type", "region", "district", "name", "address", "phones", "hours", "web", "sources", "checked_on", "unconfirmed", "note"}
+var officeKeys = []string{"id", "type", "region", "district", "name", "address", "phones", "hours", "web", "sources", "checked_on", "unconfirmed", "note"}
 
 func (l *loader) parseOffices(v *yaml.Node) {
 	for _, item := range l.list(v, "offices") {
@@ -145,6 +145,8 @@ func (l *loader) parseOffices(v *yaml.Node) {
 		o.Provenance.Line = item.Line
 		l.fields(item, "office", officeKeys, func(key string, val *yaml.Node) {
 			switch key {
+			case "id":
+				o.ID = l.scalar(val, "id")
 			case "type":
 				o.Type = l.scalar(val, "type")
 			case "region":

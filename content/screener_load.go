@@ -12,8 +12,14 @@ func (l *loader) fields(m *yaml.Node, what string, allowed []string, f func(key 
 		l.errorf(m.Line, "%s must be a mapping", what)
 		return
 	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		key, val := m.Content[i], m.Content[i+1]
+		if seen[key.Value] {
+			l.errorf(key.Line, "%s has %s twice: keep one", what, key.Value)
+			continue
+		}
+		seen[key.Value] = true
 		known := false
 		for _, a := range allowed {
 			if a == key.Value {

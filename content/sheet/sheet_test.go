@@ -79,8 +79,8 @@ func export(t *testing.T, dir string) []sheet.Cell {
 // kkKey finds "kk:" written as a key, at the start of a line (maybe after "- ") or in {...}.
 var kkKey = regexp.MustCompile(`(?m)(^[ \t]*(- )?|[{,] *)kk:(.*)$`)
 
-// countTexts counts the kk keys in the YAML text whose value is not a list: a count made
-// from the text, without the YAML parser the sheet uses.
+// countTexts counts the kk keys in the YAML text whose value is not a list, and the texts
+// in Russian alone: a count made from the text, without the YAML parser the sheet uses.
 func countTexts(t *testing.T, fsys fs.FS) int {
 	t.Helper()
 	n := 0
@@ -116,10 +116,53 @@ func countTexts(t *testing.T, fsys fs.FS) int {
 			}
 			n++
 		}
+		n += ruOnly(lines)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return n
+}
+
+// ruKey finds "ru:" written as a key, at the start of a line or in {...}.
+var ruKey = regexp.MustCompile(`^([ \t]*)(- )?ru:|[{,] *ru:`)
+
+// ruOnly counts the texts given in Russian alone (an office's name as its sources wrote
+// it): a ru key with no kk key beside it in the same mapping.
+func ruOnly(lines []string) int {
+	indent := func(l string) int { return len(l) - len(strings.TrimLeft(l, " ")) }
+	n := 0
+	for i, line := range lines {
+		m := ruKey.FindStringSubmatch(line)
+		if m == nil || strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		if strings.Contains(line, "{") { // inline
+			if !strings.Contains(line, "kk:") {
+				n++
+			}
+			continue
+		}
+		at := indent(line)
+		paired := false
+		for _, step := range []int{-1, 1} {
+			for j := i + step; j >= 0 && j < len(lines); j += step {
+				l := lines[j]
+				if strings.TrimSpace(l) == "" {
+					continue
+				}
+				if indent(l) < at {
+					break
+				}
+				if indent(l) == at && strings.HasPrefix(strings.TrimSpace(l), "kk:") {
+					paired = true
+				}
+			}
+		}
+		if !paired {
+			n++
+		}
 	}
 	return n
 }
@@ -136,7 +179,8 @@ func TestExportHasEveryShippedText(t *testing.T) {
 			t.Errorf("id %s twice", c.ID)
 		}
 		ids[c.ID] = true
-		if c.KK == "" || c.RU == "" {
+		// Both languages, except an office's proper name or address as its sources wrote it.
+		if (c.KK == "" || c.RU == "") && !(c.File == "offices.yaml" && (strings.HasSuffix(c.ID, "/name") || strings.HasSuffix(c.ID, "/address") || strings.HasSuffix(c.ID, "/hours"))) {
 			t.Errorf("%s: the shipped content has both languages, got kk %q ru %q", c.ID, c.KK, c.RU)
 		}
 		if c.File != strings.SplitN(c.ID, "#", 2)[0] {
@@ -146,15 +190,18 @@ func TestExportHasEveryShippedText(t *testing.T) {
 	for _, id := range []string{
 		"disability.yaml#nodes/disability_benefits/text",
 		"screener_disability.yaml#screeners/disability_check/questions/who/options/child/label",
-		"screener_employment.yaml#services/employment_rural_microcredit/documents/0",
+		"screener_employment.yaml#services/employment_disability_quota/documents_unknown",
+		"offices.yaml#office_types/employment_social/name",
 		"reference.yaml#regions/astana/name",
 	} {
 		if !ids[id] {
 			t.Errorf("no cell %s", id)
 		}
 	}
-	if got := sheet.Incomplete(cells); len(got) != 0 {
-		t.Errorf("the shipped content has texts in one language only: %v", got)
+	for _, c := range sheet.Incomplete(cells) {
+		if c.File != "offices.yaml" {
+			t.Errorf("the shipped content has a text in one language only: %+v", c)
+		}
 	}
 }
 
