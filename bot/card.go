@@ -22,6 +22,7 @@ const maxURLButtons = 4
 // from the content's data: the screen, the screener's result and the checklist share it.
 type card struct {
 	name, summary, forWhom, amount string
+	showFor                        bool // a screen outside the screener says who it is for
 	documents                      []string
 	documentsNote                  string // documents_unknown
 	channels                       []string
@@ -72,7 +73,9 @@ func (e *Engine) serviceCard(lang content.Lang, sv *content.Service, region, amo
 		}
 	}
 	for _, lk := range sv.Links {
-		k.links = append(k.links, Button{Label: lk.Label.In(lang), URL: lk.URL.In(lang)})
+		if u := lk.URL.In(lang); !slices.ContainsFunc(k.links, func(b Button) bool { return b.URL == u }) {
+			k.links = append(k.links, Button{Label: lk.Label.In(lang), URL: u})
+		}
 	}
 	if len(k.links) > maxURLButtons {
 		k.links = k.links[:maxURLButtons]
@@ -206,6 +209,9 @@ func (k card) text(e *Engine, lang content.Lang, numbered string) string {
 	lines := []string{numbered + k.name}
 	if k.summary != "" {
 		lines = append(lines, k.summary)
+	}
+	if k.showFor && k.forWhom != "" {
+		lines = append(lines, label(msgLabelFor)+": "+k.forWhom)
 	}
 	if k.amount != "" {
 		lines = append(lines, label(msgLabelAmount)+": "+k.amount)

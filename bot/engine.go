@@ -380,6 +380,7 @@ func (e *Engine) screen(s Session, note string) Reply {
 	var card *card
 	if sv, ok := e.content.Service(n.Service); ok {
 		k := e.serviceCard(lang, sv, s.Region, e.plainAmount(lang, sv))
+		k.showFor = true // a result needs no "who for": the person's answers matched it
 		card = &k
 		parts = append(parts, k.text(e, lang, ""))
 	} else if sites := n.SourceSites(); len(sites) > 0 {

@@ -53,6 +53,7 @@ const (
 	msgLabelLegal      MessageID = "LabelLegal"
 	msgLabelContact    MessageID = "LabelContact"
 	msgLabelTime       MessageID = "LabelTime"
+	msgLabelFor        MessageID = "LabelFor"
 	msgLabelOffices    MessageID = "LabelOffices"
 	msgLabelExcludes   MessageID = "LabelExcludes"
 	msgLegalArticle    MessageID = "LegalArticle"
@@ -101,7 +102,7 @@ var MessageIDs = []MessageID{
 	msgResultUnchecked,
 	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists,
-	msgLabelTime, msgLabelOffices, msgLabelExcludes, msgLegalArticle, msgNoOffices, msgOfficesChecked, msgPhones,
+	msgLabelTime, msgLabelFor, msgLabelOffices, msgLabelExcludes, msgLegalArticle, msgNoOffices, msgOfficesChecked, msgPhones,
 	msgOpenSite, msgOpenLaw, msgChooseRegion, msgPickRegion, msgChangeRegion,
 	msgChannelEgov, msgChannelCON, msgChannelOffice, msgChannelCourt, msgChannelPolyclinic, msgChannelPhone, msgChannelOnline, msgChannelPost,
 }

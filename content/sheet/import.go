@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"testing/fstest"
 
 	"github.com/qamqor/qamqor/content"
 	"go.yaml.in/yaml/v3"
@@ -153,13 +154,9 @@ func Import(dir string, sheet []Cell) (Report, error) {
 	}
 
 	// The result must load before anything is written...
-	mem := fstest.MapFS{}
-	for _, f := range files {
-		data, ok := updated[f.name]
-		if !ok {
-			data = f.data
-		}
-		mem[f.name] = &fstest.MapFile{Data: data, Mode: 0o644}
+	mem, err := inMemory(files, updated)
+	if err != nil {
+		return Report{}, err
 	}
 	if _, _, err := content.Load(mem, dir); err != nil {
 		var ps content.Problems
@@ -376,4 +373,28 @@ func writeFile(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// inMemory is the files as they would be after the import, as a file system to load: a
+// zip in memory, since the binary must not link testing/fstest.
+func inMemory(files []*yfile, updated map[string][]byte) (fs.FS, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		data, ok := updated[f.name]
+		if !ok {
+			data = f.data
+		}
+		w, err := zw.Create(f.name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 }
