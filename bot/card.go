@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -120,19 +121,30 @@ var channelMessages = map[content.ChannelKind]MessageID{
 	content.ChannelOnline: msgChannelOnline, content.ChannelPost: msgChannelPost,
 }
 
-// legalText is the legal basis as "Act, art. N; Act, art. M", with the note in words.
+// legalText is the legal basis, each act named once with its articles ("Социальный
+// кодекс, ст. 98, п. 1; ст. 99"), then the note in words.
 func (e *Engine) legalText(lang content.Lang, sv *content.Service) string {
-	var parts []string
+	var acts []string
+	articles := map[string][]string{}
 	for _, r := range sv.LegalBasis {
-		name := r.Act
-		if a, ok := e.content.Act(r.Act); ok {
+		if _, seen := articles[r.Act]; !seen {
+			acts = append(acts, r.Act)
+			articles[r.Act] = nil
+		}
+		if r.Article != "" {
+			articles[r.Act] = append(articles[r.Act], e.article(lang, r.Article))
+		}
+	}
+	var parts []string
+	for _, id := range acts {
+		name := id
+		if a, ok := e.content.Act(id); ok {
 			name = a.Name.In(lang)
 		}
-		if r.Article == "" { // a by-law as a whole
-			parts = append(parts, name)
-			continue
+		if arts := articles[id]; len(arts) > 0 {
+			name += ", " + strings.Join(arts, "; ")
 		}
-		parts = append(parts, e.tr.T(lang, msgLegalArticle, map[string]any{"Act": name, "Article": r.Article}))
+		parts = append(parts, name)
 	}
 	if len(parts) == 0 && !sv.LegalBasisUnknown.IsZero() {
 		parts = append(parts, sv.LegalBasisUnknown.In(lang))
@@ -141,6 +153,22 @@ func (e *Engine) legalText(lang content.Lang, sv *content.Service) string {
 		parts = append(parts, note)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// articleRef is an article as content writes it: "187", or "163 п. 2" with its point.
+var articleRef = regexp.MustCompile(`^(\d+)(?:\s*,?\s*п\.\s*(\d+))?$`)
+
+// article writes an article (and point) as each language cites it: «ст. 163, п. 2»,
+// «163-бап, 2-тармақ».
+func (e *Engine) article(lang content.Lang, a string) string {
+	m := articleRef.FindStringSubmatch(strings.TrimSpace(a))
+	if m == nil {
+		return a // written some other way: as it is
+	}
+	if m[2] == "" {
+		return e.tr.T(lang, msgLegalArticle, map[string]any{"Article": m[1]})
+	}
+	return e.tr.T(lang, msgLegalArticlePoint, map[string]any{"Article": m[1], "Point": m[2]})
 }
 
 // officeLines are the offices that handle sv in region, one line each, and when their
@@ -194,11 +222,8 @@ func (e *Engine) officeLine(lang content.Lang, o *content.Office) string {
 		parts = append(parts, o.Web)
 	}
 	line := strings.Join(parts, "; ")
-	switch note := o.Note.InOrOther(lang); {
-	case o.Unconfirmed:
-		line += " (" + strings.TrimSpace(e.tr.T(lang, msgUnverified, nil)+" "+note) + ")"
-	case note != "":
-		line += " (" + note + ")"
+	if o.Unconfirmed { // what is known, and where to confirm it; a confirmed office's note is the editors'
+		line += " (" + strings.TrimSpace(e.tr.T(lang, msgUnverified, nil)+" "+o.Note.InOrOther(lang)) + ")"
 	}
 	return line
 }
@@ -206,7 +231,10 @@ func (e *Engine) officeLine(lang content.Lang, o *content.Office) string {
 // text is the card as a block of the screen.
 func (k card) text(e *Engine, lang content.Lang, numbered string) string {
 	label := func(id MessageID) string { return e.tr.T(lang, id, nil) }
-	lines := []string{numbered + k.name}
+	var lines []string
+	if !k.showFor { // on a service's own screen its title is the screen's
+		lines = append(lines, numbered+k.name)
+	}
 	if k.summary != "" {
 		lines = append(lines, k.summary)
 	}

@@ -539,7 +539,7 @@ func (e *Engine) resultLinks(lang content.Lang, sc *content.Screener, yes []*con
 	var rows [][]Button
 	for i, sv := range yes {
 		k := e.cardFor(lang, sc, sv, s)
-		if len(k.links) == 0 || len(rows) == maxURLButtons {
+		if len(k.links) == 0 || len(rows) == maxURLButtons || slices.ContainsFunc(rows, func(r []Button) bool { return r[0].URL == k.links[0].URL }) {
 			continue
 		}
 		rows = append(rows, []Button{{Label: fmt.Sprintf("%d. %s", i+1, firstLetters(k.name, 30)) + " — " + siteOf(k.links[0].URL), URL: k.links[0].URL}})
