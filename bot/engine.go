@@ -387,18 +387,20 @@ func (e *Engine) screen(s Session, note string) Reply {
 		parts = append(parts, e.tr.T(lang, msgSources, map[string]any{"Sites": strings.Join(sites, ", ")}))
 	}
 	r := Reply{Text: strings.Join(parts, "\n\n")}
-	if card != nil {
-		r.Buttons = append(r.Buttons, []Button{e.regionButton(s)})
-		for _, b := range card.links {
-			r.Buttons = append(r.Buttons, []Button{b})
-		}
-	}
 	if sc, ok := e.content.ScreenerFor(n.ID); ok {
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgWhatCanIGet, nil), Data: dataStartScreener + sc.ID}})
 	}
 	r.Buttons = append(r.Buttons, e.nodeButtons(n, lang)...)
 	for _, lk := range n.Links {
 		r.Buttons = append(r.Buttons, []Button{{Label: lk.Label.In(lang), URL: lk.URL.In(lang)}})
+	}
+	if card != nil { // after the screen's own buttons, which keep their places
+		r.Buttons = append(r.Buttons, []Button{e.regionButton(s)})
+		for _, b := range card.links {
+			if !slices.ContainsFunc(n.Links, func(l content.Link) bool { return l.URL.In(lang) == b.URL }) {
+				r.Buttons = append(r.Buttons, []Button{b})
+			}
+		}
 	}
 	var nav []Button
 	if n.ID != content.MainID || len(s.History) > 0 {
