@@ -185,3 +185,36 @@ func TestStaleFactsAreListedByServiceAndRegion(t *testing.T) {
 		t.Errorf("two years on:\n got %s\nwant %s", strings.Join(whats, ", "), want)
 	}
 }
+
+// Warnings, which do not stop the content: a region without an office of a type a service
+// needs, and, from 1 December, next year's reference values missing.
+func TestGapsInOfficesAndNextYearsValuesAreWarnings(t *testing.T) {
+	gap := strings.Replace(screener, "  - {id: astana, name: {kk: Астана қаласы, ru: г. Астана}}\n",
+		"  - {id: astana, name: {kk: Астана қаласы, ru: г. Астана}}\n  - {id: ulytau, name: {kk: Ұлытау облысы, ru: область Ұлытау}}\n", 1)
+	_, problems, err := loadScreener(gap)
+	if err != nil {
+		t.Fatalf("a gap is not an error: %v", err)
+	}
+	if len(problems) != 1 || !problems[0].Warning || !strings.Contains(problems[0].String(), `office type "career", which services need, has no office in 1 regions: ulytau`) {
+		t.Errorf("problems: %v", problems)
+	}
+
+	fsys := fstest.MapFS{
+		"main.yaml":  {Data: []byte(mainNode)},
+		"topic.yaml": {Data: []byte(topic)},
+		"s.yaml":     {Data: []byte(screener)},
+	}
+	for _, tc := range []struct {
+		at   time.Time
+		warn bool
+	}{{time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC), false}, {time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), true}} {
+		_, problems, err := content.LoadAt(fsys, "dir", tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := len(problems) == 1 && strings.Contains(problems[0].String(), "the reference values for 2027 are missing (mrp, pm)")
+		if warned != tc.warn {
+			t.Errorf("on %s: problems %v, want the 2027 warning: %v", tc.at.Format(time.DateOnly), problems, tc.warn)
+		}
+	}
+}

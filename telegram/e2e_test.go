@@ -188,12 +188,9 @@ func (w *world) press(m mode, chat int64, label string) {
 	before := len(w.api.Messages(chat))
 	id, callback := w.api.Press(chat, msg.ID, data)
 	w.deliver(m, id)
-	// Until the whole answer is there: a long screen is an edit and further messages, the
-	// buttons under the last; a checklist ends with its document.
 	w.waitFor(func() bool {
 		now := w.api.Last(chat)
-		return w.api.Answered(callback) && (len(w.api.Messages(chat)) > before || now.ID != msg.ID || now.Edits > msg.Edits) &&
-			(len(now.Buttons) > 0 || now.Document != nil)
+		return w.api.Answered(callback) && (len(w.api.Messages(chat)) > before || now.ID != msg.ID || now.Edits > msg.Edits)
 	}, "the press of "+label+" to be answered")
 }
 

@@ -43,6 +43,17 @@ func TestFromStartToAChecklistOnTelegram(t *testing.T) {
 				w.press(polling, chat, l["start"])
 				w.answerScreener(polling, chat, c, sc, tc, lang)
 				w.press(polling, chat, l["result"])
+				// A long result is an edit and further messages, the buttons under the last.
+				w.waitFor(func() bool {
+					for _, row := range w.api.Last(chat).Buttons {
+						for _, b := range row {
+							if b.Text == l["save"] {
+								return true
+							}
+						}
+					}
+					return false
+				}, "the whole result, with its buttons")
 				var names []string
 				all := ""
 				for _, m := range w.api.Messages(chat) {
