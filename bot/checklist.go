@@ -10,6 +10,7 @@ import (
 // get and how, in Kazakh and in Russian, every text already written out. Adapters turn it
 // into a document (a PDF) and send or save it.
 type Checklist struct {
+	Subject  string             // what it is about: a screener's or a service's id
 	Made     time.Time          // when it was made
 	Sections []ChecklistSection // one per language, Kazakh first
 }
@@ -26,11 +27,27 @@ type ChecklistSection struct {
 
 // ChecklistItem is one service or benefit that matches.
 type ChecklistItem struct {
-	Name        string
-	Description string
-	Amount      string   // with its year, or "" when there is no money
-	Documents   []string // what to bring
-	Apply       string   // how and where to apply
-	Legal       string   // legal basis
-	Verified    string   // "Проверено 15.01.2026; источники: egov.kz, gov.kz"
+	Name           string
+	Description    string
+	Amount         string   // with its year, or "" when there is no money
+	Documents      []string // what to bring: printed as boxes to tick
+	Apply          string   // how and where to apply, one way a line
+	Time           string   // how long it takes
+	OfficesTitle   string   // "Куда обратиться: г. Алматы"
+	Offices        []string // the region's offices, with addresses and phones
+	OfficesChecked string   // when their contacts were checked, and where
+	Links          []string // "label: URL" of the pages to open
+	Legal          string   // legal basis
+	Excludes       string   // what it cannot be combined with
+	Verified       string   // "Проверено 15.01.2026; источники: egov.kz, gov.kz"
+}
+
+// FileName is the name the checklist is saved or sent under: what it is about and when,
+// qamqor-disability_check-2026-12-02.pdf.
+func (c *Checklist) FileName() string {
+	subject := c.Subject
+	if subject == "" {
+		subject = "checklist"
+	}
+	return "qamqor-" + subject + "-" + c.Made.Format("2006-01-02") + ".pdf"
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // RunContentTests runs the content's test cases as a person would meet them: for each case
-// and each language, the result screen must name every service the case says matches and
-// none it says does not, and no rule may fail to run on the case's answers. It returns how many runs (case × language) there were, how many
+// and each language, the result screen must list every service the case says matches and
+// none it says does not (as a numbered heading: a card may name another service it cannot
+// be combined with), and no rule may fail to run on the case's answers. It returns how many runs (case × language) there were, how many
 // failed, and one line per failure, "file:line: case (lang): ...".
 func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 	for _, tc := range e.content.Tests() {
@@ -43,13 +44,13 @@ func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 			result := e.resultText(s, sc, yes, broken)
 			for _, id := range tc.Match {
 				sv, _ := e.content.Service(id)
-				if !strings.Contains(result, sv.Name.In(lang)) {
+				if !listed(result, sv.Name.In(lang)) {
 					failures = append(failures, fmt.Sprintf("%s: %s should match and does not", where, id))
 				}
 			}
 			for _, id := range tc.NoMatch {
 				sv, _ := e.content.Service(id)
-				if strings.Contains(result, sv.Name.In(lang)) {
+				if listed(result, sv.Name.In(lang)) {
 					failures = append(failures, fmt.Sprintf("%s: %s should not match and does", where, id))
 				}
 			}
@@ -59,4 +60,15 @@ func (e *Engine) RunContentTests() (runs, failed int, failures []string) {
 		}
 	}
 	return runs, failed, failures
+}
+
+// listed reports whether the result lists a service of this name as one of its numbered
+// headings ("2. Name").
+func listed(result, name string) bool {
+	for _, line := range strings.Split(result, "\n") {
+		if _, rest, ok := strings.Cut(line, ". "); ok && rest == name && strings.Trim(line[:len(line)-len(rest)-2], "0123456789") == "" {
+			return true
+		}
+	}
+	return false
 }

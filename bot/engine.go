@@ -228,6 +228,15 @@ func (e *Engine) press(s Session, data string) (Session, []Reply) {
 		s = s.leaveScreener()
 	case data == dataHere:
 		return s, []Reply{e.here(s, "")}
+	case data == dataRegions:
+		return s, []Reply{e.regionChooser(s)}
+	case strings.HasPrefix(data, dataRegion):
+		id := strings.TrimPrefix(data, dataRegion)
+		if _, ok := e.content.RegionName(id, s.Lang); !ok {
+			return stale()
+		}
+		s.Region = id
+		return s, []Reply{e.here(s, "")}
 	case strings.HasPrefix(data, dataStartScreener):
 		return e.startScreener(s, strings.TrimPrefix(data, dataStartScreener))
 	case strings.HasPrefix(data, dataOpen):
@@ -274,7 +283,7 @@ func (e *Engine) text(s Session, text string) (Session, []Reply) {
 func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 	switch cmd {
 	case "start":
-		next := Session{Lang: s.Lang}
+		next := Session{Lang: s.Lang, Region: s.Region} // starting over keeps what they chose
 		if _, ok := e.content.Node(arg); ok && arg != content.MainID {
 			next = next.open(arg) // a deep link: Back leads to the main menu
 		}
@@ -365,10 +374,16 @@ func (e *Engine) screen(s Session, note string) Reply {
 		parts = append(parts, note)
 	}
 	parts = append(parts, n.Title.In(lang))
-	if body := n.Text.In(lang); body != "" {
+	if body := e.content.Expand(n.Text.In(lang), e.now().Year(), ""); body != "" {
 		parts = append(parts, body)
 	}
-	if sites := n.SourceSites(); len(sites) > 0 {
+	var card *card
+	if sv, ok := e.content.Service(n.Service); ok {
+		k := e.serviceCard(lang, sv, s.Region, e.plainAmount(lang, sv))
+		k.showFor = true // a result needs no "who for": the person's answers matched it
+		card = &k
+		parts = append(parts, k.text(e, lang, ""))
+	} else if sites := n.SourceSites(); len(sites) > 0 {
 		parts = append(parts, e.tr.T(lang, msgSources, map[string]any{"Sites": strings.Join(sites, ", ")}))
 	}
 	r := Reply{Text: strings.Join(parts, "\n\n")}
@@ -378,6 +393,14 @@ func (e *Engine) screen(s Session, note string) Reply {
 	r.Buttons = append(r.Buttons, e.nodeButtons(n, lang)...)
 	for _, lk := range n.Links {
 		r.Buttons = append(r.Buttons, []Button{{Label: lk.Label.In(lang), URL: lk.URL.In(lang)}})
+	}
+	if card != nil { // after the screen's own buttons, which keep their places
+		r.Buttons = append(r.Buttons, []Button{e.regionButton(s)})
+		for _, b := range card.links {
+			if !slices.ContainsFunc(n.Links, func(l content.Link) bool { return l.URL.In(lang) == b.URL }) {
+				r.Buttons = append(r.Buttons, []Button{b})
+			}
+		}
 	}
 	var nav []Button
 	if n.ID != content.MainID || len(s.History) > 0 {

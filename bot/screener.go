@@ -377,6 +377,7 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
 			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
 		}
+		r.Buttons = append(r.Buttons, e.resultLinks(lang, sc, yes, s)...)
 	case s.Step == stepWhyNot:
 		_, no, failed = e.matched(s, sc)
 		parts = append(parts, e.whyNotText(s, sc, no, failed))
@@ -474,33 +475,14 @@ func inRegion(sv *content.Service, region string) bool {
 	return false
 }
 
-// serviceDetails are a service's lines as the result and the checklist show them.
-type serviceDetails struct {
-	name, description, amount, documents, apply, legal, verified, contact string
-	documentList                                                          []string
-}
-
-func (e *Engine) details(lang content.Lang, sc *content.Screener, sv *content.Service, s Session) serviceDetails {
-	d := serviceDetails{name: sv.Name.In(lang), description: sv.Description.In(lang)}
-	if amount := e.amount(lang, sc, sv, s); amount != "" {
-		d.amount = amount
+// cardFor is a matched service's card, for the region the screener asked (or, when it
+// asked none, the one the person chose).
+func (e *Engine) cardFor(lang content.Lang, sc *content.Screener, sv *content.Service, s Session) card {
+	region, _ := answersOf(sc, s.Answers)[regionQuestion(sc)].(string)
+	if region == "" {
+		region = s.Region
 	}
-	for _, doc := range sv.Documents {
-		d.documentList = append(d.documentList, doc.In(lang))
-	}
-	d.documents = strings.Join(d.documentList, "; ")
-	d.apply = sv.Apply.In(lang)
-	d.legal = sv.LegalBasis.In(lang)
-	d.verified = e.tr.T(lang, msgVerified, map[string]any{
-		"Date": sv.VerifiedOn.Format("02.01.2006"), "Sites": strings.Join(sv.SourceSites(), ", "),
-	})
-	region := s.Answers[regionQuestion(sc)]
-	for _, c := range sv.Contacts {
-		if c.Region == region {
-			d.contact = c.Text.In(lang)
-		}
-	}
-	return d
+	return e.serviceCard(lang, sv, region, e.amount(lang, sc, sv, s))
 }
 
 // amount writes out a service's amount with the year it applies to.
@@ -518,7 +500,7 @@ func (e *Engine) amount(lang content.Lang, sc *content.Screener, sv *content.Ser
 		applies = e.content.Reference().Year(year)
 	}
 	text := tenge(v)
-	if p := sv.AmountPeriod.In(lang); p != "" {
+	if p := e.content.Expand(sv.AmountPeriod.In(lang), year, ""); p != "" {
 		text += " " + p
 	}
 	text += fmt.Sprintf(" (%d)", applies)
@@ -529,17 +511,7 @@ func (e *Engine) amount(lang content.Lang, sc *content.Screener, sv *content.Ser
 }
 
 // tenge writes an amount as people read it: 43 250 ₸.
-func tenge(v float64) string {
-	s := strconv.FormatInt(int64(v+0.5), 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + " ₸"
-}
+func tenge(v float64) string { return content.Tenge(v) }
 
 func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Service, failed []content.RuleFailure) string {
 	lang := s.Lang
@@ -553,25 +525,35 @@ func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Serv
 	}
 	blocks := []string{sc.Title.In(lang), e.tr.T(lang, msgResultIntro, nil)}
 	for i, sv := range yes {
-		d := e.details(lang, sc, sv, s)
-		lines := []string{fmt.Sprintf("%d. %s", i+1, d.name), d.description}
-		if d.amount != "" {
-			lines = append(lines, e.tr.T(lang, msgLabelAmount, nil)+": "+d.amount)
-		}
-		if d.documents != "" {
-			lines = append(lines, e.tr.T(lang, msgLabelDocuments, nil)+": "+d.documents)
-		}
-		lines = append(lines, e.tr.T(lang, msgLabelApply, nil)+": "+d.apply)
-		if d.contact != "" {
-			lines = append(lines, e.tr.T(lang, msgLabelContact, nil)+": "+d.contact)
-		}
-		lines = append(lines, e.tr.T(lang, msgLabelLegal, nil)+": "+d.legal, d.verified)
-		blocks = append(blocks, strings.Join(lines, "\n"))
+		blocks = append(blocks, e.cardFor(lang, sc, sv, s).text(e, lang, fmt.Sprintf("%d. ", i+1)))
 	}
 	if unchecked != "" {
 		blocks = append(blocks, unchecked)
 	}
 	return strings.Join(blocks, "\n\n")
+}
+
+// resultLinks are URL buttons to apply online for the matched services, one each (the
+// first page its card offers), at most maxURLButtons, each named after its service.
+func (e *Engine) resultLinks(lang content.Lang, sc *content.Screener, yes []*content.Service, s Session) [][]Button {
+	var rows [][]Button
+	for i, sv := range yes {
+		k := e.cardFor(lang, sc, sv, s)
+		if len(k.links) == 0 || len(rows) == maxURLButtons || slices.ContainsFunc(rows, func(r []Button) bool { return r[0].URL == k.links[0].URL }) {
+			continue
+		}
+		rows = append(rows, []Button{{Label: fmt.Sprintf("%d. %s", i+1, firstLetters(k.name, 30)) + " — " + siteOf(k.links[0].URL), URL: k.links[0].URL}})
+	}
+	return rows
+}
+
+// firstLetters shortens s to at most n letters, with an ellipsis when cut.
+func firstLetters(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 func (e *Engine) whyNotText(s Session, sc *content.Screener, no []*content.Service, failed []content.RuleFailure) string {
@@ -598,7 +580,7 @@ func (e *Engine) whyNotText(s Session, sc *content.Screener, no []*content.Servi
 // checklistReply offers the result as a document, in both languages.
 func (e *Engine) checklistReply(s Session, sc *content.Screener) Reply {
 	yes, _, _ := e.matched(s, sc)
-	c := &Checklist{Made: e.now()}
+	c := &Checklist{Subject: sc.ID, Made: e.now()}
 	for _, lang := range content.Langs {
 		sec := ChecklistSection{
 			Lang:   lang,
@@ -610,15 +592,7 @@ func (e *Engine) checklistReply(s Session, sc *content.Screener) Reply {
 			sec.Answers = append(sec.Answers, q.Short.In(lang)+": "+e.answerText(lang, q, s.Answers[q.ID]))
 		}
 		for _, sv := range yes {
-			d := e.details(lang, sc, sv, s)
-			apply := d.apply
-			if d.contact != "" {
-				apply += " " + d.contact
-			}
-			sec.Items = append(sec.Items, ChecklistItem{
-				Name: d.name, Description: d.description, Amount: d.amount, Documents: d.documentList,
-				Apply: apply, Legal: d.legal, Verified: d.verified,
-			})
+			sec.Items = append(sec.Items, e.cardFor(lang, sc, sv, s).item(e, lang))
 		}
 		c.Sections = append(c.Sections, sec)
 	}

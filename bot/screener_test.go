@@ -63,54 +63,86 @@ screeners:
 services:
   - id: child_benefit
     name: {kk: Балаға жәрдемақы, ru: Пособие ребенку}
-    description: {kk: Ай сайынғы жәрдемақы, ru: Ежемесячное пособие}
+    summary: {kk: "Ай сайынғы жәрдемақы, {{year}} жылы бірінші топқа {{amount child_benefit age=10 group=1}}", ru: "Ежемесячное пособие, в {{year}} году при I группе {{amount child_benefit age=10 group=1}}"}
     for: {kk: Мүгедектігі бар балаларға, ru: Детям с инвалидностью}
     eligible: 'who == "child" && established && age < 18'
-    amount: 'age < 7 ? 81871 : (group == "1" ? 111873 : 93058)'
-    amount_year: 2026
+    amount: 'ceil(age < 7 ? 1.61 * pm : (group == "1" ? 2.2 * pm : 1.83 * pm))'
+    amount_sources: [src_news]
     amount_period: {kk: айына, ru: в месяц}
-    documents: [{kk: Туу туралы куәлік, ru: Свидетельство о рождении}]
-    apply: {kk: eGov немесе ХҚО, ru: eGov или ЦОН}
-    provider: {kk: Министрлік, ru: Министерство}
-    legal_basis: {kk: Әлеуметтік кодекс, ru: Социальный кодекс}
+    documents: [{text: {kk: Туу туралы куәлік, ru: Свидетельство о рождении}}]
+    channels:
+      - kind: egov
+        code: pass153
+        url: https://egov.kz/cms/ru/services/pass153
+        what: {kk: Өтінішті онлайн беріңіз, ru: Подайте заявление онлайн}
+      - kind: con
+        what: {kk: Құжаттарды ХҚО-ға апарыңыз, ru: Принесите документы в ЦОН}
+    processing_time: {kk: 8 жұмыс күні, ru: 8 рабочих дней}
+    legal_basis: [{act: code, article: "177"}]
+    excludes: [guardian]
+    offices: [social]
     contacts:
       - {region: astana, text: {kk: Астанадағы бөлім, ru: Отдел в Астане}}
-    sources: [egov.kz/cms/en/services/pass158_mtszn]
-    verified_on: 2026-11-01
+    sources: [src_egov]
+    checked_on: 2026-11-01
   - id: guardian
     name: {kk: Қорғаншыға төлем, ru: Выплата опекуну}
-    description: {kk: Айлық төлем, ru: Ежемесячная выплата}
+    summary: {kk: Айлық төлем, ru: Ежемесячная выплата}
     for: {kk: Қорғаншыларға, ru: Опекунам}
     eligible: 'who == "child"'
     amount: '10 * mrp'
     amount_period: {kk: айына, ru: в месяц}
     amount_unverified: true
-    apply: {kk: Қорғаншылық органы, ru: Орган опеки}
-    provider: {kk: Әкімдік, ru: Акимат}
-    legal_basis: {kk: Кодекс, ru: Кодекс}
-    sources: [inform.kz/x]
-    verified_on: 2026-11-01
+    documents_unknown: {kk: Құжаттарды қорғаншылық органынан нақтылаңыз, ru: Документы уточните в органе опеки}
+    channels: [{kind: office, office: guardianship, what: {kk: Өтініш жазыңыз, ru: Напишите заявление}}]
+    legal_basis_unknown: {kk: Негізін 1414 нөмірінен нақтылаңыз, ru: Основание уточните по номеру 1414}
+    sources: [src_news]
+    checked_on: 2026-11-01
   - id: assess
     name: {kk: Мүгедектікті белгілеу, ru: Установление инвалидности}
-    description: {kk: Сараптама, ru: Экспертиза}
+    summary: {kk: Сараптама, ru: Экспертиза}
     for: {kk: Мүгедектігі әлі белгіленбегендерге, ru: "Тем, у кого инвалидность еще не установлена"}
     eligible: '!established'
-    apply: {kk: Емхана, ru: Поликлиника}
-    provider: {kk: Министрлік, ru: Министерство}
-    legal_basis: {kk: Кодекс, ru: Кодекс}
-    sources: [gov.kz/situations/62]
-    verified_on: 2026-11-01
+    documents_unknown: {kk: Емханадан нақтылаңыз, ru: Уточните в поликлинике}
+    channels: [{kind: polyclinic, what: {kk: Дәрігерге барыңыз, ru: Обратитесь к врачу}}]
+    legal_basis: [{act: code, article: "12"}]
+    sources: [src_gov]
+    checked_on: 2026-11-01
   - id: astana_only
     name: {kk: Астана бағдарламасы, ru: Программа Астаны}
-    description: {kk: Жергілікті көмек, ru: Местная помощь}
+    summary: {kk: Жергілікті көмек, ru: Местная помощь}
     for: {kk: Барлығына, ru: Всем}
     eligible: 'true'
     regions: [astana]
-    apply: {kk: Әкімдік, ru: Акимат}
-    provider: {kk: Әкімдік, ru: Акимат}
-    legal_basis: {kk: Шешім, ru: Решение}
-    sources: [astana.gov.kz]
-    verified_on: 2026-11-01
+    documents_unknown: {kk: Әкімдіктен нақтылаңыз, ru: Уточните в акимате}
+    channels_unknown: {kk: Әкімдіктен нақтылаңыз, ru: Уточните в акимате}
+    legal_basis_unknown: {kk: Әкімдік шешімі, ru: Решение акимата}
+    sources: [src_gov]
+    checked_on: 2026-11-01
+sources:
+  - {id: src_egov, url: https://egov.kz/cms/ru/services/pass153, title: Пособие, published: 2026-01-10, read: 2026-11-01}
+  - {id: src_news, url: https://inform.kz/x, title: Новости, published: unknown, read: 2026-11-01}
+  - {id: src_gov, url: https://www.gov.kz/situations/62, title: МСЭ, published: unknown, read: 2026-11-01}
+  - {id: src_akimat, url: https://astana.gov.kz/contacts, title: Контакты, published: unknown, read: 2026-11-01}
+acts:
+  - {id: code, name: {kk: Әлеуметтік кодекс, ru: Социальный кодекс}, url: {kk: https://adilet.zan.kz/kaz/docs/K2300000224, ru: https://adilet.zan.kz/rus/docs/K2300000224}}
+office_types:
+  - {id: social, name: {kk: Жұмыспен қамту бөлімі, ru: Отдел занятости}}
+  - {id: guardianship, name: {kk: Қорғаншылық органы, ru: Орган опеки}}
+offices:
+  - type: social
+    region: astana
+    name: {kk: Астана қаласының жұмыспен қамту басқармасы, ru: Управление занятости города Астаны}
+    address: {kk: "Астана, Достық к., 13", ru: "Астана, ул. Достык, 13"}
+    phones: ["+7 7172 55 14 74"]
+    sources: [src_akimat]
+    checked_on: 2026-11-01
+  - type: guardianship
+    region: all
+    name: {ru: Линия 111}
+    phones: ["111"]
+    unconfirmed: true
+    note: {kk: Нөмірді тексеріңіз, ru: Номер проверьте}
 cases:
   - name: a child of 5 in Astana
     screener: check
@@ -157,8 +189,8 @@ func TestScreenerToAPersonalResult(t *testing.T) {
 		"[г. Астана]",
 		"~Проверьте ответы", "~Для кого: Для ребенка", "~Группа: I группа", "~Возраст: 5", "~Регион: г. Астана",
 		"[Показать результат]",
-		"~1. Пособие ребенку", "~Сумма: 81 871 ₸ в месяц (2026)", "~Документы: Свидетельство о рождении",
-		"~В вашем регионе: Отдел в Астане", "~Проверено 01.11.2026; источники: egov.kz",
+		"~1. Пособие ребенку", "~Сумма: 81 871 ₸ в месяц (2026)", "~Документы:\n• Свидетельство о рождении",
+		"~Куда обратиться — г. Астана:\n• Управление занятости города Астаны; Астана, ул. Достык, 13; тел. +7 7172 55 14 74", "~• Отдел в Астане", "~Проверено 01.11.2026; источники: egov.kz",
 		"~Выплата опекуну", "~Сумма: Не подтверждено: 43 250 ₸ в месяц (2026)",
 		"~Программа Астаны", "!Установление инвалидности",
 		"[Почему не подошло остальное]", "~Установление инвалидности — Тем, у кого инвалидность еще не установлена",
@@ -257,8 +289,16 @@ func TestChecklistHasBothLanguages(t *testing.T) {
 	if !strings.Contains(strings.Join(kk.Answers, "\n"), "Кім үшін: Балам үшін") || !strings.Contains(ru.Made, "22.11.2026") {
 		t.Fatalf("answers %v, made %q", kk.Answers, ru.Made)
 	}
-	if !strings.Contains(ru.Items[0].Apply, "Отдел в Астане") {
-		t.Fatalf("regional contact missing: %q", ru.Items[0].Apply)
+	it := ru.Items[0]
+	if !strings.Contains(strings.Join(it.Offices, "\n"), "Отдел в Астане") || !strings.Contains(strings.Join(it.Offices, "\n"), "+7 7172 55 14 74") || it.OfficesTitle != "Куда обратиться — г. Астана" {
+		t.Fatalf("the region's offices are missing: %q %q", it.OfficesTitle, it.Offices)
+	}
+	if !strings.Contains(it.Apply, "Подайте заявление онлайн") || it.Time != "8 рабочих дней" || it.Legal != "Социальный кодекс, ст. 177" ||
+		!strings.Contains(strings.Join(it.Links, "\n"), "https://egov.kz/cms/ru/services/pass153") || it.Excludes != "Выплата опекуну" {
+		t.Fatalf("the checklist item lacks the service's facts: %+v", it)
+	}
+	if cl.FileName() != "qamqor-check-2026-11-22.pdf" {
+		t.Errorf("the checklist is named %q", cl.FileName())
 	}
 }
 

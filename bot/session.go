@@ -27,6 +27,7 @@ const MaxSeen = 16
 // chosen a language.
 type Session struct {
 	Lang    content.Lang `json:"l,omitempty"`
+	Region  string       `json:"g,omitempty"` // the region they chose, for the offices services show
 	Node    string       `json:"n,omitempty"` // current screen; empty means the main menu
 	History []string     `json:"h,omitempty"` // previous screens, most recent last
 	Seen    []int64      `json:"u,omitempty"` // ids of the last updates handled, oldest first

@@ -41,6 +41,9 @@ type Labels struct {
 	Documents string
 	Apply     string // how to apply
 	Legal     string // legal basis
+	Time      string // how long it takes
+	Links     string // the pages to open
+	Excludes  string // what it cannot be combined with
 	Verified  string
 	Page      string // before the page number in the page footer
 }
@@ -53,6 +56,9 @@ var labels = map[content.Lang]Labels{
 		Documents: "Құжаттар",
 		Apply:     "Қалай жүгіну керек",
 		Legal:     "Құқықтық негіз",
+		Time:      "Мерзімі",
+		Links:     "Сілтемелер",
+		Excludes:  "Мұнымен бірге берілмейді",
 		Verified:  "Тексерілді",
 		Page:      "Бет",
 	},
@@ -62,6 +68,9 @@ var labels = map[content.Lang]Labels{
 		Documents: "Документы",
 		Apply:     "Как обратиться",
 		Legal:     "Правовая основа",
+		Time:      "Срок",
+		Links:     "Ссылки",
+		Excludes:  "Не совмещается с",
 		Verified:  "Проверено",
 		Page:      "Стр.",
 	},
@@ -223,12 +232,56 @@ func (w *writer) item(number int, it bot.ChecklistItem) {
 		w.paragraph(bodySize, w.labels.Documents+":")
 		w.font("", bodySize, textGrey)
 		for _, d := range it.Documents {
-			w.bullet(bodySize, d)
+			w.box(bodySize, d)
 		}
 	}
-	w.field(bodySize, textGrey, w.labels.Apply, it.Apply, false)
+	w.list(w.labels.Apply, strings.Split(it.Apply, "\n"))
+	w.field(bodySize, textGrey, w.labels.Time, it.Time, false)
+	if len(it.Offices) > 0 {
+		w.list(it.OfficesTitle, it.Offices)
+		w.field(smallSize, mutedGrey, "", it.OfficesChecked, false)
+	}
+	w.list(w.labels.Links, it.Links)
 	w.field(bodySize, textGrey, w.labels.Legal, it.Legal, false)
+	w.field(bodySize, textGrey, w.labels.Excludes, it.Excludes, false)
 	w.field(smallSize, mutedGrey, w.labels.Verified, it.Verified, true)
+}
+
+// list writes a bold title and its lines as bullets; nothing without lines.
+func (w *writer) list(title string, lines []string) {
+	var kept []string
+	for _, l := range lines {
+		if clean(l) != "" {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) == 0 {
+		return
+	}
+	w.keepLines(bodySize, 2)
+	w.font("B", bodySize, textGrey)
+	w.paragraph(bodySize, clean(title)+":")
+	w.font("", bodySize, textGrey)
+	for _, l := range kept {
+		w.bullet(bodySize, l)
+	}
+}
+
+// box writes an item with an empty square before it, to tick with a pen.
+func (w *writer) box(size float64, text string) {
+	text = clean(text)
+	if text == "" {
+		return
+	}
+	h := lineHeight(size)
+	w.keepLines(size, 1)
+	side := h * 0.6
+	x, y := marginLeft+bulletIndent, w.doc.GetY()+(h-side)/2
+	w.doc.SetLineWidth(0.25)
+	w.doc.Rect(x, y, side, side, "D")
+	w.doc.SetX(marginLeft + bulletIndent)
+	w.doc.CellFormat(bulletWidth, h, "", "", 0, "L", false, 0, "")
+	w.doc.MultiCell(textWidth-bulletIndent-bulletWidth, h, text, "", "L", false)
 }
 
 // field writes "label: value", the label in bold, wrapping as a paragraph; nothing when

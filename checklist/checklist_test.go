@@ -72,13 +72,19 @@ var kazakhItems = []bot.ChecklistItem{
 
 var russianItems = []bot.ChecklistItem{
 	{
-		Name:        "Государственное социальное пособие по инвалидности",
-		Description: "Ежемесячная выплата — назначается после того, как статус «ребенок с инвалидностью» подтвержден.",
-		Amount:      "85 000 ₸ в месяц (2026)",
-		Documents:   []string{"Удостоверение личности или свидетельство о рождении", "Справка МСЭ (медико-социальной экспертизы)", "Номер банковского счета"},
-		Apply:       "Обратитесь в ЦОН (центр обслуживания населения) или подайте заявление на egov.kz. Ответ придет в течение 10 рабочих дней.",
-		Legal:       "Социальный кодекс РК, статья 208",
-		Verified:    "Проверено 15.01.2026; источники: egov.kz, gov.kz",
+		Name:           "Государственное социальное пособие по инвалидности",
+		Description:    "Ежемесячная выплата — назначается после того, как статус «ребенок с инвалидностью» подтвержден.",
+		Amount:         "85 000 ₸ в месяц (2026)",
+		Documents:      []string{"Удостоверение личности или свидетельство о рождении", "Справка МСЭ (медико-социальной экспертизы)", "Номер банковского счета"},
+		Apply:          "Обратитесь в ЦОН (центр обслуживания населения) или подайте заявление на egov.kz. Ответ придет в течение 10 рабочих дней.",
+		Time:           "10 рабочих дней",
+		OfficesTitle:   "Куда обратиться — г. Алматы",
+		Offices:        []string{"Управление занятости и социальных программ; ул. Примерная, 1; тел. +7 727 000 00 00"},
+		OfficesChecked: "Контакты проверены 01.12.2026; источники: gov.kz",
+		Links:          []string{"Открыть egov.kz: https://egov.kz/cms/ru/services/pass153"},
+		Legal:          "Социальный кодекс РК, статья 208",
+		Excludes:       "Пособие лицу, воспитывающему ребенка с инвалидностью",
+		Verified:       "Проверено 15.01.2026; источники: egov.kz, gov.kz",
 	},
 	{
 		Name:        "Пособие лицу, воспитывающему ребенка с инвалидностью",
@@ -227,8 +233,13 @@ func TestPDFTextComesBackInBothLanguages(t *testing.T) {
 			if it.Amount != "" {
 				want = append(want, l.Amount+": "+it.Amount)
 			}
-			for _, d := range it.Documents {
-				want = append(want, "• "+d)
+			want = append(want, it.Documents...) // each beside an empty box to tick
+			want = append(want, it.Offices...)
+			want = append(want, it.Links...)
+			for _, f := range []string{it.Time, it.Excludes, it.OfficesTitle, it.OfficesChecked} {
+				if f != "" {
+					want = append(want, f)
+				}
 			}
 		}
 		for _, w := range want {
@@ -378,7 +389,7 @@ func TestPDFLeavesOutCharactersTheFontsLack(t *testing.T) {
 	c.Sections[1].Items[0].Name = "👶 Пособие\tпо уходу 🇰🇿"
 	c.Sections[1].Items[0].Documents = []string{"Справка\r\nиз школы"}
 	text := strings.Join(pages(t, render(t, c)), " ")
-	for _, w := range []string{"1. Пособие по уходу", "• Справка из школы"} {
+	for _, w := range []string{"1. Пособие по уходу", "Справка из школы"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("the text lacks %q", w)
 		}

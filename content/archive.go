@@ -278,7 +278,7 @@ func Diff(old, new *Content) Change {
 	c.ServicesAdded, c.ServicesRemoved, c.ServicesChanged = compare(old.serviceOrder, new.serviceOrder, func(id string) (bool, bool) {
 		a, b := old.services[id], new.services[id]
 		same := func(l Lang) bool {
-			return a.Name.In(l) == b.Name.In(l) && a.Description.In(l) == b.Description.In(l) &&
+			return a.Name.In(l) == b.Name.In(l) && a.Summary.In(l) == b.Summary.In(l) &&
 				a.Apply.In(l) == b.Apply.In(l) && ruleSource(a.Eligible) == ruleSource(b.Eligible) &&
 				ruleSource(a.Amount) == ruleSource(b.Amount)
 		}

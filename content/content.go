@@ -88,6 +88,9 @@ type Node struct {
 	Buttons  []string
 	Links    []Link
 	Sources  []string
+	// Service, when set, makes the screen the service's card (its facts, the offices of the
+	// person's region), below Text.
+	Service string
 
 	File string // where it was defined, for messages
 	Line int
@@ -141,6 +144,11 @@ type Content struct {
 	services      map[string]*Service
 	serviceOrder  []string
 	regions       []RegionInfo
+	sources       map[string]*Source
+	sourceOrder   []string
+	acts          map[string]*Act
+	officeTypes   []*OfficeType
+	offices       []*Office
 	reference     Reference
 	hasReference  bool
 	tests         []TestCase

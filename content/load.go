@@ -121,11 +121,12 @@ func Check(fsys fs.FS, prefix string) (Problems, error) {
 }
 
 type loader struct {
-	now      time.Time
-	c        *Content
-	file     string
-	problems Problems
-	firstAt  map[string]string
+	now           time.Time
+	c             *Content
+	file          string
+	problems      Problems
+	firstAt       map[string]string
+	referenceFile string // where the reference values were read, for their warnings
 	// unlisted counts the problems past MaxProblems; firstUnlisted is where the first was.
 	unlisted      int
 	firstUnlisted Problem
@@ -195,8 +196,16 @@ func (l *loader) parseFile(data []byte) {
 			}
 		case "synonyms":
 			l.parseSynonyms(val)
+		case "sources":
+			l.parseSources(val)
+		case "acts":
+			l.parseActs(val)
+		case "office_types":
+			l.parseOfficeTypes(val)
+		case "offices":
+			l.parseOffices(val)
 		default:
-			l.errorf(key.Line, "unknown key %q (expected nodes, screeners, services, reference, regions, cases or synonyms)", key.Value)
+			l.errorf(key.Line, "unknown key %q (expected nodes, screeners, services, reference, regions, cases, synonyms, sources, acts, office_types or offices)", key.Value)
 		}
 	}
 }
@@ -259,8 +268,10 @@ func (l *loader) parseNode(m *yaml.Node) *Node {
 			for _, s := range l.list(val, "sources") {
 				n.Sources = append(n.Sources, l.scalar(s, "source"))
 			}
+		case "service":
+			n.Service = l.scalar(val, "service")
 		default:
-			l.errorf(key.Line, "unknown key %q in node (expected id, title, label, text, keywords, buttons, links, sources)", key.Value)
+			l.errorf(key.Line, "unknown key %q in node (expected id, title, label, text, keywords, buttons, links, sources, service)", key.Value)
 		}
 	}
 	if n.ID == "" {

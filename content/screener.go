@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"time"
 
@@ -80,34 +81,71 @@ type Contact struct {
 	Text   Text
 }
 
-// Service is a benefit, programme or kind of help, with the rule saying who gets it.
+// Service is a benefit, programme or kind of help, with the rule saying who gets it and
+// the facts a person needs to get it, each with where it comes from.
 type Service struct {
 	ID               string
 	Name             Text
-	Description      Text
+	Summary          Text // what it is, in plain words (written `summary`, or `description`)
 	For              Text // who it is for, in words
 	Eligible         *Rule
 	Amount           *Rule // tenge; nil when there is no money
 	AmountYear       int   // the year the figures in Amount apply to; 0: computed for the current year
 	AmountPeriod     Text
 	AmountUnverified bool
-	Documents        []Text
-	Apply            Text
-	Provider         Text
-	Links            []Link
-	LegalBasis       Text
-	Regions          []string // where it exists; empty: everywhere
-	Contacts         []Contact
-	Sources          []string
-	VerifiedOn       time.Time
+	AmountFacts      Provenance
+
+	Documents        []Document
+	DocumentsFacts   Provenance
+	DocumentsUnknown Text // instead of Documents: that they are not known, and where to ask
+
+	Channels        []Channel
+	ChannelsUnknown Text
+
+	ProcessingTime  Text
+	ProcessingFacts Provenance
+
+	LegalBasis        []LegalRef
+	LegalBasisUnknown Text
+	LegalNote         Text // the legal basis in words, where it is more than articles
+
+	Excludes    []string // services it cannot be combined with
+	OfficeTypes []string // the kinds of office that handle it, shown for the person's region
+
+	Apply     Text // steps in words beside the channels
+	Provider  Text
+	Links     []Link
+	Regions   []string // where it exists; empty: everywhere
+	Contacts  []Contact
+	Sources   []string  // the default sources of its facts: registry ids (or, in older content, addresses)
+	CheckedOn time.Time // the day its sources were read (written `checked_on`, or `verified_on`)
 
 	Screener string // the screener that decides on it
 	File     string
 	Line     int
+
+	fixedAmount bool // the amount rule names no answer: it is the same for everyone
 }
 
-// SourceSites returns the distinct sites the service's facts come from.
-func (s *Service) SourceSites() []string { return sourceSites(s.Sources) }
+// AmountFixed reports whether the amount is the same whatever the answers, so a screen
+// outside the screener can show it.
+func (s *Service) AmountFixed() bool { return s.fixedAmount }
+
+// mentionsAnswers reports whether a rule's source names one of the screener's questions.
+func mentionsAnswers(source string, s *Screener) bool {
+	for _, q := range s.Questions {
+		if regexp.MustCompile(`\b` + regexp.QuoteMeta(q.ID) + `\b`).MatchString(source) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasDocuments, HasChannels and HasLegalBasis report whether the service says, with facts
+// or explicitly that they are unknown, what to bring, where to go and what law it rests on.
+func (s *Service) HasDocuments() bool  { return len(s.Documents) > 0 || !s.DocumentsUnknown.IsZero() }
+func (s *Service) HasChannels() bool   { return len(s.Channels) > 0 || !s.ChannelsUnknown.IsZero() }
+func (s *Service) HasLegalBasis() bool { return len(s.LegalBasis) > 0 || !s.LegalBasisUnknown.IsZero() }
 
 // Rule is an expression over a screener's answers, compiled, type-checked and held to a
 // budget at load (rules.go).
@@ -125,6 +163,7 @@ type Answers map[string]any
 type Reference struct {
 	MRP     map[int]float64 // МРП (АЕК), tenge, by year
 	PM      map[int]float64 // прожиточный минимум, tenge, by year
+	MZP     map[int]float64 // минимальная заработная плата, tenge, by year (where a source gives it)
 	Sources []string
 }
 
@@ -378,17 +417,19 @@ func (l *loader) checkQuestion(s *Screener, i int, q *Question, seen map[string]
 }
 
 func (l *loader) checkService(sv *Service, s *Screener, regionIDs map[string]bool) {
-	for what, t := range map[string]Text{"name": sv.Name, "description": sv.Description, "for": sv.For, "apply": sv.Apply, "provider": sv.Provider, "legal_basis": sv.LegalBasis} {
+	for what, t := range map[string]Text{"name": sv.Name, "summary": sv.Summary, "for": sv.For} {
 		if t.IsZero() {
 			l.errorf(sv.Line, "service %q has no %s", sv.ID, what)
 			continue
 		}
 		l.checkText(t, what)
 	}
-	l.checkLabel(sv.Name, "name")
-	for _, d := range sv.Documents {
-		l.checkText(d, "document")
+	for what, t := range map[string]Text{"apply": sv.Apply, "provider": sv.Provider} {
+		if !t.IsZero() {
+			l.checkText(t, what)
+		}
 	}
+	l.checkLabel(sv.Name, "name")
 	if !sv.AmountPeriod.IsZero() {
 		l.checkText(sv.AmountPeriod, "amount_period")
 	}
@@ -405,6 +446,7 @@ func (l *loader) checkService(sv *Service, s *Screener, regionIDs map[string]boo
 			l.errorf(sv.Amount.Line, "amount of %q: %s", sv.ID, oneLine(err))
 		} else {
 			sv.Amount.program = p
+			sv.fixedAmount = !mentionsAnswers(sv.Amount.Source, s)
 		}
 		if sv.AmountYear != 0 && sv.AmountYear < 2000 {
 			l.errorf(sv.Line, "service %q: amount_year %d is not a year", sv.ID, sv.AmountYear)
@@ -425,12 +467,10 @@ func (l *loader) checkService(sv *Service, s *Screener, regionIDs map[string]boo
 		l.errorf(sv.Line, "service %q has no sources", sv.ID)
 	}
 	switch {
-	case sv.VerifiedOn.IsZero():
-		l.errorf(sv.Line, "service %q has no verified_on date (YYYY-MM-DD)", sv.ID)
-	case sv.VerifiedOn.After(l.now):
-		l.errorf(sv.Line, "service %q: verified_on %s is in the future", sv.ID, sv.VerifiedOn.Format(time.DateOnly))
-	case sv.VerifiedOn.Before(l.now.AddDate(-1, 0, 0)):
-		l.warn(sv.File, sv.Line, "service %q was last verified on %s, more than 12 months ago", sv.ID, sv.VerifiedOn.Format(time.DateOnly))
+	case sv.CheckedOn.IsZero():
+		l.errorf(sv.Line, "service %q has no checked_on date (YYYY-MM-DD: the day its sources were read)", sv.ID)
+	case sv.CheckedOn.Before(l.now.AddDate(-1, 0, 0)):
+		l.warn(sv.File, sv.Line, "service %q was last checked on %s, more than 12 months ago", sv.ID, sv.CheckedOn.Format(time.DateOnly))
 	}
 }
 
@@ -582,4 +622,13 @@ func (c *Content) ExampleCase(screener string) (TestCase, bool) {
 		}
 	}
 	return TestCase{}, false
+}
+
+// Services returns every service in the order defined.
+func (c *Content) Services() []*Service {
+	out := make([]*Service, 0, len(c.serviceOrder))
+	for _, id := range c.serviceOrder {
+		out = append(out, c.services[id])
+	}
+	return out
 }

@@ -2,7 +2,6 @@ package content
 
 import (
 	"strconv"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -13,8 +12,14 @@ func (l *loader) fields(m *yaml.Node, what string, allowed []string, f func(key 
 		l.errorf(m.Line, "%s must be a mapping", what)
 		return
 	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		key, val := m.Content[i], m.Content[i+1]
+		if seen[key.Value] {
+			l.errorf(key.Line, "%s has %s twice: keep one", what, key.Value)
+			continue
+		}
+		seen[key.Value] = true
 		known := false
 		for _, a := range allowed {
 			if a == key.Value {
@@ -50,11 +55,18 @@ func (l *loader) rule(v *yaml.Node, what string) *Rule {
 // textAt reads a text whose problems are reported at its own line (list items have no key).
 func (l *loader) textAt(v *yaml.Node, what string) Text { return l.text(v, v, what) }
 
+var (
+	referenceKeys = []string{"mrp", "pm", "mzp", "sources"}
+	regionKeys    = []string{"id", "name"}
+	contactKeys   = []string{"region", "text"}
+)
+
 func (l *loader) parseReference(v *yaml.Node) {
 	l.c.hasReference = true
-	l.fields(v, "reference", []string{"mrp", "pm", "sources"}, func(key string, val *yaml.Node) {
+	l.referenceFile = l.file
+	l.fields(v, "reference", referenceKeys, func(key string, val *yaml.Node) {
 		switch key {
-		case "mrp", "pm":
+		case "mrp", "pm", "mzp":
 			byYear := map[int]float64{}
 			if val.Kind != yaml.MappingNode {
 				l.errorf(val.Line, "%s must map years to amounts, such as 2026: 4325", key)
@@ -69,10 +81,13 @@ func (l *loader) parseReference(v *yaml.Node) {
 					byYear[year] = amount
 				}
 			}
-			if key == "mrp" {
+			switch key {
+			case "mrp":
 				l.c.reference.MRP = byYear
-			} else {
+			case "pm":
 				l.c.reference.PM = byYear
+			default:
+				l.c.reference.MZP = byYear
 			}
 		case "sources":
 			for _, s := range l.list(val, "sources") {
@@ -86,7 +101,7 @@ func (l *loader) parseRegions(v *yaml.Node) {
 	seen := map[string]bool{}
 	for _, item := range l.list(v, "regions") {
 		var r RegionInfo
-		l.fields(item, "region", []string{"id", "name"}, func(key string, val *yaml.Node) {
+		l.fields(item, "region", regionKeys, func(key string, val *yaml.Node) {
 			switch key {
 			case "id":
 				r.ID = l.scalar(val, "id")
@@ -175,35 +190,72 @@ func (l *loader) parseQuestion(v *yaml.Node) *Question {
 	return q
 }
 
+var serviceKeys = []string{"id", "name", "summary", "description", "for", "eligible", "amount", "amount_year", "amount_period",
+	"amount_unverified", "amount_sources", "documents", "documents_sources", "documents_unknown", "channels", "channels_unknown",
+	"processing_time", "processing_sources", "legal_basis", "legal_basis_unknown", "legal_note", "excludes", "offices",
+	"apply", "provider", "links", "regions", "contacts", "sources", "checked_on", "verified_on"}
+
 func (l *loader) parseService(v *yaml.Node) {
 	sv := &Service{File: l.file, Line: v.Line}
-	keys := []string{"id", "name", "description", "for", "eligible", "amount", "amount_year", "amount_period",
-		"amount_unverified", "documents", "apply", "provider", "links", "legal_basis", "regions", "contacts",
-		"sources", "verified_on"}
-	l.fields(v, "service", keys, func(key string, val *yaml.Node) {
+	l.fields(v, "service", serviceKeys, func(key string, val *yaml.Node) {
 		switch key {
 		case "id":
 			sv.ID = l.scalar(val, "id")
 		case "name":
 			sv.Name = l.text(val, val, "name")
-		case "description":
-			sv.Description = l.text(val, val, "description")
+		case "summary", "description":
+			sv.Summary = l.text(val, val, key)
 		case "for":
 			sv.For = l.text(val, val, "for")
 		case "eligible":
 			sv.Eligible = l.rule(val, "eligible")
 		case "amount":
 			sv.Amount = l.rule(val, "amount")
+			sv.AmountFacts.Line = val.Line
 		case "amount_year":
 			sv.AmountYear = l.integer(val, "amount_year")
 		case "amount_period":
 			sv.AmountPeriod = l.text(val, val, "amount_period")
 		case "amount_unverified":
-			sv.AmountUnverified = l.scalar(val, "amount_unverified") == "true"
+			sv.AmountUnverified = l.boolean(val, "amount_unverified")
+		case "amount_sources":
+			sv.AmountFacts.Sources = l.ids(val, "source")
 		case "documents":
+			sv.DocumentsFacts.Line = val.Line
 			for _, d := range l.list(val, "documents") {
-				sv.Documents = append(sv.Documents, l.textAt(d, "document"))
+				sv.Documents = append(sv.Documents, l.document(d))
 			}
+		case "documents_sources":
+			sv.DocumentsFacts.Sources = l.ids(val, "source")
+		case "documents_unknown":
+			sv.DocumentsUnknown = l.text(val, val, key)
+		case "channels":
+			for _, c := range l.list(val, "channels") {
+				sv.Channels = append(sv.Channels, l.channel(c))
+			}
+		case "channels_unknown":
+			sv.ChannelsUnknown = l.text(val, val, key)
+		case "processing_time":
+			sv.ProcessingTime = l.text(val, val, key)
+			sv.ProcessingFacts.Line = val.Line
+		case "processing_sources":
+			sv.ProcessingFacts.Sources = l.ids(val, "source")
+		case "legal_basis":
+			if val.Kind == yaml.MappingNode { // the older form: the basis in words
+				sv.LegalNote = l.text(val, val, "legal_basis")
+				break
+			}
+			for _, r := range l.list(val, "legal_basis") {
+				sv.LegalBasis = append(sv.LegalBasis, l.legalRef(r))
+			}
+		case "legal_basis_unknown":
+			sv.LegalBasisUnknown = l.text(val, val, key)
+		case "legal_note":
+			sv.LegalNote = l.text(val, val, key)
+		case "excludes":
+			sv.Excludes = l.ids(val, "service")
+		case "offices":
+			sv.OfficeTypes = l.ids(val, "office type")
 		case "apply":
 			sv.Apply = l.text(val, val, "apply")
 		case "provider":
@@ -212,8 +264,6 @@ func (l *loader) parseService(v *yaml.Node) {
 			for _, lk := range l.list(val, "links") {
 				sv.Links = append(sv.Links, l.link(lk))
 			}
-		case "legal_basis":
-			sv.LegalBasis = l.text(val, val, "legal_basis")
 		case "regions":
 			for _, r := range l.list(val, "regions") {
 				sv.Regions = append(sv.Regions, l.scalar(r, "region"))
@@ -221,7 +271,7 @@ func (l *loader) parseService(v *yaml.Node) {
 		case "contacts":
 			for _, ct := range l.list(val, "contacts") {
 				var c Contact
-				l.fields(ct, "contact", []string{"region", "text"}, func(key string, val *yaml.Node) {
+				l.fields(ct, "contact", contactKeys, func(key string, val *yaml.Node) {
 					if key == "region" {
 						c.Region = l.scalar(val, "region")
 					} else {
@@ -234,12 +284,8 @@ func (l *loader) parseService(v *yaml.Node) {
 			for _, s := range l.list(val, "sources") {
 				sv.Sources = append(sv.Sources, l.scalar(s, "source"))
 			}
-		case "verified_on":
-			d, err := time.Parse(time.DateOnly, l.scalar(val, "verified_on"))
-			if err != nil {
-				l.errorf(val.Line, "verified_on must be a date such as 2026-11-22")
-			}
-			sv.VerifiedOn = d
+		case "checked_on", "verified_on":
+			sv.CheckedOn = l.date(val, key, false)
 		}
 	})
 	if !idPattern.MatchString(sv.ID) || len(sv.ID) > MaxIDBytes {

@@ -28,10 +28,21 @@ const kazakhLetters = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 func (l *loader) validate() {
 	c := l.c
 	l.validateScreeners()
+	regionIDs := map[string]bool{}
+	for _, r := range c.regions {
+		regionIDs[r.ID] = true
+	}
+	l.validateFacts(regionIDs)
+	l.allPlaceholders()
 	for _, id := range c.order {
 		n := c.nodes[id]
 		l.file = n.File
 		l.checkNode(n)
+		if n.Service != "" {
+			if _, ok := c.services[n.Service]; !ok {
+				l.errorf(n.Line, "node %q shows service %q, which is not defined", n.ID, n.Service)
+			}
+		}
 	}
 	main, ok := c.nodes[MainID]
 	if !ok {

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -42,6 +43,17 @@ func TestFromStartToAChecklistOnTelegram(t *testing.T) {
 				w.press(polling, chat, l["start"])
 				w.answerScreener(polling, chat, c, sc, tc, lang)
 				w.press(polling, chat, l["result"])
+				// A long result is an edit and further messages, the buttons under the last.
+				w.waitFor(func() bool {
+					for _, row := range w.api.Last(chat).Buttons {
+						for _, b := range row {
+							if b.Text == l["save"] {
+								return true
+							}
+						}
+					}
+					return false
+				}, "the whole result, with its buttons")
 				var names []string
 				all := ""
 				for _, m := range w.api.Messages(chat) {
@@ -57,8 +69,8 @@ func TestFromStartToAChecklistOnTelegram(t *testing.T) {
 				w.press(polling, chat, l["save"])
 				w.waitFor(func() bool { return w.api.Last(chat).Document != nil }, "the checklist document")
 				doc := w.api.Last(chat).Document
-				if doc.Filename != "qamqor-checklist.pdf" {
-					t.Errorf("document named %q", doc.Filename)
+				if !regexp.MustCompile(`^qamqor-` + tc.Screener + `-\d{4}-\d{2}-\d{2}\.pdf$`).MatchString(doc.Filename) {
+					t.Errorf("document named %q, want qamqor-%s-<date>.pdf", doc.Filename, tc.Screener)
 				}
 				text := checklisttest.Text(t, doc.Data)
 				for _, name := range names {

@@ -169,9 +169,6 @@ func (s *sender) photo(ctx context.Context, chat int64, img bot.Image, caption s
 	})
 }
 
-// ChecklistFile is the name a checklist document is sent under.
-const ChecklistFile = "qamqor-checklist.pdf"
-
 // document sends a checklist as a PDF file.
 func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) error {
 	select {
@@ -187,7 +184,7 @@ func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) erro
 	return s.once(ctx, chat, "sendDocument", func(ctx context.Context) error {
 		_, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
 			ChatID:   chat,
-			Document: &models.InputFileUpload{Filename: ChecklistFile, Data: bytes.NewReader(pdf)},
+			Document: &models.InputFileUpload{Filename: c.FileName(), Data: bytes.NewReader(pdf)},
 		})
 		return err
 	})

@@ -200,6 +200,6 @@ func save(c bot.Checklist, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, "qamqor-checklist-"+c.Made.Format("2006-01-02-150405")+".pdf")
+	path := filepath.Join(dir, c.FileName())
 	return path, os.WriteFile(path, pdf, 0o600) // it holds a person's answers
 }

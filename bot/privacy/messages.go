@@ -12,6 +12,7 @@ const (
 	msgMyDataTitle     bot.MessageID = "MyDataTitle"
 	msgMyDataLang      bot.MessageID = "MyDataLang"
 	msgMyDataPlace     bot.MessageID = "MyDataPlace"
+	msgMyDataRegion    bot.MessageID = "MyDataRegion"
 	msgMyDataAnswers   bot.MessageID = "MyDataAnswers"
 	msgMyDataNothing   bot.MessageID = "MyDataNothing"
 	msgMyDataForget    bot.MessageID = "MyDataForget"
@@ -23,6 +24,6 @@ const (
 // MessageIDs lists the interface strings the feature uses.
 var MessageIDs = []bot.MessageID{
 	msgForgetConfirm, msgForgetYes, msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle,
-	msgMyDataLang, msgMyDataPlace, msgMyDataAnswers, msgMyDataNothing, msgMyDataForget,
+	msgMyDataLang, msgMyDataPlace, msgMyDataRegion, msgMyDataAnswers, msgMyDataNothing, msgMyDataForget,
 	msgCommandMyData, msgCommandForget, msgKeptDays,
 }

@@ -43,6 +43,9 @@ func (f *Feature) myData(t *bot.Turn) bool {
 		if n, ok := t.Engine.Content().Node(sess.NodeID()); ok {
 			lines = append(lines, t.T(msgMyDataPlace, map[string]any{"Screen": n.Title.In(lang), "Back": len(sess.History)}))
 		}
+		if name, ok := t.Engine.Content().RegionName(sess.Region, lang); ok {
+			lines = append(lines, t.T(msgMyDataRegion, map[string]any{"Region": name}))
+		}
 	}
 	if len(sess.Answers) > 0 {
 		lines = append(lines, t.T(msgMyDataAnswers, map[string]any{"Count": len(sess.Answers)}))

@@ -192,3 +192,17 @@ func TestForgetRedeliveredSaysDoneAgainAndKeepsNothing(t *testing.T) {
 		t.Error("a redelivered /forget left a session behind")
 	}
 }
+
+// The region a person chose is listed by /mydata and goes with /forget.
+func TestMyDataListsTheRegionChosen(t *testing.T) {
+	svc, sessions := bottest.Service(t)
+	sessions.Set(person, bot.Session{Lang: content.RU, Region: "astana"})
+	chat := bottest.NewChat(t, svc, person)
+	if got := joined(chat.Text("/mydata")); !strings.Contains(got, "регион: г. Астана") {
+		t.Errorf("/mydata does not list the region:\n%s", got)
+	}
+	chat.Press(bottest.Button(chat.Text("/forget"), "Да, удалить всё"))
+	if _, ok := sessions.Get(person); ok {
+		t.Error("the region outlived /forget")
+	}
+}

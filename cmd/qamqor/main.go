@@ -50,6 +50,10 @@ Usage:
   qamqor content test [DIR]     run the content's test cases, in both languages
   qamqor content publish DIR [--author NAME]
                                 check, test and publish content to every running replica
+  qamqor content export [--format csv|xliff] [--since OLD.csv] [-o FILE] [DIR]
+                                write every text as a translator's sheet (kk and ru)
+  qamqor content import FILE [DIR]
+                                write an edited sheet back into DIR (default content/data)
   qamqor search QUESTION [--lang kk|ru]
                                 print the screens that answer a question
   qamqor search --eval FILE     measure search on a TSV of questions (lang, query, expect)
@@ -136,11 +140,20 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 func runContent(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "publish" {
-		return runPublish(ctx, args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "publish":
+			return runPublish(ctx, args[1:], stdout, stderr)
+		case "export":
+			return runExport(args[1:], stdout, stderr)
+		case "import":
+			return runImport(args[1:], stdout, stderr)
+		case "stale":
+			return runStale(args[1:], stdout, stderr)
+		}
 	}
 	if len(args) == 0 || (args[0] != "check" && args[0] != "test") || len(args) > 2 {
-		fmt.Fprint(stderr, "usage: qamqor content check|test [DIR]\n       qamqor content publish DIR [--author NAME]\n")
+		fmt.Fprint(stderr, "usage: qamqor content check|test [DIR]\n       qamqor content publish DIR [--author NAME]\n       qamqor content export [--format csv|xliff] [--since OLD.csv] [-o FILE] [DIR]\n       qamqor content import FILE [DIR]\n       qamqor content stale [--days N] [DIR]\n")
 		return 2
 	}
 	fsys, prefix := content.Embedded(), "content/data"

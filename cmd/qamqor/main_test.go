@@ -195,6 +195,14 @@ func TestCommands(t *testing.T) {
 	if r := qamqor(t, "", nil, "content", "check"); r.code != 0 || !strings.Contains(r.stdout, "content ok") {
 		t.Errorf("content check on the shipped content: %+v", r)
 	}
+	// Every fact checked today or later is due with --days 0, grouped by service and region.
+	if r := qamqor(t, "", nil, "content", "stale", "--days", "0"); r.code != 0 || !strings.Contains(r.stdout, "service disability_benefit_child:") ||
+		!strings.Contains(r.stdout, "region astana:") || !strings.Contains(r.stdout, "screener_disability.yaml:") {
+		t.Errorf("content stale --days 0: %+v", r)
+	}
+	if r := qamqor(t, "", nil, "content", "stale", "--days", "-1"); r.code != 2 {
+		t.Errorf("content stale with a negative age: %+v", r)
+	}
 }
 
 // copyContent writes the shipped content to a new directory and returns it.

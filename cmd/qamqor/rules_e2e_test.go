@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -197,6 +198,21 @@ func (b lb) screen77(r *replica, chat int64) string {
 
 // disabilityZip is the shipped content, zipped, with the adult disability benefit's
 // eligible rule replaced by rule.
+// adultRuleLine is the line of the adult disability benefit's rule in the shipped content,
+// where a problem with it is reported.
+func adultRuleLine(t *testing.T) int {
+	t.Helper()
+	data, err := fs.ReadFile(content.Embedded(), "screener_disability.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte(`eligible: 'established && age >= 18 && group != ""'`))
+	if i < 0 {
+		t.Fatal("the adult benefit's rule is not in screener_disability.yaml")
+	}
+	return bytes.Count(data[:i], []byte("\n")) + 1
+}
+
 func disabilityZip(t *testing.T, rule string) []byte {
 	t.Helper()
 	files := fstest.MapFS{}
@@ -252,7 +268,7 @@ func TestAnAllocatingRulePublishedThroughTheBotTakesNoReplicaDown(t *testing.T) 
 	got := net.upload(a, admin, disabilityZip(t, allocating))
 	t.Logf("the allocating rule uploaded: %q", got.Text)
 	if !strings.Contains(got.Text, "Не опубликовано: в контенте ошибок") ||
-		!strings.Contains(got.Text, `screener_disability.yaml:155: eligible of "disability_benefit_adult": repeat is not allowed in a rule`) {
+		!strings.Contains(got.Text, fmt.Sprintf(`screener_disability.yaml:%d: eligible of "disability_benefit_adult": repeat is not allowed in a rule`, adultRuleLine(t))) {
 		t.Errorf("the allocating rule was not refused with its file and line:\n%s", got.Text)
 	}
 	if len(got.Buttons) > 0 { // offered for publishing: an editor would press it
