@@ -3,6 +3,7 @@ package search_test
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,6 +27,18 @@ func TestDevSetAccuracy(t *testing.T) { evalFile(t, "testdata/dev.tsv", 90) }
 // TestHoldoutAccuracy measures the same on questions written apart from the development
 // set and never tuned on, so the score above is not an artefact of one file.
 func TestHoldoutAccuracy(t *testing.T) { evalFile(t, "testdata/holdout.tsv", 90) }
+
+// TestTopicSetsAccuracy measures each topic's own questions (testdata/topics-*.tsv, one
+// file per area of content, written by whoever wrote its screens): at least 90% top-3.
+func TestTopicSetsAccuracy(t *testing.T) {
+	files, err := filepath.Glob("testdata/topics-*.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) { evalFile(t, f, 90) })
+	}
+}
 
 func evalFile(t *testing.T, name string, want float64) {
 	f, err := os.Open(name)
