@@ -192,12 +192,11 @@ func (b lb) screen77(r *replica, chat int64) string {
 	b.press(r, chat, "a:y")
 	b.say(r, chat, "77")
 	b.press(r, chat, "a:2")
+	b.press(r, chat, "a:general") // the cause: a general illness
 	b.press(r, chat, "a:astana")
 	return b.press(r, chat, "r")
 }
 
-// disabilityZip is the shipped content, zipped, with the adult disability benefit's
-// eligible rule replaced by rule.
 // adultRuleLine is the line of the adult disability benefit's rule in the shipped content,
 // where a problem with it is reported.
 func adultRuleLine(t *testing.T) int {
@@ -213,6 +212,8 @@ func adultRuleLine(t *testing.T) int {
 	return bytes.Count(data[:i], []byte("\n")) + 1
 }
 
+// disabilityZip is the shipped content, zipped, with the adult disability benefit's
+// eligible rule replaced by rule.
 func disabilityZip(t *testing.T, rule string) []byte {
 	t.Helper()
 	files := fstest.MapFS{}
