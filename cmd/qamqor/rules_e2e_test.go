@@ -194,7 +194,26 @@ func (b lb) screen77(r *replica, chat int64) string {
 	b.press(r, chat, "a:2")
 	b.press(r, chat, "a:general") // the cause: a general illness
 	b.press(r, chat, "a:astana")
-	return b.press(r, chat, "r")
+	from := b.api.Last(chat).ID
+	b.press(r, chat, "r")
+	// A long result is the edited message and further ones, the buttons under the last.
+	b.api.WaitFor(b.t, 10*time.Second, func() bool {
+		for _, row := range b.api.Last(chat).Buttons {
+			for _, btn := range row {
+				if btn.CallbackData == "p" {
+					return true
+				}
+			}
+		}
+		return false
+	}, "the whole result")
+	var parts []string
+	for _, m := range b.api.Messages(chat) {
+		if m.ID >= from {
+			parts = append(parts, m.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 // adultRuleLine is the line of the adult disability benefit's rule in the shipped content,
