@@ -190,7 +190,7 @@ func TestAResultInEachRegionNamesThatRegionsOffices(t *testing.T) {
 	withOffices := 0
 	for _, r := range c.Regions() {
 		for _, lang := range content.Langs {
-			answers := map[string]string{"who": "self", "established": "y", "age": "40", "group": "2", "region": r.ID}
+			answers := map[string]string{"who": "self", "established": "y", "age": "40", "group": "2", "cause": "general", "region": r.ID}
 			s := bot.Session{Lang: lang, Node: sc.Topic, Screener: sc.ID, Answers: answers, Step: bot.StepResult}
 			_, rs := e.Step(s, bot.Input{Kind: bot.InputResume})
 			text := rs[0].Text

@@ -25,7 +25,7 @@ func TestAShippedResultsChecklistHasTheRegionsOfficesDocumentsAndLinks(t *testin
 	}
 	e := bot.NewEngine(c, b, bot.WithClock(func() time.Time { return now }))
 	sc, _ := c.Screener("disability_check")
-	answers := map[string]string{"who": "self", "established": "y", "age": "40", "group": "2", "region": "astana"}
+	answers := map[string]string{"who": "self", "established": "y", "age": "40", "group": "2", "cause": "general", "region": "astana"}
 	_, rs := e.Step(bot.Session{Lang: content.RU, Node: sc.Topic, Screener: sc.ID, Answers: answers, Step: bot.StepResult},
 		bot.Input{Kind: bot.InputButton, Data: "p"})
 	var cl *bot.Checklist

@@ -86,7 +86,7 @@ var walks = []struct {
 		content.RU: {"10 МРП", "Не подтверждено"},
 		content.KK: {"10 АЕК", "Расталмаған"},
 	}},
-	{"helplines", []string{"4", "4", "1"}, map[content.Lang][]string{ // violence → what to do now
+	{"helplines", []string{"5", "4", "1"}, map[content.Lang][]string{ // violence → what to do now
 		content.RU: {"112", "111", "150"},
 		content.KK: {"112", "111", "150"},
 	}},

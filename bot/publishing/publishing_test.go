@@ -170,7 +170,7 @@ func TestABadUploadIsRefusedWithItsProblems(t *testing.T) {
 	failing := []byte(`cases:
   - name: wrong on purpose
     screener: disability_check
-    answers: {who: self, established: true, age: 45, group: "1", mobility: true, region: karaganda}
+    answers: {who: self, established: true, age: 45, group: "1", mobility: true, cause: general, care_paid: false, region: karaganda}
     match: [disability_establish_mse]
 `)
 	r = ed.Send(file("tests.yaml", failing))

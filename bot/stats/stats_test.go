@@ -71,7 +71,7 @@ func says(t *testing.T, r bot.Result, want string) {
 // answered is a finished disability screener, on its summary.
 func answered() bot.Session {
 	return bot.Session{Lang: content.RU, Node: "disability", Screener: "disability_check", Step: "sum",
-		Answers: map[string]string{"who": "self", "established": "y", "age": "45", "group": "1", "mobility": "y", "region": "karaganda"}}
+		Answers: map[string]string{"who": "self", "established": "y", "age": "45", "group": "1", "mobility": "y", "cause": "general", "care_paid": "n", "region": "karaganda"}}
 }
 
 // What the engine did is counted on the service's day, with nobody's id in it: a

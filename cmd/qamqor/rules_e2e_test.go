@@ -192,12 +192,30 @@ func (b lb) screen77(r *replica, chat int64) string {
 	b.press(r, chat, "a:y")
 	b.say(r, chat, "77")
 	b.press(r, chat, "a:2")
+	b.press(r, chat, "a:general") // the cause: a general illness
 	b.press(r, chat, "a:astana")
-	return b.press(r, chat, "r")
+	from := b.api.Last(chat).ID
+	b.press(r, chat, "r")
+	// A long result is the edited message and further ones, the buttons under the last.
+	b.api.WaitFor(b.t, 10*time.Second, func() bool {
+		for _, row := range b.api.Last(chat).Buttons {
+			for _, btn := range row {
+				if btn.CallbackData == "p" {
+					return true
+				}
+			}
+		}
+		return false
+	}, "the whole result")
+	var parts []string
+	for _, m := range b.api.Messages(chat) {
+		if m.ID >= from {
+			parts = append(parts, m.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
-// disabilityZip is the shipped content, zipped, with the adult disability benefit's
-// eligible rule replaced by rule.
 // adultRuleLine is the line of the adult disability benefit's rule in the shipped content,
 // where a problem with it is reported.
 func adultRuleLine(t *testing.T) int {
@@ -213,6 +231,8 @@ func adultRuleLine(t *testing.T) int {
 	return bytes.Count(data[:i], []byte("\n")) + 1
 }
 
+// disabilityZip is the shipped content, zipped, with the adult disability benefit's
+// eligible rule replaced by rule.
 func disabilityZip(t *testing.T, rule string) []byte {
 	t.Helper()
 	files := fstest.MapFS{}
