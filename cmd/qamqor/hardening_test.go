@@ -53,24 +53,32 @@ func exitCode(t *testing.T, exited chan error, within time.Duration, stderr inte
 }
 
 // The poison update: an update that takes the process down (standing in for a fatal error
-// of the Go runtime, which no recover catches) kills it once with everything else in hand,
-// and once more running alone; the start after that skips it with an apology, and every
-// other update is answered exactly once. Before, each restart died on it again, for good.
+// of the Go runtime, which no recover catches) kills it once with what else was in hand,
+// and once more running alone while the updates that came meanwhile wait; the start after
+// that skips it with an apology, and every other update is answered exactly once. Before,
+// each restart died on it again, for good.
+//
+// The other chats write after the first crash: an update handled beside the poison in the
+// first run may have its session written and its reply cut by the crash (RELIABILITY.md,
+// "What is left"), which this test is not about; in the second run they wait for the
+// poison running alone, so none is in hand when it kills the process again.
 func TestAnUpdateThatKillsTheProcessIsSkippedOnceItKilledItAlone(t *testing.T) {
 	api := fakebotapi.Start(t)
 	srv := redistest.Start(t)
 	russianChats(t, srv, 1, 2, 3)
 	api.Started(1, 2, 3)
-	for i := 1; i <= 3; i++ {
-		api.SendText(1, "/x"+string(rune('0'+i)), "ru")
-		api.SendText(3, "/x"+string(rune('0'+i)), "ru")
-	}
 	api.SendText(2, "/poison", "ru")
 	api.SendText(2, "/x9", "ru")
 	fault := "QAMQOR_TEST_FAULT=exit:/poison"
 
 	crashes := 0
 	for run := 1; run <= 4; run++ {
+		if run == 2 {
+			for i := 1; i <= 3; i++ {
+				api.SendText(1, "/x"+string(rune('0'+i)), "ru")
+				api.SendText(3, "/x"+string(rune('0'+i)), "ru")
+			}
+		}
 		proc, stderr, exited := startServe(t, api, srv, freeAddr(t), fault, "LOG_LEVEL=debug")
 		defer func() {
 			if t.Failed() {
