@@ -63,20 +63,10 @@ func Load(fsys fs.FS, prefix string) (*Content, Problems, error) {
 
 // LoadAt is Load as of the given time, which decides which verified_on dates are old.
 func LoadAt(fsys fs.FS, prefix string, now time.Time) (*Content, Problems, error) {
-	var files []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
-			files = append(files, p)
-		}
-		return nil
-	})
+	files, err := Files(fsys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading content: %w", err)
+		return nil, nil, err
 	}
-	sort.Strings(files)
 
 	l := &loader{now: now, c: &Content{nodes: map[string]*Node{}, screeners: map[string]*Screener{}, services: map[string]*Service{}}}
 	if len(files) == 0 {
@@ -108,6 +98,27 @@ func LoadAt(fsys fs.FS, prefix string, now time.Time) (*Content, Problems, error
 		return nil, l.problems, l.problems
 	}
 	return l.c, l.problems, nil
+}
+
+// Files lists the content files of fsys — every .yaml or .yml file, in name order — as
+// Load reads them; tools that work on the files themselves (the translator's sheet) use it
+// to see the same ones.
+func Files(fsys fs.FS) ([]string, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading content: %w", err)
+	}
+	sort.Strings(files)
+	return files, nil
 }
 
 // Check validates the content in fsys and returns every problem found.

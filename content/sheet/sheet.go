@@ -9,10 +9,10 @@ package sheet
 import (
 	"fmt"
 	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/qamqor/qamqor/content"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -152,27 +152,8 @@ func Missing(c Cell) string {
 	return ""
 }
 
-// contentFiles lists the content files of fsys as the loader reads them.
-func contentFiles(fsys fs.FS) ([]string, error) {
-	var files []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading content: %w", err)
-	}
-	sort.Strings(files)
-	return files, nil
-}
-
 func scan(fsys fs.FS) ([]*yfile, []*located, error) {
-	names, err := contentFiles(fsys)
+	names, err := content.Files(fsys)
 	if err != nil {
 		return nil, nil, err
 	}
