@@ -371,13 +371,14 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		r.Buttons = append([][]Button{{{Label: e.tr.T(lang, msgShowResult, nil), Data: dataResult}}}, r.Buttons...)
 	case s.Step == stepResult:
 		yes, _, failed = e.matched(s, sc)
-		parts = append(parts, e.resultText(s, sc, yes, failed))
+		cards := e.cardsFor(s, sc, yes)
+		parts = append(parts, e.resultOf(s, sc, cards, failed))
 		r.Buttons = [][]Button{
 			{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}},
 			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
 			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
 		}
-		r.Buttons = append(r.Buttons, e.resultLinks(lang, sc, yes, s)...)
+		r.Buttons = append(r.Buttons, resultLinks(cards)...)
 	case s.Step == stepWhyNot:
 		_, no, failed = e.matched(s, sc)
 		parts = append(parts, e.whyNotText(s, sc, no, failed))
@@ -514,9 +515,24 @@ func (e *Engine) amount(lang content.Lang, sc *content.Screener, sv *content.Ser
 func tenge(v float64) string { return content.Tenge(v) }
 
 func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Service, failed []content.RuleFailure) string {
+	return e.resultOf(s, sc, e.cardsFor(s, sc, yes), failed)
+}
+
+// cardsFor are the matched services' cards, in the session's language, written once for
+// the result's text and its buttons.
+func (e *Engine) cardsFor(s Session, sc *content.Screener, yes []*content.Service) []card {
+	cards := make([]card, len(yes))
+	for i, sv := range yes {
+		cards[i] = e.cardFor(s.Lang, sc, sv, s)
+	}
+	return cards
+}
+
+// resultOf is the result's text from its cards.
+func (e *Engine) resultOf(s Session, sc *content.Screener, cards []card, failed []content.RuleFailure) string {
 	lang := s.Lang
 	unchecked := e.uncheckedNote(lang, failed)
-	if len(yes) == 0 {
+	if len(cards) == 0 {
 		text := sc.Title.In(lang) + "\n\n" + e.tr.T(lang, msgResultNone, nil)
 		if unchecked != "" {
 			text += "\n\n" + unchecked
@@ -524,8 +540,8 @@ func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Serv
 		return text
 	}
 	blocks := []string{sc.Title.In(lang), e.tr.T(lang, msgResultIntro, nil)}
-	for i, sv := range yes {
-		blocks = append(blocks, e.cardFor(lang, sc, sv, s).text(e, lang, fmt.Sprintf("%d. ", i+1)))
+	for i, k := range cards {
+		blocks = append(blocks, k.text(e, lang, fmt.Sprintf("%d. ", i+1)))
 	}
 	if unchecked != "" {
 		blocks = append(blocks, unchecked)
@@ -535,10 +551,9 @@ func (e *Engine) resultText(s Session, sc *content.Screener, yes []*content.Serv
 
 // resultLinks are URL buttons to apply online for the matched services, one each (the
 // first page its card offers), at most maxURLButtons, each named after its service.
-func (e *Engine) resultLinks(lang content.Lang, sc *content.Screener, yes []*content.Service, s Session) [][]Button {
+func resultLinks(cards []card) [][]Button {
 	var rows [][]Button
-	for i, sv := range yes {
-		k := e.cardFor(lang, sc, sv, s)
+	for i, k := range cards {
 		if len(k.links) == 0 || len(rows) == maxURLButtons || slices.ContainsFunc(rows, func(r []Button) bool { return r[0].URL == k.links[0].URL }) {
 			continue
 		}
