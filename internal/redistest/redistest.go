@@ -115,26 +115,44 @@ func (s *Server) createCluster() {
 	s.tb.Helper()
 	ctx := context.Background()
 	per := 16384 / len(s.nodes)
-	first := nodeClient(s.nodes[0].addr)
-	defer first.Close()
+	clients := make([]*redis.Client, len(s.nodes))
 	for i, n := range s.nodes {
-		c := nodeClient(n.addr)
+		clients[i] = nodeClient(n.addr)
+		defer clients[i].Close()
+	}
+	fail := func(n *node, err error) {
+		s.tb.Helper()
+		s.tb.Fatalf("creating the cluster at %s: %v\n%s", n.addr, err, n.log())
+	}
+	// Every epoch is set before any node meets another: Redis refuses SET-CONFIG-EPOCH to a
+	// node that knows another. A node on a port a finished test's cluster used may still
+	// hear from that cluster, so a refusal is met with a hard reset and one more try.
+	for i, n := range s.nodes {
+		// Distinct epochs, so the nodes need not settle a collision before agreeing.
+		err := clients[i].Do(ctx, "CLUSTER", "SET-CONFIG-EPOCH", i+1).Err()
+		if err != nil {
+			err = clients[i].Do(ctx, "CLUSTER", "RESET", "HARD").Err()
+			if err == nil {
+				err = clients[i].Do(ctx, "CLUSTER", "SET-CONFIG-EPOCH", i+1).Err()
+			}
+		}
+		if err != nil {
+			fail(n, err)
+		}
+	}
+	for i, n := range s.nodes {
 		low, high := i*per, (i+1)*per-1
 		if i == len(s.nodes)-1 {
 			high = 16383
 		}
-		// Distinct epochs, so the nodes need not settle a collision before agreeing.
-		err := c.Do(ctx, "CLUSTER", "SET-CONFIG-EPOCH", i+1).Err()
-		if err == nil {
-			err = c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", low, high).Err()
+		if err := clients[i].Do(ctx, "CLUSTER", "ADDSLOTSRANGE", low, high).Err(); err != nil {
+			fail(n, err)
 		}
-		if err == nil && i > 0 {
-			host, port, _ := net.SplitHostPort(n.addr)
-			err = first.Do(ctx, "CLUSTER", "MEET", host, port, n.bus).Err()
-		}
-		_ = c.Close()
-		if err != nil {
-			s.tb.Fatalf("creating the cluster at %s: %v", n.addr, err)
+	}
+	for _, n := range s.nodes[1:] {
+		host, port, _ := net.SplitHostPort(n.addr)
+		if err := clients[0].Do(ctx, "CLUSTER", "MEET", host, port, n.bus).Err(); err != nil {
+			fail(n, err)
 		}
 	}
 	s.waitClusterOK()
