@@ -198,11 +198,10 @@ func (e *Engine) step(s Session, in Input) (Session, []Reply) {
 		if s.Lang == "" {
 			return s, []Reply{e.greeting(msgChooseLanguageFirst)}
 		}
-		note := msgNoSuchButton
 		if in.Kind == InputUnsupported || in.Kind == InputFile {
-			note = msgUnsupported // a file from someone who may not publish content
+			return s, []Reply{e.unsupported(s)} // a file from someone who may not publish content
 		}
-		return s, []Reply{e.here(s, e.tr.T(s.Lang, note, nil))}
+		return s, []Reply{e.here(s, e.tr.T(s.Lang, msgNoSuchButton, nil))}
 	default:
 		return e.text(s, clean(in.Text))
 	}
@@ -413,6 +412,21 @@ func (e *Engine) screen(s Session, note string) Reply {
 	if len(nav) > 0 {
 		r.Buttons = append(r.Buttons, nav)
 	}
+	return r
+}
+
+// unsupported answers a message the bot cannot read (a voice note, a photo, a sticker): what
+// it can take, the current screen, and above it what features offer instead (a specialist)
+// unless that screen has it already.
+func (e *Engine) unsupported(s Session) Reply {
+	r := e.here(s, e.tr.T(s.Lang, msgUnsupported, nil))
+	var offers [][]Button
+	for _, row := range e.decorate(Screen{Engine: e, Lang: s.Lang, Unsupported: true}) {
+		if !slices.ContainsFunc(r.Buttons, func(have []Button) bool { return slices.Equal(have, row) }) {
+			offers = append(offers, row)
+		}
+	}
+	r.Buttons = append(offers, r.Buttons...)
 	return r
 }
 

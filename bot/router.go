@@ -81,6 +81,13 @@ type Screen struct {
 	Node         *content.Node
 	Topic        bool
 	NothingFound bool
+	// Search is set on the answer to a typed question, found or not, and Query is that
+	// question as typed (cleaned): what a feature may offer to carry on (to a specialist).
+	Search bool
+	Query  string
+	// Unsupported is set on the answer to a message the bot cannot read (a voice note, a
+	// photo, a sticker): what a feature offers instead.
+	Unsupported bool
 }
 
 // A Decorator returns rows of buttons to add to a screen, above Back and Main menu. It

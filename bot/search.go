@@ -28,7 +28,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 	if len(found.Results) == 0 {
 		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)}), SearchMiss: true, Search: true}
 		r.Buttons = e.nodeButtons(e.content.Main(), lang)
-		r.Buttons = append(r.Buttons, e.decorate(Screen{Engine: e, Lang: lang, NothingFound: true})...)
+		r.Buttons = append(r.Buttons, e.decorate(Screen{Engine: e, Lang: lang, NothingFound: true, Search: true, Query: question})...)
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataHere}})
 		return r
 	}
@@ -47,6 +47,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 	for _, res := range found.Results {
 		r.Buttons = append(r.Buttons, []Button{{Label: res.Node.ButtonLabel(lang), Data: dataOpen + res.Node.ID}})
 	}
+	r.Buttons = append(r.Buttons, e.decorate(Screen{Engine: e, Lang: lang, Search: true, Query: question})...)
 	r.Buttons = append(r.Buttons, []Button{
 		{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataHere},
 		{Label: e.tr.T(lang, msgButtonMainMenu, nil), Data: dataMainMenu},

@@ -145,7 +145,9 @@ func (s *Service) routeFeature(t *Turn) bool {
 		if t.In.Kind == InputText && t.Cmd == "" && t.Text != "" && try(rt, true) {
 			return true
 		}
-		t.Change(func(s Session) Session { s.Flow, s.Draft = "", ""; return s }) // they went elsewhere
+		if t.In.Kind != InputUnsupported { // a sticker or a voice note is not going elsewhere
+			t.Change(func(s Session) Session { s.Flow, s.Draft = "", ""; return s }) // they went elsewhere
+		}
 	}
 	switch {
 	case t.Cmd == "start" && t.Arg != "":

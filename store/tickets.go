@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -34,6 +35,8 @@ const (
 func ticketKey(n int64) string         { return "{ticket:" + strconv.FormatInt(n, 10) + "}" }
 func userTicketsKey(user int64) string { return "{chat:" + strconv.FormatInt(user, 10) + "}:tickets" }
 func questionContext(n int64) string   { return "ticket-question:" + strconv.FormatInt(n, 10) }
+func carriedKey(user int64) string     { return "{chat:" + strconv.FormatInt(user, 10) + "}:asked" }
+func askedContext(user int64) string   { return "asked-question:" + strconv.FormatInt(user, 10) }
 
 // CreateTicket implements handoff.Store.
 func (s *Tickets) CreateTicket(ctx context.Context, t handoff.Ticket) (handoff.Ticket, error) {
@@ -160,5 +163,45 @@ func (s *Tickets) ForgetTickets(ctx context.Context, user int64) error {
 		}
 		s.rdb.ZRem(ctx, ticketOpenKey, id)
 	}
-	return s.rdb.Del(ctx, userTicketsKey(user)).Err()
+	return s.rdb.Del(ctx, userTicketsKey(user), carriedKey(user)).Err()
+}
+
+// KeepAsked implements handoff.Store: the question lives handoff.TicketTTL at most, sealed
+// as a ticket's is.
+func (s *Tickets) KeepAsked(ctx context.Context, user int64, question string) error {
+	if s.key != nil {
+		var err error
+		if question, err = s.key.SealString(question, askedContext(user)); err != nil {
+			return err
+		}
+	}
+	if err := s.rdb.Set(ctx, carriedKey(user), question, handoff.TicketTTL).Err(); err != nil {
+		return fmt.Errorf("store: keeping a question: %w", err)
+	}
+	return nil
+}
+
+// Asked implements handoff.Store.
+func (s *Tickets) Asked(ctx context.Context, user int64) (string, bool, error) {
+	q, err := s.rdb.Get(ctx, carriedKey(user)).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("store: reading a question: %w", err)
+	}
+	if s.key != nil {
+		if q, err = s.key.OpenString(q, askedContext(user)); err != nil {
+			return "", false, fmt.Errorf("store: opening a question: %w", err)
+		}
+	}
+	return q, true, nil
+}
+
+// DropAsked implements handoff.Store.
+func (s *Tickets) DropAsked(ctx context.Context, user int64) error {
+	if err := s.rdb.Del(ctx, carriedKey(user)).Err(); err != nil {
+		return fmt.Errorf("store: dropping a question: %w", err)
+	}
+	return nil
 }

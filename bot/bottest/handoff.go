@@ -13,10 +13,13 @@ type Tickets struct {
 	mu      sync.Mutex
 	next    int64
 	tickets map[int64]handoff.Ticket
+	asked   map[int64]string
 }
 
 // NewTickets returns an empty ticket store.
-func NewTickets() *Tickets { return &Tickets{tickets: map[int64]handoff.Ticket{}} }
+func NewTickets() *Tickets {
+	return &Tickets{tickets: map[int64]handoff.Ticket{}, asked: map[int64]string{}}
+}
 
 func (s *Tickets) CreateTicket(_ context.Context, t handoff.Ticket) (handoff.Ticket, error) {
 	s.mu.Lock()
@@ -60,6 +63,28 @@ func (s *Tickets) ForgetTickets(_ context.Context, user int64) error {
 			delete(s.tickets, n)
 		}
 	}
+	delete(s.asked, user)
+	return nil
+}
+
+func (s *Tickets) KeepAsked(_ context.Context, user int64, question string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked[user] = question
+	return nil
+}
+
+func (s *Tickets) Asked(_ context.Context, user int64) (string, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.asked[user]
+	return q, ok, nil
+}
+
+func (s *Tickets) DropAsked(_ context.Context, user int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.asked, user)
 	return nil
 }
 

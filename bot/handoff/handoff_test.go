@@ -51,7 +51,7 @@ func TestAQuestionReachesTheOperatorsAndTheAnswerComesBack(t *testing.T) {
 	if len(r.Replies) != 2 || r.Replies[1].To != operators || !strings.Contains(r.Replies[1].Text, "Мне нужна консультация юриста") {
 		t.Fatalf("the operators were not given the question: %+v", r.Replies)
 	}
-	if s, _ := sessions.Get(1); s.Draft != "" || s.Flow != "" {
+	if s, _ := sessions.Get(1); s.Draft != "" {
 		t.Errorf("the draft is kept after sending: %+v", s)
 	}
 

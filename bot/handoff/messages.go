@@ -24,9 +24,28 @@ const (
 	msgMyDataTicket             bot.MessageID = "MyDataTicket"
 	msgTooManyTickets           bot.MessageID = "TooManyTickets"
 
+	// Issue 16: the question carried from a search, and the ticket as a conversation.
+	msgAskCarried              bot.MessageID = "AskCarried"
+	msgMoreConfirm             bot.MessageID = "MoreConfirm"
+	msgMoreDont                bot.MessageID = "MoreDont"
+	msgMoreNotSent             bot.MessageID = "MoreNotSent"
+	msgMoreSent                bot.MessageID = "MoreSent"
+	msgMoreTooFast             bot.MessageID = "MoreTooFast"
+	msgMoreForOperators        bot.MessageID = "MoreForOperators"
+	msgTicketNotOpen           bot.MessageID = "TicketNotOpen"
+	msgTicketWrite             bot.MessageID = "TicketWrite"
+	msgTicketWriteNow          bot.MessageID = "TicketWriteNow"
+	msgTicketClosedByOperators bot.MessageID = "TicketClosedByOperators"
+	msgTicketClosedInGroup     bot.MessageID = "TicketClosedInGroup"
+	msgCloseHow                bot.MessageID = "CloseHow"
+	msgNoOpenTicket            bot.MessageID = "NoOpenTicket"
+	msgMyDataTicketOpen        bot.MessageID = "MyDataTicketOpen"
+	msgMyDataAsked             bot.MessageID = "MyDataAsked"
+
 	// The core's, used here too.
 	msgButtonMainMenu bot.MessageID = "ButtonMainMenu"
 	msgUnavailable    bot.MessageID = "Unavailable"
+	msgKeptDays       bot.MessageID = "KeptDays"
 )
 
 // MessageIDs lists the interface strings the handoff uses, for the test that checks each is
@@ -35,5 +54,8 @@ var MessageIDs = []bot.MessageID{
 	msgAskSpecialist, msgAskWrite, msgAskCancel, msgAskCancelled, msgAskTooLong, msgAskConsent, msgAskSend,
 	msgAskSent, msgTicketForOperators, msgTicketGone, msgTicketAnswer, msgTicketClose, msgTicketDelivered,
 	msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket,
-	msgTooManyTickets, msgButtonMainMenu, msgUnavailable,
+	msgTooManyTickets, msgButtonMainMenu, msgUnavailable, msgKeptDays,
+	msgAskCarried, msgMoreConfirm, msgMoreDont, msgMoreNotSent, msgMoreSent, msgMoreTooFast, msgMoreForOperators,
+	msgTicketNotOpen, msgTicketWrite, msgTicketWriteNow, msgTicketClosedByOperators, msgTicketClosedInGroup,
+	msgCloseHow, msgNoOpenTicket, msgMyDataTicketOpen, msgMyDataAsked,
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/store"
 )
 
@@ -41,6 +42,9 @@ type Config struct {
 	ReferralTTL time.Duration `env:"REFERRAL_TTL" envDefault:"4320h"`
 	// Human handoff
 	OperatorChatID int64 `env:"OPERATOR_CHAT_ID"`
+	// OperatorsLang is the language the bot writes in the operators' group: one group, one
+	// language, whatever the person's.
+	OperatorsLang string `env:"OPERATORS_LANG" envDefault:"ru"`
 	// Broadcasts
 	BroadcastRate float64 `env:"BROADCAST_RATE" envDefault:"20"`
 
@@ -102,6 +106,9 @@ func loadConfig() (Config, error) {
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("configuration: LOG_FORMAT must be text or json, got %q", cfg.LogFormat)
+	}
+	if l, ok := content.ParseLang(cfg.OperatorsLang); !ok || string(l) != cfg.OperatorsLang {
+		return cfg, fmt.Errorf("configuration: OPERATORS_LANG must be kk or ru, got %q", cfg.OperatorsLang)
 	}
 	if err := cfg.checkRedis(); err != nil {
 		return cfg, fmt.Errorf("configuration: %w", err)

@@ -395,7 +395,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	if cfg.OperatorChatID != 0 {
-		if err := a.service.Register(handoff.New(store.NewTickets(a.rdb, key), cfg.OperatorChatID)); err != nil {
+		if err := a.service.Register(handoff.New(store.NewTickets(a.rdb, key), cfg.OperatorChatID,
+			handoff.OperatorsLang(content.Lang(cfg.OperatorsLang)))); err != nil {
 			a.close()
 			return nil, err
 		}
