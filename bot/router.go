@@ -208,7 +208,8 @@ func (r *Router) DeepLink(prefix string, h Handler) {
 }
 
 // Flow claims the typed text (not a command) of a chat whose Session.Flow is flow or
-// starts with flow + ":". When such a chat does anything else, the core clears its Flow.
+// starts with flow + ":". When such a chat does anything else, the core clears its Flow
+// (a message the bot cannot read, a sticker or a voice note, is not anything else).
 func (r *Router) Flow(flow Flow, h Handler) {
 	if prev, taken := r.flows[flow]; taken {
 		r.fail("flow %q is %s's already", flow, prev.feature)

@@ -35,7 +35,7 @@ const (
 func ticketKey(n int64) string         { return "{ticket:" + strconv.FormatInt(n, 10) + "}" }
 func userTicketsKey(user int64) string { return "{chat:" + strconv.FormatInt(user, 10) + "}:tickets" }
 func questionContext(n int64) string   { return "ticket-question:" + strconv.FormatInt(n, 10) }
-func carriedKey(user int64) string     { return "{chat:" + strconv.FormatInt(user, 10) + "}:asked" }
+func carriedKey(user int64) string     { return "{chat:" + strconv.FormatInt(user, 10) + "}:carried" }
 func askedContext(user int64) string   { return "asked-question:" + strconv.FormatInt(user, 10) }
 
 // CreateTicket implements handoff.Store.

@@ -1,6 +1,7 @@
 package telegram_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -147,5 +148,36 @@ func TestVoiceAndStickersGetAFriendlyAnswer(t *testing.T) {
 				t.Errorf("the offer leads to: %s", got)
 			}
 		})
+	}
+}
+
+// The question kept for "Ask a specialist" on a search result is sealed, expires as a
+// ticket does, is listed by /mydata and is gone after /forget.
+func TestTheCarriedQuestionIsSealedListedAndForgotten(t *testing.T) {
+	w := newWorld(t)
+	w.startHandoff()
+	w.text(polling, client, "/start")
+	w.press(polling, client, "Русский")
+	w.text(polling, client, "как стать опекуном")
+	rdb := w.redis.Client()
+	ctx := context.Background()
+	key := "{chat:300}:carried"
+	raw, err := rdb.Get(ctx, key).Result()
+	if err != nil || raw == "" || strings.Contains(raw, "опекун") {
+		t.Fatalf("the searched question is kept as %q (%v), want it sealed", raw, err)
+	}
+	if ttl := rdb.TTL(ctx, key).Val(); ttl <= 0 || ttl > handoff.TicketTTL {
+		t.Errorf("it is kept for %s, want at most %s", ttl, handoff.TicketTTL)
+	}
+	w.text(polling, client, "/mydata")
+	if got := w.api.Last(client).Text; !strings.Contains(got, "«как стать опекуном»") {
+		t.Errorf("/mydata does not list it:\n%s", got)
+	}
+	w.text(polling, client, "/forget")
+	w.press(polling, client, "Да, удалить всё")
+	for _, k := range w.redis.Keys("*") {
+		if strings.Contains(k, "300") {
+			t.Errorf("%s is left after /forget", k)
+		}
 	}
 }
