@@ -353,7 +353,7 @@ func TestTheCarriedQuestionIsKeptListedAndForgotten(t *testing.T) {
 
 // Forged or stale buttons change nothing: another's ticket, a follow-up with no draft.
 func TestForgedTicketButtonsAreStale(t *testing.T) {
-	svc, _, tickets, person := setUpIn(t, content.RU)
+	_, _, tickets, person := setUpIn(t, content.RU)
 	_, _ = tickets.CreateTicket(context.Background(), handoff.Ticket{User: 2, Lang: content.RU, Question: "чужой"})
 	for _, data := range []string{"A:close:1", "A:more:1", "A:write:1", "A:more:x", "A:send", "A:q:zzz"} {
 		r := person.Press(data)
@@ -364,5 +364,4 @@ func TestForgedTicketButtonsAreStale(t *testing.T) {
 	if tk, _, _ := tickets.Ticket(context.Background(), 1); tk.Closed {
 		t.Error("a stranger closed another person's ticket")
 	}
-	_ = svc
 }
