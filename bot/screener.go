@@ -152,6 +152,10 @@ func (e *Engine) screenerInput(s Session, in Input, text string) (Session, []Rep
 		case dataSummary:
 			s.Step = stepSummary
 		case dataChecklist:
+			if yes, _, _ := e.matched(s, sc); len(yes) == 0 {
+				// An older result's button, from before the answers changed.
+				return s, []Reply{e.screenerScreen(s, e.tr.T(lang, msgStaleButton, nil))}, true
+			}
 			return s, []Reply{e.checklistReply(s, sc)}, true
 		}
 		return s, []Reply{e.screenerScreen(s, "")}, true
@@ -373,11 +377,13 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		yes, _, failed = e.matched(s, sc)
 		cards := e.cardsFor(s, sc, yes)
 		parts = append(parts, e.resultOf(s, sc, cards, failed))
-		r.Buttons = [][]Button{
-			{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}},
-			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
-			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
+		if len(yes) > 0 { // a checklist of nothing would be an empty page to print
+			r.Buttons = [][]Button{{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}}}
 		}
+		r.Buttons = append(r.Buttons,
+			[]Button{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
+			[]Button{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
+		)
 		r.Buttons = append(r.Buttons, resultLinks(cards)...)
 	case s.Step == stepWhyNot:
 		_, no, failed = e.matched(s, sc)
