@@ -1,7 +1,11 @@
 package bot_test
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
@@ -48,6 +52,73 @@ func TestChecklistOfferedOnlyWhenSomethingMatched(t *testing.T) {
 		c.do("[" + tc.save + "]")
 		if c.reply.Checklist == nil || len(c.reply.Checklist.Sections) != len(content.Langs) {
 			t.Errorf("%s: no checklist in both languages: %+v", tc.lang, c.reply.Checklist)
+		}
+	}
+}
+
+// The counter in Kazakh: "1-сұрақ" while the total can change, "3-сұрақ, барлығы 5" once
+// it cannot.
+func TestQuestionCounterInKazakh(t *testing.T) {
+	c := &convo{t: t, e: screenerEngine(t, 2026)}
+	for _, s := range []string{"/start", "[Қазақша]", "[Мүгедектік]", "[✓ Маған не тиесілі? Қысқа сауалнама]",
+		"~1-сұрақ", "!барлығы", "[Балам үшін]", "~2-сұрақ", "!барлығы", "[Иә]", "~3-сұрақ, барлығы 5", "[I топ]", "~4-сұрақ, барлығы 5"} {
+		c.do(s)
+	}
+	// Changing an answer from the summary that a later question depends on: no total.
+	for _, s := range []string{"8", "[Астана қаласы]", "[Өзгерту: Белгіленген]", "~2-сұрақ", "!барлығы"} {
+		c.do(s)
+	}
+}
+
+var counterRe = regexp.MustCompile(`Вопрос (\d+)(?: из (\d+))?`)
+
+// On every shipped screener, whatever the answers, the counter counts up by one and a
+// total, once shown, is the number of questions the person is finally asked: it never
+// jumps from "3 из 4" to "4 из 5".
+func TestQuestionCountNeverJumps(t *testing.T) {
+	e := newEngine(t, nil)
+	rnd := rand.New(rand.NewPCG(16, 16))
+	for _, sc := range e.Content().Screeners() {
+		for run := 0; run < 200; run++ {
+			s, replies := e.Step(bot.Session{Lang: content.RU, Node: sc.Topic}, bot.Input{Kind: bot.InputButton, Data: "s:" + sc.ID})
+			var path []string
+			var totals []int
+			last := 0
+			for strings.HasPrefix(s.Step, "q:") {
+				m := counterRe.FindStringSubmatch(replies[0].Text)
+				if m == nil {
+					t.Fatalf("%s: no counter in %q", sc.ID, replies[0].Text)
+				}
+				n, _ := strconv.Atoi(m[1])
+				if n != last+1 {
+					t.Fatalf("%s after %v: question %d follows question %d", sc.ID, path, n, last)
+				}
+				last = n
+				if m[2] != "" {
+					total, _ := strconv.Atoi(m[2])
+					totals = append(totals, total)
+				}
+				q, _ := sc.Question(strings.TrimPrefix(s.Step, "q:"))
+				in := bot.Input{Kind: bot.InputText, Text: strconv.Itoa(q.Min + rnd.IntN(q.Max-q.Min+1))}
+				if q.Type != content.Number {
+					var answers []string
+					for _, row := range replies[0].Buttons {
+						for _, b := range row {
+							if strings.HasPrefix(b.Data, "a:") {
+								answers = append(answers, b.Data)
+							}
+						}
+					}
+					in = bot.Input{Kind: bot.InputButton, Data: answers[rnd.IntN(len(answers))]}
+				}
+				path = append(path, q.ID+"="+in.Text+in.Data)
+				s, replies = e.Step(s, in)
+			}
+			for _, total := range totals {
+				if total != last {
+					t.Fatalf("%s after %v: a total of %d was shown, and %d questions were asked", sc.ID, path, total, last)
+				}
+			}
 		}
 	}
 }

@@ -35,6 +35,7 @@ const (
 
 	msgWhatCanIGet       MessageID = "WhatCanIGet"
 	msgQuestionOf        MessageID = "QuestionOf"
+	msgQuestionN         MessageID = "QuestionN"
 	msgYes               MessageID = "Yes"
 	msgNo                MessageID = "No"
 	msgTypeNumber        MessageID = "TypeNumber"
@@ -101,7 +102,7 @@ var MessageIDs = []MessageID{
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgResultUnchecked,
-	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
+	msgWhatCanIGet, msgQuestionOf, msgQuestionN, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists,
 	msgLabelTime, msgLabelFor, msgLabelOffices, msgLabelExcludes, msgLegalArticle, msgLegalArticlePoint, msgNoOffices, msgOfficesChecked, msgPhones,
 	msgOpenSite, msgOpenLaw, msgChooseRegion, msgPickRegion, msgChangeRegion,

@@ -166,6 +166,31 @@ func (e *Engine) screenerInput(s Session, in Input, text string) (Session, []Rep
 	return s, nil, false
 }
 
+// totalKnown reports whether the number of questions asked can no longer change while the
+// person answers on from q: no question after q has a `when` that reads q's answer or a
+// later one. A `when` sees only the questions before it, and those before q are answered
+// (or not asked) for good until the person goes back, so only these can bring a question
+// in or take one out. Until then the screen says "question 3", not "3 of 4" and then
+// "4 of 5".
+func totalKnown(sc *content.Screener, q *content.Question) bool {
+	i := slices.Index(sc.Questions, q)
+	if i < 0 {
+		return false
+	}
+	open := map[string]bool{} // q and the questions after it: answers still to come
+	for _, later := range sc.Questions[i:] {
+		open[later.ID] = true
+	}
+	for _, later := range sc.Questions[i+1:] {
+		for _, name := range later.When.Names() {
+			if open[name] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // current returns the question being asked, if the step is a question.
 func (e *Engine) current(sc *content.Screener, s Session) *content.Question {
 	id, ok := strings.CutPrefix(s.Step, stepQuestion)
@@ -352,7 +377,11 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 				n = i + 1
 			}
 		}
-		parts = append(parts, sc.Title.In(lang), e.tr.T(lang, msgQuestionOf, map[string]any{"N": n, "Total": len(asked)}), q.Text.In(lang))
+		counter := e.tr.T(lang, msgQuestionN, map[string]any{"N": n})
+		if totalKnown(sc, q) {
+			counter = e.tr.T(lang, msgQuestionOf, map[string]any{"N": n, "Total": len(asked)})
+		}
+		parts = append(parts, sc.Title.In(lang), counter, q.Text.In(lang))
 		if q.Type == content.Number {
 			parts = append(parts, e.tr.T(lang, msgTypeNumber, map[string]any{"Min": q.Min, "Max": q.Max}))
 			r.TypedAnswer = true
