@@ -122,3 +122,67 @@ func TestQuestionCountNeverJumps(t *testing.T) {
 		}
 	}
 }
+
+// A number question takes the number as people write it, in words or with words around
+// it; an answer with no number, or with two, is asked again in the person's language and
+// changes nothing.
+func TestNumbersAsPeopleWriteThem(t *testing.T) {
+	e := screenerEngine(t, 2026)
+	// at the age question, in lang
+	atAge := func(lang content.Lang) bot.Session {
+		return bot.Session{Lang: lang, Node: "a", Screener: "check", Step: "q:age",
+			Answers: map[string]string{"who": "child", "established": "n"}}
+	}
+	for _, tc := range []struct {
+		lang content.Lang
+		text string
+		age  string // "" when the question is asked again
+		says string
+	}{
+		{content.RU, "9 лет", "9", "Какой регион?"},
+		{content.RU, "мне 45", "45", "Какой регион?"},
+		{content.RU, "девять", "9", "Какой регион?"},
+		{content.RU, "тридцать шесть", "36", "Какой регион?"},
+		{content.RU, "сто двадцать", "120", "Какой регион?"},
+		{content.RU, "сорок трёх", "43", "Какой регион?"},
+		{content.RU, "дивять лет", "9", "Какой регион?"},
+		{content.KK, "36 жастамын", "36", "Қай өңір?"},
+		{content.KK, "тоғыз", "9", "Қай өңір?"},
+		{content.KK, "отыз алты", "36", "Қай өңір?"},
+		{content.KK, "жүз жиырма", "120", "Қай өңір?"},
+		{content.KK, "қырық бес жаста", "45", "Қай өңір?"},
+		{content.RU, "много", "", "Не получилось прочитать «много» как число. Напишите его цифрами, например 40."},
+		{content.KK, "көп", "", "«көп» деген жазуды сан ретінде оқи алмадым"},
+		{content.RU, "сто пятьдесят", "", "Число 150 не подходит: нужно от 0 до 120"},
+		{content.KK, "жүз елу", "", "150 саны жарамайды: ең азы 0, ең көбі 120"},
+		{content.RU, "9 лет и 5 месяцев", "", "В ответе «9 лет и 5 месяцев» больше одного числа, а нужно одно. Напишите одно число, например 40."},
+		{content.KK, "бес не алты", "", "«бес не алты» жауабында бірнеше сан бар, ал бір ғана сан керек"},
+	} {
+		before := atAge(tc.lang)
+		after, replies := e.Step(before, bot.Input{Kind: bot.InputText, Text: tc.text})
+		if !strings.Contains(replies[0].Text, tc.says) {
+			t.Errorf("%s %q: reply %q lacks %q", tc.lang, tc.text, replies[0].Text, tc.says)
+		}
+		if tc.age == "" {
+			if !slices.Equal(answerList(after.Answers), answerList(before.Answers)) || after.Step != before.Step {
+				t.Errorf("%s %q: a bad answer changed the session: %+v", tc.lang, tc.text, after)
+			}
+			if want := map[content.Lang]string{content.RU: "Сколько лет?", content.KK: "Жасы нешеде?"}[tc.lang]; !strings.Contains(replies[0].Text, want) {
+				t.Errorf("%s %q: the question is not asked again: %q", tc.lang, tc.text, replies[0].Text)
+			}
+			continue
+		}
+		if got := after.Answers["age"]; got != tc.age {
+			t.Errorf("%s %q: age %q, want %q", tc.lang, tc.text, got, tc.age)
+		}
+	}
+}
+
+func answerList(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	slices.Sort(out)
+	return out
+}

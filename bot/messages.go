@@ -41,6 +41,7 @@ const (
 	msgTypeNumber        MessageID = "TypeNumber"
 	msgNotANumber        MessageID = "NotANumber"
 	msgOutOfRange        MessageID = "OutOfRange"
+	msgSeveralNumbers    MessageID = "SeveralNumbers"
 	msgUseButtons        MessageID = "UseButtons"
 	msgSummaryTitle      MessageID = "SummaryTitle"
 	msgChangeAnswer      MessageID = "ChangeAnswer"
@@ -102,7 +103,7 @@ var MessageIDs = []MessageID{
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgResultUnchecked,
-	msgWhatCanIGet, msgQuestionOf, msgQuestionN, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
+	msgWhatCanIGet, msgQuestionOf, msgQuestionN, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgSeveralNumbers, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists,
 	msgLabelTime, msgLabelFor, msgLabelOffices, msgLabelExcludes, msgLegalArticle, msgLegalArticlePoint, msgNoOffices, msgOfficesChecked, msgPhones,
 	msgOpenSite, msgOpenLaw, msgChooseRegion, msgPickRegion, msgChangeRegion,

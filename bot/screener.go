@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/numwords"
 )
 
 // A screener's steps, kept in Session.Step.
@@ -289,16 +290,18 @@ func (e *Engine) checkAnswer(lang content.Lang, q *content.Question, value strin
 	return e.tr.T(lang, msgStaleButton, nil)
 }
 
-// typedAnswer reads a typed answer: a number for number questions; for the others, the
+// typedAnswer reads a typed answer: a number for number questions, in digits or words and
+// with words around it («9 лет», «тридцать шесть», «қырық бес жаста»); for the others, the
 // text of one of the buttons, as people on a keyboard sometimes do.
 func (e *Engine) typedAnswer(lang content.Lang, q *content.Question, text string) (string, string) {
 	if q.Type == content.Number {
-		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ".")))
-		data := map[string]any{"Min": q.Min, "Max": q.Max, "Value": echo(strings.TrimSpace(text), maxQueryEcho)}
+		n, got := numwords.Read(text, string(lang))
+		data := map[string]any{"Min": q.Min, "Max": q.Max, "Value": echo(strings.TrimSpace(text), maxQueryEcho), "Example": (q.Min + q.Max) / 3}
 		switch {
-		case err != nil:
-			data["Example"] = (q.Min + q.Max) / 3
+		case got == numwords.None:
 			return "", e.tr.T(lang, msgNotANumber, data)
+		case got == numwords.Several:
+			return "", e.tr.T(lang, msgSeveralNumbers, data)
 		case n < q.Min || n > q.Max:
 			data["Value"] = n
 			return "", e.tr.T(lang, msgOutOfRange, data)
