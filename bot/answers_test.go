@@ -186,3 +186,50 @@ func answerList(m map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// "Main menu", /menu or /start in the middle of a questionnaire asks before dropping the
+// answers; "Continue" returns to the same question with them kept, "Leave" drops them.
+func TestMainMenuMidQuestionnaireAsksFirst(t *testing.T) {
+	for _, tc := range []struct {
+		lang                                 string
+		open                                 []string
+		ask, leave, stay, question, mainMenu string
+	}{
+		{"ru", []string{"/start", "[Русский]", "[Инвалидность]", "[✓ Что мне положено? Короткий опрос]", "[Для ребенка]"},
+			"Выйти из опроса? Ваши ответы будут потеряны.", "Выйти", "Продолжить опрос", "Инвалидность установлена?", "Главное меню"},
+		{"kk", []string{"/start", "[Қазақша]", "[Мүгедектік]", "[✓ Маған не тиесілі? Қысқа сауалнама]", "[Балам үшін]"},
+			"Сауалнамадан шығасыз ба? Жауаптарыңыз жойылады.", "Шығу", "Сауалнаманы жалғастыру", "Мүгедектік белгіленген бе?", "Басты мәзір"},
+	} {
+		for _, leaveBy := range []string{"[" + tc.mainMenu + "]", "/menu", "/start"} {
+			c := &convo{t: t, e: screenerEngine(t, 2026)}
+			for _, s := range tc.open {
+				c.do(s)
+			}
+			before := c.s
+			c.do(leaveBy)
+			c.do("~" + tc.ask)
+			if !slices.Equal(answerList(c.s.Answers), answerList(before.Answers)) || c.s.Step != before.Step || c.s.Screener != "check" {
+				t.Fatalf("%s %s: asking changed the session: %+v", tc.lang, leaveBy, c.s)
+			}
+			c.do("[" + tc.stay + "]")
+			c.do("~" + tc.question)
+			if got := c.s.Answers["who"]; got != "child" {
+				t.Fatalf("%s %s: continuing lost the answer: %+v", tc.lang, leaveBy, c.s)
+			}
+			c.do(leaveBy)
+			c.do("[" + tc.leave + "]")
+			c.do("=main")
+			if c.s.Screener != "" || c.s.Answers != nil {
+				t.Fatalf("%s %s: leaving kept the questionnaire: %+v", tc.lang, leaveBy, c.s)
+			}
+		}
+		// On the first question nothing is answered yet: nothing to lose, nothing asked.
+		c := &convo{t: t, e: screenerEngine(t, 2026)}
+		for _, s := range tc.open[:4] {
+			c.do(s)
+		}
+		c.do("[" + tc.mainMenu + "]")
+		c.do("=main")
+		c.do("!" + tc.ask)
+	}
+}

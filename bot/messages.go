@@ -42,6 +42,9 @@ const (
 	msgNotANumber        MessageID = "NotANumber"
 	msgOutOfRange        MessageID = "OutOfRange"
 	msgSeveralNumbers    MessageID = "SeveralNumbers"
+	msgLeaveScreenerAsk  MessageID = "LeaveScreenerAsk"
+	msgLeaveScreener     MessageID = "LeaveScreener"
+	msgContinueScreener  MessageID = "ContinueScreener"
 	msgUseButtons        MessageID = "UseButtons"
 	msgSummaryTitle      MessageID = "SummaryTitle"
 	msgChangeAnswer      MessageID = "ChangeAnswer"
@@ -103,7 +106,7 @@ var MessageIDs = []MessageID{
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgResultUnchecked,
-	msgWhatCanIGet, msgQuestionOf, msgQuestionN, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgSeveralNumbers, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
+	msgWhatCanIGet, msgQuestionOf, msgQuestionN, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgSeveralNumbers, msgLeaveScreenerAsk, msgLeaveScreener, msgContinueScreener, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists,
 	msgLabelTime, msgLabelFor, msgLabelOffices, msgLabelExcludes, msgLegalArticle, msgLegalArticlePoint, msgNoOffices, msgOfficesChecked, msgPhones,
 	msgOpenSite, msgOpenLaw, msgChooseRegion, msgPickRegion, msgChangeRegion,

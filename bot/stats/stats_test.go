@@ -86,7 +86,8 @@ func TestWhatTheEngineDidIsCountedOnTheServicesDay(t *testing.T) {
 	a.Press("g:disability") // view:disability
 	a.Press("s:disability_check")
 	a.Press("a:self")
-	a.Press("m")                // dropped on "established", view:main
+	a.Press("m")                // "Leave the questionnaire?"
+	a.Press("mq")               // dropped on "established", view:main
 	a.Text("/start disability") // started:ru, started:topic:disability, view:disability
 	a.Text("где купить билет на поезд")
 	a.Text("мой номер 87011234567 перезвоните")
