@@ -117,7 +117,7 @@ func (f *Feature) press(t *bot.Turn) bool {
 	switch {
 	case t.Data == dataAsk:
 		t.Change(func(s bot.Session) bot.Session { s.Flow, s.Draft = flowAsk, ""; return s })
-		t.Say(bot.Reply{Text: t.T(msgAskWrite, map[string]any{"Max": maxQuestion}), Buttons: f.cancelButton(t)})
+		t.Say(bot.Reply{Text: t.T(msgAskWrite, map[string]any{"Count": maxQuestion}), Buttons: f.cancelButton(t)})
 	case t.Data == dataSend:
 		f.send(t)
 	case t.Data == dataCancel:
@@ -139,12 +139,12 @@ func (f *Feature) cancelButton(t *bot.Turn) [][]bot.Button {
 // draft keeps typed text as the question and asks for consent to send it.
 func (f *Feature) draft(t *bot.Turn) bool {
 	if utf8.RuneCountInString(t.Text) > maxQuestion {
-		t.Say(bot.Reply{Text: t.T(msgAskTooLong, map[string]any{"Max": maxQuestion}), Buttons: f.cancelButton(t)})
+		t.Say(bot.Reply{Text: t.T(msgAskTooLong, map[string]any{"Count": maxQuestion}), Buttons: f.cancelButton(t)})
 		return true
 	}
 	text := t.Text
 	t.Change(func(s bot.Session) bot.Session { s.Draft = text; return s })
-	t.Say(bot.Reply{Text: t.T(msgAskConsent, map[string]any{"Question": text, "KeepDays": int(TicketTTL.Hours() / 24)}),
+	t.Say(bot.Reply{Text: t.T(msgAskConsent, map[string]any{"Question": text, "Count": int(TicketTTL.Hours() / 24)}),
 		Buttons: [][]bot.Button{
 			{{Label: t.T(msgAskSend, nil), Data: dataSend}},
 			{{Label: t.T(msgAskCancel, nil), Data: dataCancel}},
