@@ -12,8 +12,8 @@ import (
 	"github.com/qamqor/qamqor/content"
 )
 
-// hasButton reports whether the last reply offers a button labelled label.
-func (c *convo) hasButton(label string) bool {
+// offersLabel reports whether the last reply offers a button labelled label.
+func (c *convo) offersLabel(label string) bool {
 	return slices.Contains(labels(c.reply), label)
 }
 
@@ -34,7 +34,7 @@ func TestChecklistOfferedOnlyWhenSomethingMatched(t *testing.T) {
 		for _, s := range tc.steps {
 			c.do(s)
 		}
-		if c.hasButton(tc.save) {
+		if c.offersLabel(tc.save) {
 			t.Errorf("%s: nothing matched, yet the result offers %q: %v", tc.lang, tc.save, labels(c.reply))
 		}
 		// The button of an older result, pressed now, sends no empty checklist.
@@ -46,7 +46,7 @@ func TestChecklistOfferedOnlyWhenSomethingMatched(t *testing.T) {
 		c.s.Answers["region"] = "astana"
 		c.s.Step = "res"
 		c.step(bot.Input{Kind: bot.InputButton, Data: "h"})
-		if !c.hasButton(tc.save) {
+		if !c.offersLabel(tc.save) {
 			t.Errorf("%s: something matched, yet no %q: %v", tc.lang, tc.save, labels(c.reply))
 		}
 		c.do("[" + tc.save + "]")
