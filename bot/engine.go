@@ -103,8 +103,11 @@ const (
 	dataOpen     = "g:" // g:<node id> opens a node
 	dataBack     = "b:" // b:<node id> goes back from that node's screen
 	dataMainMenu = "m"
-	dataHere     = "h"  // shows the current screen again
-	dataLang     = "l:" // l:kk or l:ru chooses a language
+	// dataLeaveScreener is "Leave" on the question whether to drop a questionnaire's
+	// answers for the main menu.
+	dataLeaveScreener = "mq"
+	dataHere          = "h"  // shows the current screen again
+	dataLang          = "l:" // l:kk or l:ru chooses a language
 )
 
 // Labels of the language buttons: each in its own language, the same for everyone.
@@ -221,10 +224,12 @@ func (e *Engine) press(s Session, data string) (Session, []Reply) {
 	stale := func() (Session, []Reply) { return s, []Reply{e.here(s, e.tr.T(s.Lang, msgStaleButton, nil))} }
 	switch {
 	case data == dataMainMenu:
-		if s.node() != content.MainID {
-			s = s.open(content.MainID)
+		if r, ok := e.askLeave(s); ok {
+			return s, []Reply{r}
 		}
-		s = s.leaveScreener()
+		s = s.toMainMenu()
+	case data == dataLeaveScreener:
+		s = s.toMainMenu()
 	case data == dataHere:
 		return s, []Reply{e.here(s, "")}
 	case data == dataRegions:
@@ -282,6 +287,9 @@ func (e *Engine) text(s Session, text string) (Session, []Reply) {
 func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 	switch cmd {
 	case "start":
+		if r, ok := e.askLeave(s); ok && arg == "" {
+			return s, []Reply{r}
+		}
 		next := Session{Lang: s.Lang, Region: s.Region} // starting over keeps what they chose
 		if _, ok := e.content.Node(arg); ok && arg != content.MainID {
 			next = next.open(arg) // a deep link: Back leads to the main menu
@@ -296,10 +304,10 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 	}
 	switch cmd {
 	case "menu":
-		if s.node() != content.MainID {
-			s = s.open(content.MainID)
+		if r, ok := e.askLeave(s); ok {
+			return s, []Reply{r}
 		}
-		s = s.leaveScreener()
+		s = s.toMainMenu()
 		return s, []Reply{e.screen(s, "")}
 	case "lang":
 		if s.Lang == content.KK {
@@ -323,6 +331,35 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 		echo = string([]rune(echo)[:maxCommandEcho]) + "…"
 	}
 	return s, []Reply{e.here(s, e.tr.T(s.Lang, msgUnknownCommand, map[string]any{"Command": echo}))}
+}
+
+// askLeave asks before the main menu (or /start, /menu) drops the answers of a
+// questionnaire in the middle — on a question or the summary, with something answered —
+// and reports false when there is nothing to lose: no answers yet, or the result already
+// shown. "Continue" shows the same step again, answers kept.
+func (e *Engine) askLeave(s Session) (Reply, bool) {
+	if s.Screener == "" || len(s.Answers) == 0 || s.Lang == "" ||
+		!(strings.HasPrefix(s.Step, stepQuestion) || s.Step == stepSummary) {
+		return Reply{}, false
+	}
+	if _, ok := e.content.Screener(s.Screener); !ok {
+		return Reply{}, false
+	}
+	return Reply{
+		Text: e.tr.T(s.Lang, msgLeaveScreenerAsk, nil),
+		Buttons: [][]Button{{
+			{Label: e.tr.T(s.Lang, msgLeaveScreener, nil), Data: dataLeaveScreener},
+			{Label: e.tr.T(s.Lang, msgContinueScreener, nil), Data: dataHere},
+		}},
+	}, true
+}
+
+// toMainMenu goes to the main menu, leaving any screener.
+func (s Session) toMainMenu() Session {
+	if s.node() != content.MainID {
+		s = s.open(content.MainID)
+	}
+	return s.leaveScreener()
 }
 
 // here shows where the person is: a screener's step, or the current node.

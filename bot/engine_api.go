@@ -12,7 +12,7 @@ import (
 // feature that takes the turn's Engine sees the same content for the whole update.
 
 // engineData are the button data the engine itself answers (prefixes and whole values).
-var engineData = []string{dataOpen, dataBack, dataMainMenu, dataHere, dataLang,
+var engineData = []string{dataOpen, dataBack, dataMainMenu, dataLeaveScreener, dataHere, dataLang,
 	dataStartScreener, dataAnswer, dataChange, dataResult, dataWhyNot, dataChecklist, dataSummary, dataScreenerBack}
 
 // Content is the content the engine shows.

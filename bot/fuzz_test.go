@@ -63,7 +63,7 @@ func newShippedWorld(tb testing.TB) *shippedWorld {
 // universe is every button data the engine can put on a button for this content: any
 // other string is not a button, wherever it is pressed.
 func (w *shippedWorld) universe() {
-	for _, d := range []string{"l:kk", "l:ru", "m", "h", "r", "w", "p", "u", "k", "a:y", "a:n", "z"} {
+	for _, d := range []string{"l:kk", "l:ru", "m", "mq", "h", "r", "w", "p", "u", "k", "a:y", "a:n", "z"} {
 		w.valid[d] = true
 	}
 	for _, id := range w.c.IDs() {

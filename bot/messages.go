@@ -35,11 +35,16 @@ const (
 
 	msgWhatCanIGet       MessageID = "WhatCanIGet"
 	msgQuestionOf        MessageID = "QuestionOf"
+	msgQuestionN         MessageID = "QuestionN"
 	msgYes               MessageID = "Yes"
 	msgNo                MessageID = "No"
 	msgTypeNumber        MessageID = "TypeNumber"
 	msgNotANumber        MessageID = "NotANumber"
 	msgOutOfRange        MessageID = "OutOfRange"
+	msgSeveralNumbers    MessageID = "SeveralNumbers"
+	msgLeaveScreenerAsk  MessageID = "LeaveScreenerAsk"
+	msgLeaveScreener     MessageID = "LeaveScreener"
+	msgContinueScreener  MessageID = "ContinueScreener"
 	msgUseButtons        MessageID = "UseButtons"
 	msgSummaryTitle      MessageID = "SummaryTitle"
 	msgChangeAnswer      MessageID = "ChangeAnswer"
@@ -101,7 +106,7 @@ var MessageIDs = []MessageID{
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgResultUnchecked,
-	msgWhatCanIGet, msgQuestionOf, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
+	msgWhatCanIGet, msgQuestionOf, msgQuestionN, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgSeveralNumbers, msgLeaveScreenerAsk, msgLeaveScreener, msgContinueScreener, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,
 	msgSkipped, msgTooFast, msgTooManySearches, msgTooManyChecklists,
 	msgLabelTime, msgLabelFor, msgLabelOffices, msgLabelExcludes, msgLegalArticle, msgLegalArticlePoint, msgNoOffices, msgOfficesChecked, msgPhones,
 	msgOpenSite, msgOpenLaw, msgChooseRegion, msgPickRegion, msgChangeRegion,
@@ -122,19 +127,28 @@ func newTranslator(b *i18n.Bundle) *translator {
 	return t
 }
 
-// T renders message id in lang. data is a template's data; for KeptDays, data["Days"]
-// selects the plural form. A missing message shows its id rather than nothing: tests keep that from
-// reaching users.
+// T renders message id in lang. data is a template's data; data["Count"] (for KeptDays,
+// data["Days"]) selects the CLDR plural form of a counted message: «1 получатель»,
+// «2 получателя», «5 получателей». A missing message shows its id rather than nothing:
+// tests keep that from reaching users.
 func (t *translator) T(lang content.Lang, id MessageID, data map[string]any) string {
 	loc, ok := t.loc[lang]
 	if !ok {
 		loc = t.loc[content.RU]
 	}
 	cfg := &i18n.LocalizeConfig{MessageID: string(id), TemplateData: data}
-	if n, ok := data["Days"]; ok && id == msgKeptDays { // the one message with plural forms
+	if n, ok := data["Count"]; ok {
+		cfg.PluralCount = n
+	} else if n, ok := data["Days"]; ok && id == msgKeptDays {
 		cfg.PluralCount = n
 	}
 	s, err := loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message without plural forms («Получат: {{.Count}}») has only "other", which
+		// go-i18n does not pick for a count: render it as it is.
+		cfg.PluralCount = nil
+		s, err = loc.Localize(cfg)
+	}
 	if err != nil {
 		return fmt.Sprintf("[%s]", id)
 	}

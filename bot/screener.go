@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/numwords"
 )
 
 // A screener's steps, kept in Session.Step.
@@ -152,6 +153,10 @@ func (e *Engine) screenerInput(s Session, in Input, text string) (Session, []Rep
 		case dataSummary:
 			s.Step = stepSummary
 		case dataChecklist:
+			if yes, _, _ := e.matched(s, sc); len(yes) == 0 {
+				// An older result's button, from before the answers changed.
+				return s, []Reply{e.screenerScreen(s, e.tr.T(lang, msgStaleButton, nil))}, true
+			}
 			return s, []Reply{e.checklistReply(s, sc)}, true
 		}
 		return s, []Reply{e.screenerScreen(s, "")}, true
@@ -160,6 +165,31 @@ func (e *Engine) screenerInput(s Session, in Input, text string) (Session, []Rep
 		return s, []Reply{e.here(s, "")}, true
 	}
 	return s, nil, false
+}
+
+// totalKnown reports whether the number of questions asked can no longer change while the
+// person answers on from q: no question after q has a `when` that reads q's answer or a
+// later one. A `when` sees only the questions before it, and those before q are answered
+// (or not asked) for good until the person goes back, so only these can bring a question
+// in or take one out. Until then the screen says "question 3", not "3 of 4" and then
+// "4 of 5".
+func totalKnown(sc *content.Screener, q *content.Question) bool {
+	i := slices.Index(sc.Questions, q)
+	if i < 0 {
+		return false
+	}
+	open := map[string]bool{} // q and the questions after it: answers still to come
+	for _, later := range sc.Questions[i:] {
+		open[later.ID] = true
+	}
+	for _, later := range sc.Questions[i+1:] {
+		for _, name := range later.When.Names() {
+			if open[name] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // current returns the question being asked, if the step is a question.
@@ -260,16 +290,18 @@ func (e *Engine) checkAnswer(lang content.Lang, q *content.Question, value strin
 	return e.tr.T(lang, msgStaleButton, nil)
 }
 
-// typedAnswer reads a typed answer: a number for number questions; for the others, the
+// typedAnswer reads a typed answer: a number for number questions, in digits or words and
+// with words around it («9 лет», «тридцать шесть», «қырық бес жаста»); for the others, the
 // text of one of the buttons, as people on a keyboard sometimes do.
 func (e *Engine) typedAnswer(lang content.Lang, q *content.Question, text string) (string, string) {
 	if q.Type == content.Number {
-		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ".")))
-		data := map[string]any{"Min": q.Min, "Max": q.Max, "Value": echo(strings.TrimSpace(text), maxQueryEcho)}
+		n, got := numwords.Read(text, string(lang))
+		data := map[string]any{"Min": q.Min, "Max": q.Max, "Value": echo(strings.TrimSpace(text), maxQueryEcho), "Example": (q.Min + q.Max) / 3}
 		switch {
-		case err != nil:
-			data["Example"] = (q.Min + q.Max) / 3
+		case got == numwords.None:
 			return "", e.tr.T(lang, msgNotANumber, data)
+		case got == numwords.Several:
+			return "", e.tr.T(lang, msgSeveralNumbers, data)
 		case n < q.Min || n > q.Max:
 			data["Value"] = n
 			return "", e.tr.T(lang, msgOutOfRange, data)
@@ -348,7 +380,11 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 				n = i + 1
 			}
 		}
-		parts = append(parts, sc.Title.In(lang), e.tr.T(lang, msgQuestionOf, map[string]any{"N": n, "Total": len(asked)}), q.Text.In(lang))
+		counter := e.tr.T(lang, msgQuestionN, map[string]any{"N": n})
+		if totalKnown(sc, q) {
+			counter = e.tr.T(lang, msgQuestionOf, map[string]any{"N": n, "Total": len(asked)})
+		}
+		parts = append(parts, sc.Title.In(lang), counter, q.Text.In(lang))
 		if q.Type == content.Number {
 			parts = append(parts, e.tr.T(lang, msgTypeNumber, map[string]any{"Min": q.Min, "Max": q.Max}))
 			r.TypedAnswer = true
@@ -373,11 +409,13 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 		yes, _, failed = e.matched(s, sc)
 		cards := e.cardsFor(s, sc, yes)
 		parts = append(parts, e.resultOf(s, sc, cards, failed))
-		r.Buttons = [][]Button{
-			{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}},
-			{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
-			{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
+		if len(yes) > 0 { // a checklist of nothing would be an empty page to print
+			r.Buttons = [][]Button{{{Label: e.tr.T(lang, msgSaveChecklist, nil), Data: dataChecklist}}}
 		}
+		r.Buttons = append(r.Buttons,
+			[]Button{{Label: e.tr.T(lang, msgWhyNotButton, nil), Data: dataWhyNot}},
+			[]Button{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
+		)
 		r.Buttons = append(r.Buttons, resultLinks(cards)...)
 	case s.Step == stepWhyNot:
 		_, no, failed = e.matched(s, sc)

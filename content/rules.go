@@ -185,3 +185,23 @@ func (r *Rule) run(env map[string]any) (any, error) {
 	machine := vm.VM{MemoryBudget: RuleMemory}
 	return machine.Run(r.program, env)
 }
+
+// Names are the names a rule reads (answers' question ids, mrp, pm, year), once each, in
+// the order they first appear: what its outcome can depend on.
+func (r *Rule) Names() []string {
+	if r == nil || r.program == nil {
+		return nil
+	}
+	root := r.program.Node()
+	v := &identifiers{}
+	ast.Walk(&root, v)
+	return v.names
+}
+
+type identifiers struct{ names []string }
+
+func (v *identifiers) Visit(node *ast.Node) {
+	if id, ok := (*node).(*ast.IdentifierNode); ok && !slices.Contains(v.names, id.Value) {
+		v.names = append(v.names, id.Value)
+	}
+}

@@ -218,3 +218,25 @@ func TestGapsInOfficesAndNextYearsValuesAreWarnings(t *testing.T) {
 		}
 	}
 }
+
+// A rule names what it reads, once each: what its outcome can depend on.
+func TestRuleNamesWhatItReads(t *testing.T) {
+	c, _, err := loadScreener(screener)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := c.Screener("check")
+	student, _ := sc.Question("student")
+	age, _ := sc.Question("age")
+	sv, _ := c.Service("youth")
+	for _, tc := range []struct {
+		rule *content.Rule
+		want string
+	}{
+		{student.When, "age"}, {age.When, ""}, {sv.Eligible, "student age"}, {sv.Amount, "mrp"},
+	} {
+		if got := strings.Join(tc.rule.Names(), " "); got != tc.want {
+			t.Errorf("%v names %q, want %q", tc.rule, got, tc.want)
+		}
+	}
+}

@@ -170,7 +170,7 @@ func TestAnAdminBroadcastsToTheSubscribersItTargets(t *testing.T) {
 	w.waitFor(func() bool { return strings.Contains(w.api.Last(stranger).Text, "кнопк") }, "the stranger's answer")
 
 	w.press(polling, admin, "Отправить (2)")
-	w.lastHas(admin, "Рассылка №1 поставлена в очередь: 2 получателей")
+	w.lastHas(admin, "Рассылка №1 поставлена в очередь: 2 получателя")
 	w.waitFor(func() bool { return strings.Contains(w.api.Last(admin).Text, "Завершена") }, "the report of the finished broadcast")
 	w.lastHas(admin, "Рассылка №1", "доставлено 2 из 2")
 

@@ -83,7 +83,7 @@ func TestStatsCountWhatPeopleDidAndDrawIt(t *testing.T) {
 		return photo != nil && strings.Contains(report, "Статистика")
 	}, "the statistics chart and report")
 	for _, want := range []string{
-		"Статистика за 7 дн.",
+		"Статистика за 7 дней",
 		"начато разговоров: 6 (по-казахски 2, по-русски 4)", // the five, and the stranger
 		"Главное меню — 7",                                  // six on arrival, one more on /menu
 		"вопросов без ответа в поиске: 4",

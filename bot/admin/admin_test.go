@@ -91,7 +91,7 @@ func TestAnAdminGrantsRolesAndEachChangeIsAudited(t *testing.T) {
 	log := boss.Text("/audit").Replies[0].Text
 	lines := strings.Split(log, "\n")
 	wantLines := []string{
-		"Журнал действий, последние 3",
+		"Журнал действий, последние 3 записи",
 		"14.03.2026 09:30 · 1 · role.remove · 3",
 		"14.03.2026 09:30 · 1 · role.grant · 3 admin",
 		"14.03.2026 09:30 · 1 · role.grant · 2 editor",

@@ -238,7 +238,7 @@ func ticketOf(f bot.Flow) (n int64, on bool) {
 
 func (f *Feature) ask(t *bot.Turn) {
 	t.Change(func(s bot.Session) bot.Session { s.Flow, s.Draft = flowAsk, ""; return s })
-	t.Say(bot.Reply{Text: t.T(msgAskWrite, map[string]any{"Max": maxQuestion}), Buttons: f.cancelButton(t)})
+	t.Say(bot.Reply{Text: t.T(msgAskWrite, map[string]any{"Count": maxQuestion}), Buttons: f.cancelButton(t)})
 }
 
 // carry drafts the question the person just searched for, and shows it before it is sent;
@@ -268,7 +268,7 @@ func (f *Feature) cancelButton(t *bot.Turn) [][]bot.Button {
 // draft keeps typed text as the question and asks for consent to send it.
 func (f *Feature) draft(t *bot.Turn) bool {
 	if utf8.RuneCountInString(t.Text) > maxQuestion {
-		t.Say(bot.Reply{Text: t.T(msgAskTooLong, map[string]any{"Max": maxQuestion}), Buttons: f.cancelButton(t)})
+		t.Say(bot.Reply{Text: t.T(msgAskTooLong, map[string]any{"Count": maxQuestion}), Buttons: f.cancelButton(t)})
 		return true
 	}
 	text := t.Text
@@ -279,7 +279,7 @@ func (f *Feature) draft(t *bot.Turn) bool {
 
 // consent shows what would be sent, with note below it, and asks whether to send it.
 func (f *Feature) consent(t *bot.Turn, question, note string) {
-	text := t.T(msgAskConsent, map[string]any{"Question": question, "KeepDays": int(TicketTTL.Hours() / 24)})
+	text := t.T(msgAskConsent, map[string]any{"Question": question, "Count": int(TicketTTL.Hours() / 24)})
 	if note != "" {
 		text += "\n\n" + note
 	}
@@ -344,7 +344,7 @@ func (f *Feature) followUp(t *bot.Turn) bool {
 		return false
 	}
 	if utf8.RuneCountInString(t.Text) > maxQuestion {
-		t.Say(bot.Reply{Text: t.T(msgAskTooLong, map[string]any{"Max": maxQuestion}), Buttons: f.ticketButtons(t.Engine, t.Lang(), n, false)})
+		t.Say(bot.Reply{Text: t.T(msgAskTooLong, map[string]any{"Count": maxQuestion}), Buttons: f.ticketButtons(t.Engine, t.Lang(), n, false)})
 		return true
 	}
 	if !on {
@@ -406,7 +406,7 @@ func (f *Feature) writeTo(t *bot.Turn, n int64) {
 		return
 	}
 	t.Change(func(s bot.Session) bot.Session { s.Flow, s.Draft = ticketFlow(n, true), ""; return s })
-	t.Say(bot.Reply{Text: t.T(msgTicketWriteNow, map[string]any{"Number": n, "Max": maxQuestion}),
+	t.Say(bot.Reply{Text: t.T(msgTicketWriteNow, map[string]any{"Number": n, "Count": maxQuestion}),
 		Buttons: f.ticketButtons(t.Engine, t.Lang(), n, false)})
 }
 

@@ -26,7 +26,7 @@ const anyValue = "*"
 // compose answers /broadcast: the next text is the broadcast's Kazakh text.
 func (f *Feature) compose(t *bot.Turn) bool {
 	t.Change(func(s bot.Session) bot.Session { s.Flow, s.Draft = flowBroadcastKK, ""; return s })
-	t.Say(bot.Reply{Text: t.T(msgBroadcastWriteKK, map[string]any{"Max": maxBroadcastUnits}), Buttons: cancelButton(t)})
+	t.Say(bot.Reply{Text: t.T(msgBroadcastWriteKK, map[string]any{"Count": maxBroadcastUnits}), Buttons: cancelButton(t)})
 	return true
 }
 
@@ -41,7 +41,7 @@ func (f *Feature) text(t *bot.Turn) bool {
 		return false // no longer an admin: the text is an ordinary question
 	}
 	if len(utf16.Encode([]rune(t.Text))) > maxBroadcastUnits {
-		t.Say(bot.Reply{Text: t.T(msgBroadcastTooLong, map[string]any{"Max": maxBroadcastUnits}), Buttons: cancelButton(t)})
+		t.Say(bot.Reply{Text: t.T(msgBroadcastTooLong, map[string]any{"Count": maxBroadcastUnits}), Buttons: cancelButton(t)})
 		return true
 	}
 	textLang := content.RU
@@ -282,7 +282,8 @@ func (f *Feature) send(t *bot.Turn) {
 	if s := f.sender.Load(); s != nil {
 		s.Kick()
 	}
-	t.Say(bot.Reply{Text: t.T(msgBroadcastQueued, map[string]any{"Number": b.Number, "Count": b.Total, "Rate": f.rate}),
+	// The rate as digits: go-i18n reads a plural count from a string, not from a float.
+	t.Say(bot.Reply{Text: t.T(msgBroadcastQueued, map[string]any{"Number": b.Number, "Count": b.Total, "Rate": t.T(msgBroadcastRate, map[string]any{"Count": strconv.FormatFloat(f.rate, 'f', -1, 64)})}),
 		Buttons: [][]bot.Button{{{Label: t.T(msgBroadcastProgress, nil), Data: dataBroadcastShow + strconv.FormatInt(b.Number, 10)}}}})
 }
 

@@ -35,6 +35,7 @@ const (
 	msgBroadcastRetarget     bot.MessageID = "BroadcastRetarget"
 	msgBroadcastSend         bot.MessageID = "BroadcastSend"
 	msgBroadcastQueued       bot.MessageID = "BroadcastQueued"
+	msgBroadcastRate         bot.MessageID = "BroadcastRate"
 	msgBroadcastProgress     bot.MessageID = "BroadcastProgress"
 	msgBroadcastStatus       bot.MessageID = "BroadcastStatus"
 	msgBroadcastRunning      bot.MessageID = "BroadcastRunning"
@@ -55,7 +56,7 @@ var MessageIDs = []bot.MessageID{
 	msgBroadcastWriteKK, msgBroadcastWriteRU, msgBroadcastCancel, msgBroadcastCancelled, msgBroadcastTooLong,
 	msgBroadcastStartAgain, msgBroadcastChooseTopic, msgBroadcastEveryTopic, msgBroadcastChooseRegion,
 	msgBroadcastEveryRegion, msgBroadcastChooseLang, msgBroadcastBothLangs, msgBroadcastAudience,
-	msgBroadcastPreview, msgBroadcastNobody, msgBroadcastRetarget, msgBroadcastSend, msgBroadcastQueued,
+	msgBroadcastPreview, msgBroadcastNobody, msgBroadcastRetarget, msgBroadcastSend, msgBroadcastQueued, msgBroadcastRate,
 	msgBroadcastProgress, msgBroadcastStatus, msgBroadcastRunning, msgBroadcastDone, msgBroadcastsNone,
 	msgButtonBack, msgButtonMainMenu, msgStaleButton,
 }

@@ -253,7 +253,7 @@ func TestAnAdminWritesTargetsAndQueuesABroadcast(t *testing.T) {
 	beforeSend, _ := w.sessions.Get(admin)
 	sendButton := bottest.Button(c.Last, "Отправить (2)")
 
-	says(t, press(t, c, "Отправить (2)"), "Рассылка №1 поставлена в очередь: 2 получателей, до 10 сообщений в секунду")
+	says(t, press(t, c, "Отправить (2)"), "Рассылка №1 поставлена в очередь: 2 получателя, до 10 сообщений в секунду")
 	b, ok, _ := w.store.Broadcast(ctx, 1)
 	if !ok || b.Total != 2 || b.Author != admin || b.AuthorLang != content.RU || b.Texts[content.KK] != "Жаңа жәрдемақы туралы хабарлама" ||
 		b.Audience != (news.Audience{Topic: "disability", Region: "almaty_city"}) || !b.Created.Equal(w.clock.Now()) {

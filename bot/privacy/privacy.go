@@ -41,7 +41,7 @@ func (f *Feature) myData(t *bot.Turn) bool {
 	if sess.Lang != "" {
 		lines = append(lines, t.T(msgMyDataLang, map[string]any{"Lang": bot.LanguageName(sess.Lang)}))
 		if n, ok := t.Engine.Content().Node(sess.NodeID()); ok {
-			lines = append(lines, t.T(msgMyDataPlace, map[string]any{"Screen": n.Title.In(lang), "Back": len(sess.History)}))
+			lines = append(lines, t.T(msgMyDataPlace, map[string]any{"Screen": n.Title.In(lang), "Count": len(sess.History)}))
 		}
 		if name, ok := t.Engine.Content().RegionName(sess.Region, lang); ok {
 			lines = append(lines, t.T(msgMyDataRegion, map[string]any{"Region": name}))

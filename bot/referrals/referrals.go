@@ -248,7 +248,7 @@ func (f *Feature) askNote(t *bot.Turn, target string) {
 	}
 	t.Change(func(s bot.Session) bot.Session { s.Flow = flowNote + ":" + bot.Flow(target); return s })
 	t.Say(bot.Reply{
-		Text:    t.T(msgReferNote, map[string]any{"Target": name, "Max": maxNote}),
+		Text:    t.T(msgReferNote, map[string]any{"Target": name, "Count": maxNote}),
 		Buttons: f.noNoteButton(t),
 	})
 }
@@ -260,7 +260,7 @@ func (f *Feature) noNoteButton(t *bot.Turn) [][]bot.Button {
 // note takes typed text as the note for the referral being made.
 func (f *Feature) note(t *bot.Turn, p Partner) {
 	if utf8.RuneCountInString(t.Text) > maxNote {
-		t.Say(bot.Reply{Text: t.T(msgReferNoteTooLong, map[string]any{"Max": maxNote}), Buttons: f.noNoteButton(t)})
+		t.Say(bot.Reply{Text: t.T(msgReferNoteTooLong, map[string]any{"Count": maxNote}), Buttons: f.noNoteButton(t)})
 		return
 	}
 	note := t.Text
@@ -294,7 +294,7 @@ func (f *Feature) createReferral(t *bot.Turn, p Partner, note *string) {
 	link := f.link(payloadReferral + r.Code)
 	reply := bot.Reply{Text: t.T(msgReferCreated, map[string]any{
 		"Target": targetName(t.Engine, target, lang), "Link": link, "Code": short(r.Code),
-		"ValidDays": int(r.Expires.Sub(r.Created).Hours() / 24),
+		"Count": int(r.Expires.Sub(r.Created).Hours() / 24),
 	})}
 	if f.qr != nil {
 		if png, err := f.qr(link); err == nil {

@@ -204,7 +204,7 @@ func (f *Feature) report(t *bot.Turn) bool {
 		}
 		return n
 	}
-	lines := []string{t.T(msgStatsTitle, map[string]any{"Days": days, "From": labels[0], "To": labels[len(labels)-1]})}
+	lines := []string{t.T(msgStatsTitle, map[string]any{"Count": days, "From": labels[0], "To": labels[len(labels)-1]})}
 	lines = append(lines, t.T(msgStatsStarted, map[string]any{
 		"Total": total[started+string(content.KK)] + total[started+string(content.RU)],
 		"KK":    total[started+string(content.KK)], "RU": total[started+string(content.RU)]}))
@@ -216,7 +216,7 @@ func (f *Feature) report(t *bot.Turn) bool {
 	}
 	if top := topKeys(misses, 5); top != "" {
 		askers, kept := f.store.MissPolicy()
-		lines = append(lines, t.T(msgStatsTopMisses, map[string]any{"List": top, "Askers": askers,
+		lines = append(lines, t.T(msgStatsTopMisses, map[string]any{"List": top, "Count": askers,
 			"Kept": t.T(msgKeptDays, map[string]any{"Days": kept})}))
 	}
 	var refs []string

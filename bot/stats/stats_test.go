@@ -86,7 +86,8 @@ func TestWhatTheEngineDidIsCountedOnTheServicesDay(t *testing.T) {
 	a.Press("g:disability") // view:disability
 	a.Press("s:disability_check")
 	a.Press("a:self")
-	a.Press("m")                // dropped on "established", view:main
+	a.Press("m")                // "Leave the questionnaire?"
+	a.Press("mq")               // dropped on "established", view:main
 	a.Text("/start disability") // started:ru, started:topic:disability, view:disability
 	a.Text("где купить билет на поезд")
 	a.Text("мой номер 87011234567 перезвоните")
@@ -148,7 +149,7 @@ func TestStatsReportsTheDaysCounted(t *testing.T) {
 	}
 	report := r.Replies[0].Text
 	for _, want := range []string{
-		"Статистика за 7 дн. (23.02–29.02, UTC):",
+		"Статистика за 7 дней (23.02–29.02, UTC):",
 		"начато разговоров: 6 (по-казахски 3, по-русски 3)",
 		"опросов пройдено до результата: 3",
 		"опросов брошено на полпути: 1",
@@ -173,7 +174,7 @@ func TestStatsReportsTheDaysCounted(t *testing.T) {
 		t.Errorf("the chart's series: %+v", series)
 	}
 
-	for arg, want := range map[string]string{"1000": "Статистика за 90 дн.", "x": "Статистика за 7 дн.", "1": "Статистика за 1 дн. (29.02–29.02"} {
+	for arg, want := range map[string]string{"1000": "Статистика за 90 дней", "x": "Статистика за 7 дней", "1": "Статистика за 1 день (29.02–29.02"} {
 		says(t, reader.Text("/stats "+arg), want)
 	}
 }
@@ -183,7 +184,7 @@ func TestStatsReportsTheDaysCounted(t *testing.T) {
 func TestStatsWithoutAChartAndForOthers(t *testing.T) {
 	w := setUp(t, errors.New("no fonts"))
 	r := bottest.NewChat(t, w.svc, boss).Text("/stats")
-	if len(r.Replies) != 1 || r.Replies[0].Image != nil || !strings.Contains(r.Replies[0].Text, "Статистика за 7 дн.") {
+	if len(r.Replies) != 1 || r.Replies[0].Image != nil || !strings.Contains(r.Replies[0].Text, "Статистика за 7 дней") {
 		t.Errorf("/stats without a chart: %+v", r.Replies)
 	}
 	bare, bareSessions := bottest.Service(t)
