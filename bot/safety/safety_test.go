@@ -364,3 +364,26 @@ func stringAnswers(a content.Answers) map[string]string {
 	}
 	return out
 }
+
+// The advice for a shared phone is one tap from the safety screen (and from Help now), and
+// says, in both languages, how to delete the chat, mute it and hide the messages' preview.
+func TestSharedPhoneAdviceIsOneTapFromTheSafetyScreen(t *testing.T) {
+	c := bottest.Engine(t).Content()
+	for _, parent := range []string{"helplines_violence", safety.HelpNow} {
+		n, ok := c.Node(parent)
+		if !ok || !slices.Contains(n.Buttons, "violence_safe_phone") {
+			t.Errorf("the shared-phone advice is not a button of %s", parent)
+		}
+	}
+	n, _ := c.Node("violence_safe_phone")
+	for lang, want := range map[content.Lang][]string{
+		content.RU: {"Удалить чат", "Отключить уведомления", "предпросмотр"},
+		content.KK: {"Чатты өшіру", "Хабарландыруларды өшіру", "алдын ала қарау"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(n.Text.In(lang), w) {
+				t.Errorf("%s: the shared-phone advice does not say %q", lang, w)
+			}
+		}
+	}
+}
