@@ -12,8 +12,9 @@ package safety
 // A word written "стем*" is any word that begins so; otherwise the whole word. Words are
 // written as people write them; both are folded alike before comparing (lower case, ё→е,
 // ь/ъ dropped, щ/ж→ш, й→и, Kazakh letters to the Russian ones people type instead:
-// ұ,ү→у, қ→к, ғ→г, ң→н, ә→а, ө→о, і→и, һ→х), and a word of six letters or more (a stem of
-// seven or more) also matches with one letter wrong, missing or extra.
+// ұ,ү→у, қ→к, ғ→г, ң→н, ә→а, ө→о, і→и, һ→х), and a word or stem of eight letters or more
+// also matches with one letter wrong, missing or extra after its first two. Shorter typos
+// that people make are written out as words of their own (избева*).
 
 // Kind is what danger a rule recognises.
 type Kind string
@@ -24,6 +25,7 @@ const (
 	Suicide     Kind = "suicide"     // suicide, self-harm
 	Child       Kind = "child"       // a child in danger
 	Trafficking Kind = "trafficking" // slavery, held against one's will, papers taken
+	Cry         Kind = "cry"         // a plain call for rescue: SOS
 )
 
 type rule struct {
@@ -52,7 +54,7 @@ var (
 		"қайын*", "атам", "мені", "бізді", "маған", "ол", "олар", "жігітім", "көрші*")
 	childKK = words("бала*", "баламды", "баланы", "балаға", "ұлым*", "қызым*", "немере*", "сәби*")
 	beatKK  = words("ұрады", "ұрды", "ұрып", "ұрған", "ұрамын", "ұрмақ*", "соғады", "соқты", "соғып",
-		"сабайды", "сабады", "сабап", "тепкіле*", "буындыр*", "қинайды", "қорлайды")
+		"сабайды", "сабады", "сабап", "тепкіле*", "буындыр*", "қинайды")
 )
 
 var rules = []rule{
@@ -72,12 +74,14 @@ var rules = []rule{
 	all(Suicide, words("поконч*", "кончу"), words("собой", "жизнь", "жизнью")),
 	phrase(Suicide, words("не"), words("хочу", "хочется", "могу"), words("жить")),
 	phrase(Suicide, words("жить"), words("не"), words("хочу", "хочется", "могу")),
+	phrase(Suicide, words("не"), words("хочу", "хочется", "могу"), words("больше", "уже", "так"), words("жить")),
+	phrase(Suicide, words("хочу", "хочется"), words("умереть", "сдохнуть", "умирать")),
 	all(Suicide, words("уби*", "убью"), words("себя")),
 	all(Suicide, words("вскрою", "вскрыть", "выпрыгн*", "спрыгн*", "наглотат*", "отравлюсь", "отравить"), words("вены", "себя", "окна", "крыши", "таблет*")),
 	all(Suicide, words("повешусь", "повеситься", "повесилась", "повесился", "удавлюсь")),
 	phrase(Suicide, words("наложить", "наложу"), words("на"), words("себя")),
 	phrase(Suicide, words("режу", "резать", "порезать", "порезала", "порезал"), words("себя", "вены", "руки")),
-	all(Suicide, words("өзімді", "өзін", "өзіңді", "өзімді-өзім"), words("өлтір*", "асы*", "жарақаттай*")),
+	all(Suicide, words("өзімді", "өзін", "өзіңді", "өзімді-өзім"), words("өлтір*", "асыл*", "асамын", "жарақаттай*")),
 	phrase(Suicide, words("қол"), words("жұмса*")),
 	all(Suicide, words("өлгім", "өлгiм", "өлемін", "өлейін")),
 	phrase(Suicide, words("өмір"), words("сүргім"), words("келмейді")),
@@ -94,7 +98,8 @@ var rules = []rule{
 
 	// ── A child in danger ──────────────────────────────────────────────────────────────
 	all(Child, childRU, beatRU),
-	all(Child, childRU, words("насил*", "изнасил*", "домога*", "избив*", "пропал", "пропала", "похитил*", "украли", "бросили", "голодает", "морят")),
+	all(Child, childRU, words("насил*", "изнасил*", "домога*", "избив*", "пропал", "пропала", "похитил*", "украли", "бросили", "голодает", "морят",
+		"пристает", "пристает*", "трогает", "лапает")),
 	all(Child, childKK, beatKK),
 	all(Child, childKK, words("зорла*", "зорлық*", "жоғалып", "жоғалды", "ұрлап", "аштан")),
 
@@ -110,4 +115,7 @@ var rules = []rule{
 	phrase(Trafficking, words("адам"), words("саудас*")),
 	all(Trafficking, words("паспорт*", "құжат*"), words("тартып", "алып", "бермейді", "тартыпалды")),
 	all(Trafficking, words("жібермейді", "шығармайды", "қамап", "қамады"), words("мені", "бізді", "үйден", "үйге", "күшпен")),
+
+	// ── A plain call for rescue ────────────────────────────────────────────────────────
+	all(Cry, words("sos", "сос", "спасите", "құтқарыңдар", "құтқарыңыз")),
 }

@@ -161,21 +161,24 @@ func matchesAny(w string, g []pattern) bool {
 	return false
 }
 
-// Typos are forgiven only in long words: a short one with a letter wrong is another word.
+// Typos are forgiven only in long words, and not in their first two letters: a shorter
+// word with a letter wrong is as a rule another word (тәртіп — тартып, придет — прибьет,
+// помогает — домогается).
 const (
-	minTypoWord = 6
-	minTypoStem = 7
+	minTypo     = 8
+	typoFreeLen = 2
 )
 
 func (p pattern) matches(w string) bool {
+	n := utf8.RuneCountInString(p.word)
+	typos := n >= minTypo && strings.HasPrefix(w, string([]rune(p.word)[:typoFreeLen]))
 	if !p.prefix {
-		return w == p.word || (utf8.RuneCountInString(p.word) >= minTypoWord && oneEdit(w, p.word))
+		return w == p.word || (typos && oneEdit(w, p.word))
 	}
 	if strings.HasPrefix(w, p.word) {
 		return true
 	}
-	n := utf8.RuneCountInString(p.word)
-	if n < minTypoStem {
+	if !typos {
 		return false
 	}
 	rw := []rune(w)
