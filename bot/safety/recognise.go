@@ -8,8 +8,8 @@ import (
 
 // Fold is what typed text and the lexicon's words are turned into before they are
 // compared: DefaultFold unless the bot is given another (the folding of Latin letters and
-// of a wrong keyboard layout into Cyrillic, from internal/textfold). Whatever it does, the
-// letter folding of the lexicon (soundAlike) is applied after it, word by word.
+// of a wrong keyboard layout into Cyrillic, from internal/textfold). Whatever it does,
+// DefaultFold and the letter folding of the lexicon (soundAlike) are applied after it.
 type Fold func(string) string
 
 // DefaultFold lower-cases, writes ё as е and turns everything but letters and digits into
@@ -36,13 +36,24 @@ var soundAlike = strings.NewReplacer(
 
 // Recogniser tells whether a text is a cry for help.
 type Recogniser struct {
-	fold  Fold
-	rules []compiled
+	fold   Fold
+	custom bool // fold is not DefaultFold
+	rules  []compiled
 }
 
 type pattern struct {
 	word   string // folded
 	prefix bool
+	typos  string // the first letters a word must share for a typo to be forgiven; "" none
+	n      int    // letters in word
+}
+
+func newPattern(word string, prefix bool) pattern {
+	p := pattern{word: word, prefix: prefix, n: utf8.RuneCountInString(word)}
+	if p.n >= minTypo {
+		p.typos = string([]rune(word)[:typoFreeLen])
+	}
+	return p
 }
 
 type compiled struct {
@@ -53,10 +64,10 @@ type compiled struct {
 
 // NewRecogniser compiles the lexicon with fold (nil: DefaultFold).
 func NewRecogniser(fold Fold) *Recogniser {
+	r := &Recogniser{fold: fold, custom: fold != nil}
 	if fold == nil {
-		fold = DefaultFold
+		r.fold = DefaultFold
 	}
-	r := &Recogniser{fold: fold}
 	for _, ru := range rules {
 		c := compiled{kind: ru.kind, near: ru.near}
 		for _, g := range ru.groups {
@@ -64,7 +75,7 @@ func NewRecogniser(fold Fold) *Recogniser {
 			for _, w := range g {
 				stem, prefix := strings.CutSuffix(w, "*")
 				for _, t := range r.words(stem) { // a word the fold splits (ұрып-соғ) is its first part
-					ps = append(ps, pattern{word: t, prefix: prefix})
+					ps = append(ps, newPattern(t, prefix))
 					break
 				}
 			}
@@ -78,7 +89,11 @@ func NewRecogniser(fold Fold) *Recogniser {
 // words folds text and splits it into words; a hyphenated word is also its parts.
 func (r *Recogniser) words(text string) []string {
 	var out []string
-	for _, w := range strings.Fields(r.fold(text)) {
+	folded := r.fold(text)
+	if r.custom {
+		folded = DefaultFold(folded) // whatever it did, punctuation and capitals are gone
+	}
+	for _, w := range strings.Fields(folded) {
 		w = soundAlike.Replace(w)
 		if w = strings.Trim(w, "-"); w == "" {
 			continue
@@ -170,19 +185,17 @@ const (
 )
 
 func (p pattern) matches(w string) bool {
-	n := utf8.RuneCountInString(p.word)
-	typos := n >= minTypo && strings.HasPrefix(w, string([]rune(p.word)[:typoFreeLen]))
-	if !p.prefix {
-		return w == p.word || (typos && oneEdit(w, p.word))
-	}
-	if strings.HasPrefix(w, p.word) {
+	if w == p.word || (p.prefix && strings.HasPrefix(w, p.word)) {
 		return true
 	}
-	if !typos {
+	if p.typos == "" || !strings.HasPrefix(w, p.typos) {
 		return false
 	}
+	if !p.prefix {
+		return oneEdit(w, p.word)
+	}
 	rw := []rune(w)
-	for _, k := range []int{n - 1, n, n + 1} { // the stem with a letter missing, wrong or extra
+	for _, k := range []int{p.n - 1, p.n, p.n + 1} { // the stem with a letter missing, wrong or extra
 		if k <= len(rw) && oneEdit(string(rw[:k]), p.word) {
 			return true
 		}
