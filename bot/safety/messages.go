@@ -11,8 +11,9 @@ const (
 
 	// The core's, used here too.
 	msgButtonMainMenu bot.MessageID = "ButtonMainMenu"
+	msgSources        bot.MessageID = "Sources"
 )
 
 // MessageIDs lists the interface strings the safety feature uses, for the test that checks
 // each is in both languages' files.
-var MessageIDs = []bot.MessageID{msgCommandSOS, msgSafetyBack, msgSafetyBackNote, msgSafetyNumbers, msgButtonMainMenu}
+var MessageIDs = []bot.MessageID{msgCommandSOS, msgSafetyBack, msgSafetyBackNote, msgSafetyNumbers, msgButtonMainMenu, msgSources}

@@ -93,6 +93,9 @@ func numbers(t *bot.Turn) bot.Reply {
 		if body := e.Content().Expand(n.Text.In(lang), t.Now.Year(), ""); body != "" {
 			parts = append(parts, strings.TrimSpace(body))
 		}
+		if sites := n.SourceSites(); len(sites) > 0 {
+			parts = append(parts, e.T(lang, msgSources, map[string]any{"Sites": strings.Join(sites, ", ")}))
+		}
 		return strings.Join(parts, "\n\n")
 	}
 	if t.Current().Lang == "" {

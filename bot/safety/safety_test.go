@@ -69,6 +69,9 @@ func isNumbers(t *testing.T, r bot.Result, lang content.Lang) {
 			t.Errorf("the danger answer lacks %s: %q", n, text)
 		}
 	}
+	if !strings.Contains(text, map[content.Lang]string{content.RU: "Источники: egov.kz", content.KK: "Дереккөздер: egov.kz"}[lang]) {
+		t.Errorf("the danger answer does not name its sources: %q", text)
+	}
 	if bottest.Button(r, backLabel[lang]) == "" {
 		t.Errorf("no %q on the danger answer: %+v", backLabel[lang], r.Replies[0].Buttons)
 	}
