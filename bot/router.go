@@ -112,6 +112,7 @@ type Router struct {
 	deepLinks map[string]route // by /start payload prefix
 	flows     map[Flow]route
 	resume    map[Flow]Handler // by flow name: shows a flow's prompt again
+	authored  map[Flow]bool    // by flow name: text written for others, not preempted
 	preempt   []Handler
 	files     *route
 	group     []Handler
@@ -132,7 +133,7 @@ type menuCommand struct {
 }
 
 func newRouter() *Router {
-	r := &Router{commands: map[string]route{}, buttons: map[string]route{}, deepLinks: map[string]route{}, flows: map[Flow]route{}, resume: map[Flow]Handler{}}
+	r := &Router{commands: map[string]route{}, buttons: map[string]route{}, deepLinks: map[string]route{}, flows: map[Flow]route{}, resume: map[Flow]Handler{}, authored: map[Flow]bool{}}
 	// The engine's own commands and buttons are claimed first, so no feature takes them.
 	r.feature = "engine"
 	for _, c := range []string{"start", "menu", "lang", "help"} {
@@ -211,6 +212,11 @@ type FlowOption func(flow Flow, r *Router)
 // Draft are as they were when h runs.
 func Resume(h Handler) FlowOption { return func(f Flow, r *Router) { r.resume[f] = h } }
 
+// Authored marks a flow whose text staff write for others to read (a broadcast's text):
+// it is not the writer speaking of themselves, so the features that read typed text first
+// (Preempt) leave it to the flow — an announcement about violence is not a cry for help.
+func Authored() FlowOption { return func(f Flow, r *Router) { r.authored[f] = true } }
+
 // Flow claims the typed text (not a command) of a chat whose Session.Flow is flow or
 // starts with flow + ":". When such a chat does anything else, the core clears its Flow.
 func (r *Router) Flow(flow Flow, h Handler, opts ...FlowOption) {
@@ -226,9 +232,10 @@ func (r *Router) Flow(flow Flow, h Handler, opts ...FlowOption) {
 
 // Preempt has h look first at every typed text that is not a command, in a private chat,
 // before the chat's flow, a screener's question and the engine: for what must be answered
-// whatever the person was doing (words of danger). h returns false to leave the text to
-// them; a handler that takes it and changes nothing leaves the flow, the screener and the
-// session as they were, so the person can go back to where they were.
+// whatever the person was doing (words of danger), except in a flow marked Authored. h
+// returns false to leave the text to them; a handler that takes it and changes nothing
+// leaves the flow, the screener and the session as they were, so the person can go back
+// to where they were.
 func (r *Router) Preempt(h Handler) { r.preempt = append(r.preempt, h) }
 
 // Files claims documents people send, from people with role.
@@ -333,6 +340,15 @@ func (r *Router) flow(f Flow) (route, bool) {
 	name, _, _ := strings.Cut(string(f), ":")
 	rt, ok := r.flows[Flow(name)]
 	return rt, ok
+}
+
+// isAuthored reports whether a session's flow takes text written for others.
+func (r *Router) isAuthored(f Flow) bool {
+	if f == "" {
+		return false
+	}
+	name, _, _ := strings.Cut(string(f), ":")
+	return r.authored[f] || r.authored[Flow(name)]
 }
 
 // resumer finds the handler that asks again for what a session's flow waits for.

@@ -165,6 +165,15 @@ func TestPreemptReadsTypedTextBeforeFlowsAndResumeAsksAgain(t *testing.T) {
 	if got := bottest.Texts(chat.Text("hello")); len(got) != 1 || got[0] != "written" {
 		t.Fatalf("after resuming, the flow did not take the text: %q", got)
 	}
+	// A flow of text written for others (Authored) is not preempted.
+	svc2, sessions2 := bottest.Service(t,
+		feature{"first", func(r *bot.Router) { r.Preempt(answer("numbers")) }},
+		feature{"author", func(r *bot.Router) { r.Flow("announce", answer("announced"), bot.Authored()) }})
+	sessions2.Set(2, bot.Session{Lang: content.RU, Flow: "announce:kk"})
+	if got := bottest.Texts(bottest.NewChat(t, svc2, 2).Text("alarm")); len(got) != 1 || got[0] != "announced" {
+		t.Errorf("an Authored flow's text was preempted: %q", got)
+	}
+
 	seen = nil
 	chat.Text("/menu")
 	chat.Press("m")

@@ -115,7 +115,7 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 // preempt offers typed text that is not a command to the handlers that look at it before
 // anything else (Router.Preempt).
 func (s *Service) preempt(t *Turn) bool {
-	if t.In.Kind != InputText || t.Cmd != "" || t.Text == "" {
+	if t.In.Kind != InputText || t.Cmd != "" || t.Text == "" || s.router.isAuthored(t.Session.Flow) {
 		return false
 	}
 	for _, h := range s.router.preempt {

@@ -12,6 +12,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/bottest"
 	"github.com/qamqor/qamqor/bot/handoff"
+	"github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
@@ -388,5 +389,29 @@ func TestSharedPhoneAdviceIsOneTapFromTheSafetyScreen(t *testing.T) {
 				t.Errorf("%s: the shared-phone advice does not say %q", lang, w)
 			}
 		}
+	}
+}
+
+// An admin writing a broadcast about violence is writing for others, not crying for help:
+// the broadcast's flow is Authored, and its text reaches the draft.
+func TestABroadcastAboutViolenceIsNotACryForHelp(t *testing.T) {
+	const admin = 42
+	sessions := bottest.NewSessions()
+	svc := bot.NewService(bottest.Engine(t), sessions, bottest.Quiet)
+	if err := svc.Register(safety.New(safety.Options{}), bottest.NewFixedRoles(map[int64]bot.Role{admin: bot.RoleAdmin}),
+		news.New(bottest.NewNews(), news.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	bottest.Russian(sessions, admin)
+	c := bottest.NewChat(t, svc, admin)
+	c.Text("/broadcast")
+	r := c.Text("Если вас бьет муж, звоните 111: бытовое насилие — не семейное дело")
+	if strings.Contains(r.Replies[0].Text, "103") || !strings.Contains(r.Replies[0].Text, "на русском") {
+		t.Errorf("the broadcast's text got the emergency numbers, not the next step: %q", bottest.Texts(r))
+	}
+	// The same words outside the flow are a cry for help.
+	c.Text("/menu")
+	if r := c.Text("Если вас бьет муж"); !strings.Contains(r.Replies[0].Text, "103") {
+		t.Errorf("outside the broadcast, danger is not answered with the numbers: %q", bottest.Texts(r))
 	}
 }
