@@ -3,10 +3,12 @@ package safety_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
@@ -17,6 +19,7 @@ import (
 	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/locales"
 )
 
 const operators = -100
@@ -413,5 +416,61 @@ func TestABroadcastAboutViolenceIsNotACryForHelp(t *testing.T) {
 	c.Text("/menu")
 	if r := c.Text("Если вас бьет муж"); !strings.Contains(r.Replies[0].Text, "103") {
 		t.Errorf("outside the broadcast, danger is not answered with the numbers: %q", bottest.Texts(r))
+	}
+}
+
+// Content published without the Help now screen still leaves the numbers: the danger
+// answer falls back to the interface's own list of them.
+func TestWithoutTheHelpNowScreenTheNumbersRemain(t *testing.T) {
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(content.Embedded(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(content.Embedded(), path)
+		if err != nil {
+			return err
+		}
+		switch {
+		case strings.HasSuffix(path, "main.yaml"):
+			data = []byte(strings.Replace(string(data), "      - help_now\n", "", 1))
+		case strings.HasSuffix(path, "helplines.yaml"):
+			s := string(data)
+			start, end := strings.Index(s, "  - id: help_now\n"), strings.Index(s, "  - id: helplines\n")
+			data = []byte(s[:start] + s[end:])
+		}
+		fsys[path] = &fstest.MapFile{Data: data}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := content.Load(fsys, "content/data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Node(safety.HelpNow); ok {
+		t.Fatal("the Help now screen is still there: the test proves nothing")
+	}
+	bundle, err := locales.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := bottest.NewSessions()
+	svc := bot.NewService(bot.NewEngine(c, bundle), sessions, bottest.Quiet)
+	if err := svc.Register(safety.New(safety.Options{})); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range content.Langs {
+		sessions.Set(1, bot.Session{Lang: lang})
+		r := bottest.NewChat(t, svc, 1).Text(danger[lang])
+		for _, n := range emergency {
+			if len(r.Replies) != 1 || !strings.Contains(r.Replies[0].Text, n) {
+				t.Errorf("%s: without Help now, the danger answer lacks %s: %q", lang, n, bottest.Texts(r))
+			}
+		}
+		if bottest.Button(r, backLabel[lang]) == "" {
+			t.Errorf("%s: without Help now, no way back", lang)
+		}
 	}
 }
