@@ -77,6 +77,9 @@ func ScreenerOfTarget(target string) (string, bool) {
 	return "", false
 }
 
+// OpenData is the data of a button that opens node id.
+func OpenData(id string) string { return dataOpen + id }
+
 // DataMainMenu is the data of the button that leads to the main menu.
 const DataMainMenu = dataMainMenu
 

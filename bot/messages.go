@@ -28,6 +28,8 @@ const (
 	msgInternalError       MessageID = "InternalError"
 	msgSources             MessageID = "Sources"
 	msgUnsupported         MessageID = "Unsupported"
+	msgFlowGoOn            MessageID = "FlowGoOn"         // back in a feature's flow that cannot ask again
+	msgNothingFoundHelp    MessageID = "NothingFoundHelp" // ends every "nothing found"
 	msgCommandStart        MessageID = "CommandStart"
 	msgCommandMenu         MessageID = "CommandMenu"
 	msgCommandLang         MessageID = "CommandLang"
@@ -103,7 +105,7 @@ const (
 var MessageIDs = []MessageID{
 	msgGreeting, msgChooseLanguageFirst, msgButtonBack, msgButtonMainMenu, msgLanguageChanged,
 	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
-	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported,
+	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported, msgFlowGoOn, msgNothingFoundHelp,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgResultUnchecked,
 	msgWhatCanIGet, msgQuestionOf, msgQuestionN, msgYes, msgNo, msgTypeNumber, msgNotANumber, msgOutOfRange, msgSeveralNumbers, msgLeaveScreenerAsk, msgLeaveScreener, msgContinueScreener, msgUseButtons, msgSummaryTitle, msgChangeAnswer, msgShowResult, msgResultIntro, msgResultNone, msgLabelAmount, msgLabelDocuments, msgLabelApply, msgLabelLegal, msgLabelContact, msgVerified, msgUnverified, msgWhyNotButton, msgWhyNotTitle, msgWhyNotNone, msgNotInRegion, msgSaveChecklist, msgChecklistSent, msgChecklistMade, msgChecklistFooter, msgChangeAnswers,

@@ -14,6 +14,7 @@ import (
 	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/locales"
 )
@@ -34,7 +35,7 @@ func messageFile(t *testing.T, name string) map[string]any {
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
 	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs, referrals.MessageIDs,
-		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs, news.MessageIDs)
+		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs, news.MessageIDs, safety.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

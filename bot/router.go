@@ -118,6 +118,9 @@ type Router struct {
 	buttons   map[string]route // by data prefix
 	deepLinks map[string]route // by /start payload prefix
 	flows     map[Flow]route
+	resume    map[Flow]Handler // by flow name: shows a flow's prompt again
+	authored  map[Flow]bool    // by flow name: text written for others, not preempted
+	preempt   []Handler
 	files     *route
 	group     []Handler
 	decorate  []Decorator
@@ -137,7 +140,7 @@ type menuCommand struct {
 }
 
 func newRouter() *Router {
-	r := &Router{commands: map[string]route{}, buttons: map[string]route{}, deepLinks: map[string]route{}, flows: map[Flow]route{}}
+	r := &Router{commands: map[string]route{}, buttons: map[string]route{}, deepLinks: map[string]route{}, flows: map[Flow]route{}, resume: map[Flow]Handler{}, authored: map[Flow]bool{}}
 	// The engine's own commands and buttons are claimed first, so no feature takes them.
 	r.feature = "engine"
 	for _, c := range []string{"start", "menu", "lang", "help"} {
@@ -207,16 +210,41 @@ func (r *Router) DeepLink(prefix string, h Handler) {
 	r.deepLinks[prefix] = route{feature: r.feature, handle: h}
 }
 
+// FlowOption changes how a flow is registered.
+type FlowOption func(flow Flow, r *Router)
+
+// Resume tells the core how to ask again for what the flow waits for (its prompt, with its
+// buttons), for a feature that answered something else in the middle of it and leads the
+// person back (safety's "Back to where I was", Turn.ResumeFlow). The session's Flow and
+// Draft are as they were when h runs.
+func Resume(h Handler) FlowOption { return func(f Flow, r *Router) { r.resume[f] = h } }
+
+// Authored marks a flow whose text staff write for others to read (a broadcast's text):
+// it is not the writer speaking of themselves, so the features that read typed text first
+// (Preempt) leave it to the flow — an announcement about violence is not a cry for help.
+func Authored() FlowOption { return func(f Flow, r *Router) { r.authored[f] = true } }
+
 // Flow claims the typed text (not a command) of a chat whose Session.Flow is flow or
 // starts with flow + ":". When such a chat does anything else, the core clears its Flow
 // (a message the bot cannot read, a sticker or a voice note, is not anything else).
-func (r *Router) Flow(flow Flow, h Handler) {
+func (r *Router) Flow(flow Flow, h Handler, opts ...FlowOption) {
 	if prev, taken := r.flows[flow]; taken {
 		r.fail("flow %q is %s's already", flow, prev.feature)
 		return
 	}
 	r.flows[flow] = route{feature: r.feature, handle: h}
+	for _, o := range opts {
+		o(flow, r)
+	}
 }
+
+// Preempt has h look first at every typed text that is not a command, in a private chat,
+// before the chat's flow, a screener's question and the engine: for what must be answered
+// whatever the person was doing (words of danger), except in a flow marked Authored. h
+// returns false to leave the text to them; a handler that takes it and changes nothing
+// leaves the flow, the screener and the session as they were, so the person can go back
+// to where they were.
+func (r *Router) Preempt(h Handler) { r.preempt = append(r.preempt, h) }
 
 // Files claims documents people send, from people with role.
 func (r *Router) Files(role Role, h Handler) {
@@ -320,6 +348,25 @@ func (r *Router) flow(f Flow) (route, bool) {
 	name, _, _ := strings.Cut(string(f), ":")
 	rt, ok := r.flows[Flow(name)]
 	return rt, ok
+}
+
+// isAuthored reports whether a session's flow takes text written for others.
+func (r *Router) isAuthored(f Flow) bool {
+	if f == "" {
+		return false
+	}
+	name, _, _ := strings.Cut(string(f), ":")
+	return r.authored[f] || r.authored[Flow(name)]
+}
+
+// resumer finds the handler that asks again for what a session's flow waits for.
+func (r *Router) resumer(f Flow) (Handler, bool) {
+	if h, ok := r.resume[f]; ok {
+		return h, true
+	}
+	name, _, _ := strings.Cut(string(f), ":")
+	h, ok := r.resume[Flow(name)]
+	return h, ok
 }
 
 // menuFor lists the registered menu commands for people with any of roles (none: everyone).

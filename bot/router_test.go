@@ -121,3 +121,64 @@ func TestLeavingAFlowClearsIt(t *testing.T) {
 		t.Fatalf("after pressing Main menu, the flow is %q", s.Flow)
 	}
 }
+
+// A feature that reads typed text first (Preempt) sees it before another feature's flow
+// and the engine, leaves the flow in place when it takes it, and never sees commands,
+// presses or group messages. Resume lets the flow's owner ask again for what it waits for.
+func TestPreemptReadsTypedTextBeforeFlowsAndResumeAsksAgain(t *testing.T) {
+	var seen []string
+	svc, sessions := bottest.Service(t,
+		feature{"first", func(r *bot.Router) {
+			r.Preempt(func(t *bot.Turn) bool {
+				seen = append(seen, t.Text)
+				if t.Text != "alarm" {
+					return false
+				}
+				t.Say(bot.Reply{Text: "numbers"})
+				return true
+			})
+			r.Button("Z", "", func(t *bot.Turn) bool { return t.ResumeFlow() })
+		}},
+		feature{"writer", func(r *bot.Router) {
+			r.Button("W", "", func(t *bot.Turn) bool {
+				t.Change(func(s bot.Session) bot.Session { s.Flow = "write:x"; return s })
+				t.Say(bot.Reply{Text: "write it"})
+				return true
+			})
+			r.Flow("write", answer("written"), bot.Resume(func(t *bot.Turn) bool {
+				t.Say(bot.Reply{Text: "write it again: " + string(t.Current().Flow)})
+				return true
+			}))
+		}})
+	bottest.Russian(sessions, 1)
+	chat := bottest.NewChat(t, svc, 1)
+	chat.Press("W")
+	if got := bottest.Texts(chat.Text("alarm")); len(got) != 1 || got[0] != "numbers" {
+		t.Fatalf("the preempting feature did not take the text before the flow: %q", got)
+	}
+	if s, _ := sessions.Get(1); s.Flow != "write:x" {
+		t.Fatalf("the flow is gone after the preempted text: %+v", s)
+	}
+	if got := bottest.Texts(chat.Press("Z")); len(got) != 1 || got[0] != "write it again: write:x" {
+		t.Fatalf("ResumeFlow did not have the owner ask again: %q", got)
+	}
+	if got := bottest.Texts(chat.Text("hello")); len(got) != 1 || got[0] != "written" {
+		t.Fatalf("after resuming, the flow did not take the text: %q", got)
+	}
+	// A flow of text written for others (Authored) is not preempted.
+	svc2, sessions2 := bottest.Service(t,
+		feature{"first", func(r *bot.Router) { r.Preempt(answer("numbers")) }},
+		feature{"author", func(r *bot.Router) { r.Flow("announce", answer("announced"), bot.Authored()) }})
+	sessions2.Set(2, bot.Session{Lang: content.RU, Flow: "announce:kk"})
+	if got := bottest.Texts(bottest.NewChat(t, svc2, 2).Text("alarm")); len(got) != 1 || got[0] != "announced" {
+		t.Errorf("an Authored flow's text was preempted: %q", got)
+	}
+
+	seen = nil
+	chat.Text("/menu")
+	chat.Press("m")
+	svc.Handle(t.Context(), -5, bot.Input{Kind: bot.InputText, Text: "alarm", Group: true, From: 1})
+	if len(seen) != 0 {
+		t.Errorf("the preempting feature saw a command, a press or a group message: %q", seen)
+	}
+}

@@ -417,6 +417,9 @@ func (e *Engine) screenerScreen(s Session, note string) Reply {
 			[]Button{{Label: e.tr.T(lang, msgChangeAnswers, nil), Data: dataSummary}},
 		)
 		r.Buttons = append(r.Buttons, resultLinks(cards)...)
+		if len(cards) == 0 { // nothing matched: never a dead end
+			r.Buttons = append(r.Buttons, e.nodeButtons(e.content.Main(), lang)...)
+		}
 	case s.Step == stepWhyNot:
 		_, no, failed = e.matched(s, sc)
 		parts = append(parts, e.whyNotText(s, sc, no, failed))
@@ -575,7 +578,7 @@ func (e *Engine) resultOf(s Session, sc *content.Screener, cards []card, failed 
 		if unchecked != "" {
 			text += "\n\n" + unchecked
 		}
-		return text
+		return text + "\n\n" + e.tr.T(lang, msgNothingFoundHelp, nil) // then the topics, as buttons
 	}
 	blocks := []string{sc.Title.In(lang), e.tr.T(lang, msgResultIntro, nil)}
 	for i, k := range cards {

@@ -20,13 +20,14 @@ const maxSummary = 280
 const maxQueryEcho = 60
 
 // answer treats typed text as a question: the best matching screens as buttons, with a
-// summary of the first, or a plain "nothing found" with the topics and the help lines. The
+// summary of the first, or "nothing found" ending with the help lines and the topics. The
 // person's place is not moved, so Back returns to where they were.
 func (e *Engine) answer(s Session, question string) Reply {
 	lang := s.Lang
 	found := e.index.Search(question, lang, maxResults)
 	if len(found.Results) == 0 {
-		r := Reply{Text: e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)}), SearchMiss: true, Search: true}
+		text := e.tr.T(lang, msgSearchNothing, map[string]any{"Query": echo(question, maxQueryEcho)}) + "\n\n" + e.tr.T(lang, msgNothingFoundHelp, nil)
+		r := Reply{Text: text, SearchMiss: true, Search: true}
 		r.Buttons = e.nodeButtons(e.content.Main(), lang)
 		r.Buttons = append(r.Buttons, e.decorate(Screen{Engine: e, Lang: lang, NothingFound: true, Search: true, Query: question})...)
 		r.Buttons = append(r.Buttons, []Button{{Label: e.tr.T(lang, msgButtonBack, nil), Data: dataHere}})

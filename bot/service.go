@@ -106,10 +106,24 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 		}
 		return Result{Outcome: NotForUs}
 	}
-	if s.routeFeature(t) {
+	if s.preempt(t) || s.routeFeature(t) {
 		return s.commit(t)
 	}
 	return s.step(t)
+}
+
+// preempt offers typed text that is not a command to the handlers that look at it before
+// anything else (Router.Preempt).
+func (s *Service) preempt(t *Turn) bool {
+	if t.In.Kind != InputText || t.Cmd != "" || t.Text == "" || s.router.isAuthored(t.Session.Flow) {
+		return false
+	}
+	for _, h := range s.router.preempt {
+		if h(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // begin reads the chat's session (from the store's cache, as a rule) and makes its turn.

@@ -116,6 +116,27 @@ func (t *Turn) Save(f func(Session) Session) error {
 	return err
 }
 
+// ResumeFlow leads a chat back into the flow it was in when the turn began (the core has
+// cleared it, as for anything else the chat does): it puts the session's Flow and Draft
+// back and has the flow's owner ask again (Resume), or, when the owner registered no way
+// to, says that the person can go on typing. It reports false, and does nothing, when the
+// chat was in no flow.
+func (t *Turn) ResumeFlow() bool {
+	flow, draft := t.Session.Flow, t.Session.Draft
+	if flow == "" {
+		return false
+	}
+	if _, ok := t.svc.router.flow(flow); !ok {
+		return false // no feature owns it any longer
+	}
+	t.Change(func(s Session) Session { s.Flow, s.Draft = flow, draft; return s })
+	if h, ok := t.svc.router.resumer(flow); ok && h(t) {
+		return true
+	}
+	t.Say(Reply{Text: t.T(msgFlowGoOn, nil), Buttons: [][]Button{{{Label: t.T(msgButtonMainMenu, nil), Data: dataMainMenu}}}})
+	return true
+}
+
 // Forgotten tells the core the session is gone (/forget): nothing is written for it, not
 // even the mark that the update was handled.
 func (t *Turn) Forgotten() { t.unmarked = true }

@@ -13,6 +13,7 @@ import (
 	botnews "github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
@@ -107,6 +108,7 @@ func (w *world) startEverything() {
 	log := slog.New(slog.NewTextHandler(w.logs, nil))
 	svc := bot.NewService(w.engine(), store.NewSessions(rdb), log)
 	w.withRoles(svc)
+	mustRegister(w.t, svc, safety.New(safety.Options{}))
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload }, nil))
 	mustRegister(w.t, svc, publishing.New(store.NewContent(rdb)),

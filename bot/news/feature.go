@@ -95,7 +95,7 @@ func (f *Feature) Register(r *bot.Router) {
 	r.Command("broadcast", bot.RoleAdmin, f.compose)
 	r.Command("broadcasts", bot.RoleAdmin, f.list)
 	r.Button(dataBroadcast, bot.RoleAdmin, f.press)
-	r.Flow(flowBroadcast, f.text)
+	r.Flow(flowBroadcast, f.text, bot.Authored()) // an announcement about violence is not a cry for help
 	r.Keep(f)
 }
 

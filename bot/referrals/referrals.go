@@ -85,7 +85,9 @@ func (f *Feature) Register(r *bot.Router) {
 	}))
 	r.Button(dataRefer, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.askNote(t, strings.TrimPrefix(t.Data, dataRefer)) }))
 	r.Button(dataReferNoNote, "", f.partnerOnly(func(t *bot.Turn, p Partner) { f.createReferral(t, p, nil) }))
-	r.Flow(flowNote, f.partnerOnly(f.note))
+	r.Flow(flowNote, f.partnerOnly(f.note), bot.Resume(f.partnerOnly(func(t *bot.Turn, _ Partner) {
+		f.askNote(t, strings.TrimPrefix(string(t.Session.Flow), string(flowNote)+":")) // asked again, after safety's numbers
+	})))
 	r.Button(dataPage, "", f.partnerOnly(func(t *bot.Turn, _ Partner) {
 		offset, _ := strconv.Atoi(strings.TrimPrefix(t.Data, dataPage))
 		f.listReferrals(t, max(0, offset))

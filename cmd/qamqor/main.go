@@ -27,6 +27,7 @@ import (
 	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/publishing"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/chart"
 	"github.com/qamqor/qamqor/content"
@@ -346,7 +347,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
-	if err := a.service.Register(admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log), publishing.New(published)); err != nil {
+	// safety reads typed text before every other feature's flow and the engine.
+	if err := a.service.Register(safety.New(safety.Options{}), admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log), publishing.New(published)); err != nil {
 		a.close()
 		return nil, err
 	}
