@@ -91,6 +91,10 @@ type Decorator func(Screen) [][]Button
 // session's compare-and-set, so it must be pure: it may run again on a newer session.
 type Adjuster func(before, after Session) Session
 
+// A TimedAdjuster is an Adjuster that also sees the turn's time (the service's clock),
+// for what a session records about when (the statistics' time of a screener's last turn).
+type TimedAdjuster func(now time.Time, before, after Session) Session
+
 // A StepHook runs after the engine's step was committed: it may do I/O and say more.
 type StepHook func(t *Turn, before, after Session, replies []Reply)
 
@@ -115,6 +119,7 @@ type Router struct {
 	group     []Handler
 	decorate  []Decorator
 	adjust    []Adjuster
+	adjustAt  []TimedAdjuster
 	after     []StepHook
 	keepers   []Keeper
 	auth      Authorizer
@@ -227,6 +232,9 @@ func (r *Router) Decorate(d Decorator) { r.decorate = append(r.decorate, d) }
 
 // Adjust changes, inside the commit, what the engine made of a session.
 func (r *Router) Adjust(a Adjuster) { r.adjust = append(r.adjust, a) }
+
+// AdjustAt is Adjust for adjusters that need the turn's time.
+func (r *Router) AdjustAt(a TimedAdjuster) { r.adjustAt = append(r.adjustAt, a) }
 
 // AfterStep runs h after every engine step that was committed.
 func (r *Router) AfterStep(h StepHook) { r.after = append(r.after, h) }

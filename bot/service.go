@@ -212,6 +212,9 @@ func (s *Service) step(t *Turn) Result {
 		for _, adjust := range s.router.adjust {
 			next = adjust(cur, next)
 		}
+		for _, adjust := range s.router.adjustAt {
+			next = adjust(t.Now, cur, next)
+		}
 		if t.In.UpdateID != 0 {
 			next = next.markSeen(t.In.UpdateID)
 		}
