@@ -36,7 +36,19 @@ type Role string
 const (
 	RoleAdmin  Role = "admin"
 	RoleEditor Role = "editor" // content only
+	// RolePartner is a partner of the referrals: a record of theirs, not a role granted,
+	// used for the command menu of partners' chats.
+	RolePartner Role = "partner"
 )
+
+// A RoleSource says who holds its roles, for their chats' own command menus (the roles
+// feature: admins and editors; the referrals: partners).
+type RoleSource interface {
+	// RolesOf are the roles chat holds from this source (none: nil).
+	RolesOf(ctx context.Context, chat int64) ([]Role, error)
+	// Holders are the chats holding any of them now.
+	Holders(ctx context.Context) ([]int64, error)
+}
 
 // Authorizer says whether a person holds a role (the roles feature).
 type Authorizer interface {
@@ -110,22 +122,23 @@ type route struct {
 type Router struct {
 	feature string // the feature registering now
 
-	commands  map[string]route
-	menu      []menuCommand
-	buttons   map[string]route // by data prefix
-	deepLinks map[string]route // by /start payload prefix
-	flows     map[Flow]route
-	files     *route
-	group     []Handler
-	decorate  []Decorator
-	adjust    []Adjuster
-	adjustAt  []TimedAdjuster
-	after     []StepHook
-	keepers   []Keeper
-	auth      Authorizer
-	audit     Auditor
-	counter   Counter
-	errs      []error
+	commands    map[string]route
+	menu        []menuCommand
+	buttons     map[string]route // by data prefix
+	deepLinks   map[string]route // by /start payload prefix
+	flows       map[Flow]route
+	files       *route
+	group       []Handler
+	decorate    []Decorator
+	adjust      []Adjuster
+	adjustAt    []TimedAdjuster
+	after       []StepHook
+	keepers     []Keeper
+	auth        Authorizer
+	audit       Auditor
+	counter     Counter
+	roleSources []RoleSource
+	errs        []error
 }
 
 type menuCommand struct {
@@ -153,6 +166,10 @@ func (r *Router) fail(format string, args ...any) {
 
 // CommandOption changes how a command is registered.
 type CommandOption func(*menuCommand)
+
+// ListedFor lists a command InMenu for the people who hold role, whatever role the router
+// checks (a partner's commands are checked by their feature, which knows partners).
+func ListedFor(role Role) CommandOption { return func(m *menuCommand) { m.role = role } }
 
 // InMenu lists the command in the messenger's command menu, described by desc, for the
 // people who may use it (everyone, when its role is anyone).
@@ -268,6 +285,9 @@ func (r *Router) CountWith(c Counter) {
 	}
 	r.counter = c
 }
+
+// RolesFrom makes src say who holds some roles, for their command menus.
+func (r *Router) RolesFrom(src RoleSource) { r.roleSources = append(r.roleSources, src) }
 
 // Keepers are the features that keep something about people.
 func (r *Router) Keepers() []Keeper { return slices.Clone(r.keepers) }

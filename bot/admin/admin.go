@@ -71,9 +71,40 @@ func (f *Feature) Name() string { return "admin" }
 func (f *Feature) Register(r *bot.Router) {
 	r.Authorize(f)
 	r.AuditWith(f)
-	r.Command("role", bot.RoleAdmin, f.setRole)
-	r.Command("roles", bot.RoleAdmin, f.listRoles)
-	r.Command("audit", bot.RoleAdmin, f.auditLog)
+	r.RolesFrom(f)
+	r.Command("role", bot.RoleAdmin, f.setRole, bot.InMenu(msgCommandRole))
+	r.Command("roles", bot.RoleAdmin, f.listRoles, bot.InMenu(msgCommandRoles))
+	r.Command("audit", bot.RoleAdmin, f.auditLog, bot.InMenu(msgCommandAudit))
+}
+
+// RolesOf implements bot.RoleSource: the role of chat, for its command menu.
+func (f *Feature) RolesOf(ctx context.Context, chat int64) ([]bot.Role, error) {
+	if f.admins[chat] {
+		return []bot.Role{bot.RoleAdmin}, nil
+	}
+	role, err := f.store.Role(ctx, chat)
+	if err != nil || role == "" {
+		return nil, err
+	}
+	return []bot.Role{role}, nil
+}
+
+// Holders implements bot.RoleSource: the configured admins and everyone granted a role.
+func (f *Feature) Holders(ctx context.Context) ([]int64, error) {
+	granted, err := f.store.Roles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for id := range f.admins {
+		out = append(out, id)
+	}
+	for id, role := range granted {
+		if role != "" && !f.admins[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // Has implements bot.Authorizer: the configured admins are admins; others hold the role
@@ -124,10 +155,12 @@ func (f *Feature) setRole(t *bot.Turn) bool {
 	}
 	if role == "" {
 		t.Audit("role.remove", strconv.FormatInt(user, 10))
+		t.MenuChanged(user)
 		t.Say(bot.Reply{Text: t.T(msgRoleRemoved, map[string]any{"User": user})})
 		return true
 	}
 	t.Audit("role.grant", fmt.Sprintf("%d %s", user, role))
+	t.MenuChanged(user)
 	t.Say(bot.Reply{Text: t.T(msgRoleSet, map[string]any{"User": user, "Role": t.T(roleNames[role], nil)})})
 	return true
 }

@@ -13,6 +13,11 @@ const (
 	msgAuditTitle  bot.MessageID = "AuditTitle"
 	msgRoleAdmin   bot.MessageID = "Role_admin"
 	msgRoleEditor  bot.MessageID = "Role_editor"
+
+	// issue 16: the command menu of admins' chats
+	msgCommandRole  bot.MessageID = "CommandRole"
+	msgCommandRoles bot.MessageID = "CommandRoles"
+	msgCommandAudit bot.MessageID = "CommandAudit"
 )
 
 // roleNames are the names of the roles, in the person's language.
@@ -23,4 +28,5 @@ var roleNames = map[bot.Role]bot.MessageID{bot.RoleAdmin: msgRoleAdmin, bot.Role
 var MessageIDs = []bot.MessageID{
 	msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
 	msgRoleAdmin, msgRoleEditor,
+	msgCommandRole, msgCommandRoles, msgCommandAudit,
 }

@@ -81,7 +81,7 @@ func (f *Feature) Register(r *bot.Router) {
 	r.Button(dataAsk, "", f.press)
 	r.Flow(flowAsk, f.draft)
 	r.Group(f.group)
-	r.Command("tickets", bot.RoleAdmin, f.listTickets)
+	r.Command("tickets", bot.RoleAdmin, f.listTickets, bot.InMenu(msgCommandTickets))
 	r.Decorate(f.offer)
 	r.Keep(f)
 }

@@ -36,4 +36,10 @@ var MessageIDs = []bot.MessageID{
 	msgAskSent, msgTicketForOperators, msgTicketGone, msgTicketAnswer, msgTicketClose, msgTicketDelivered,
 	msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket,
 	msgTooManyTickets, msgButtonMainMenu, msgUnavailable,
+	msgCommandTickets,
 }
+
+// issue 16: the command menu of admins', editors' and partners' chats.
+const (
+	msgCommandTickets bot.MessageID = "CommandTickets"
+)

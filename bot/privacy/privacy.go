@@ -126,6 +126,7 @@ func (f *Feature) forget(t *bot.Turn) {
 		return
 	}
 	t.Forgotten()
+	t.MenuChanged(t.Chat) // a partner forgotten is a partner no more
 	t.Log().Info("a user asked to be forgotten; done")
 	t.Say(bot.Reply{Text: t.Engine.T(lang, msgForgotten, nil)})
 	for _, n := range tell {

@@ -85,4 +85,14 @@ var MessageIDs = []bot.MessageID{
 	msgStatusCreated, msgStatusOpened, msgStatusCompleted, msgStatusExpired, msgStatusClosed, msgStatusWithdrew,
 	msgOutcomeHelped, msgOutcomeNotHelped, msgOutcomeUnreachable,
 	msgYes, msgNo,
+	msgCommandInvite, msgCommandPartners, msgCommandRevoke, msgCommandRefer, msgCommandReferrals,
 }
+
+// issue 16: the command menu of admins', editors' and partners' chats.
+const (
+	msgCommandInvite    bot.MessageID = "CommandInvite"
+	msgCommandPartners  bot.MessageID = "CommandPartners"
+	msgCommandRevoke    bot.MessageID = "CommandRevoke"
+	msgCommandRefer     bot.MessageID = "CommandRefer"
+	msgCommandReferrals bot.MessageID = "CommandReferrals"
+)

@@ -70,19 +70,21 @@ func (f *Feature) Name() string { return "referrals" }
 
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
-	r.Command("invite", bot.RoleAdmin, f.invite)
-	r.Command("partners", bot.RoleAdmin, f.partners)
-	r.Command("revoke", bot.RoleAdmin, f.revoke)
+	r.RolesFrom(f)
+	r.Command("invite", bot.RoleAdmin, f.invite, bot.InMenu(msgCommandInvite))
+	r.Command("partners", bot.RoleAdmin, f.partners, bot.InMenu(msgCommandPartners))
+	r.Command("revoke", bot.RoleAdmin, f.revoke, bot.InMenu(msgCommandRevoke))
 	r.DeepLink(payloadInvite, f.claimInvite)
 	r.DeepLink(payloadReferral, f.openReferral)
 
 	// Partners only: anyone else gets what any unknown command or stale button gets, so
 	// nothing tells a stranger these exist.
-	r.Command("refer", "", f.partnerOnly(f.referMenu))
+	partners := bot.ListedFor(bot.RolePartner)
+	r.Command("refer", "", f.partnerOnly(f.referMenu), bot.InMenu(msgCommandRefer), partners)
 	r.Command("referrals", "", f.partnerOnly(func(t *bot.Turn, _ Partner) {
 		offset, _ := strconv.Atoi(t.Arg)
 		f.listReferrals(t, max(0, offset))
-	}))
+	}), bot.InMenu(msgCommandReferrals), partners)
 	r.Button(dataRefer, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.askNote(t, strings.TrimPrefix(t.Data, dataRefer)) }))
 	r.Button(dataReferNoNote, "", f.partnerOnly(func(t *bot.Turn, p Partner) { f.createReferral(t, p, nil) }))
 	r.Flow(flowNote, f.partnerOnly(f.note))
@@ -175,8 +177,31 @@ func (f *Feature) revoke(t *bot.Turn) bool {
 		return true
 	}
 	t.Audit("partner.revoke", strconv.FormatInt(user, 10))
+	t.MenuChanged(user)
 	say(t, t.T(msgRevoked, map[string]any{"User": user}))
 	return true
+}
+
+// RolesOf implements bot.RoleSource: a partner's chat has the partners' command menu.
+func (f *Feature) RolesOf(ctx context.Context, chat int64) ([]bot.Role, error) {
+	_, ok, err := f.store.Partner(ctx, chat)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []bot.Role{bot.RolePartner}, nil
+}
+
+// Holders implements bot.RoleSource: the partners.
+func (f *Feature) Holders(ctx context.Context) ([]int64, error) {
+	ps, err := f.store.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, p.User)
+	}
+	return out, nil
 }
 
 // neutral is the one answer to every link that does not work, whatever the reason, so a
@@ -200,6 +225,7 @@ func (f *Feature) claimInvite(t *bot.Turn) bool {
 	}
 	if ok {
 		t.Audit("partner.join", p.Org)
+		t.MenuChanged(t.Chat)
 	} else if p, ok, err = f.store.Partner(t.Ctx, t.Chat); err != nil || !ok {
 		neutral(t) // the store away on the second look: the same as any link that fails
 		return true

@@ -88,7 +88,7 @@ func (f *Feature) Name() string { return "stats" }
 
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
-	r.Command("stats", bot.RoleAdmin, f.report)
+	r.Command("stats", bot.RoleAdmin, f.report, bot.InMenu(msgCommandStats))
 	r.AdjustAt(stamped)
 	r.AfterStep(f.counted)
 	r.CountWith(f)
