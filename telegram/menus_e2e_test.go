@@ -62,7 +62,9 @@ func TestRoleHoldersGetTheirOwnCommandMenus(t *testing.T) {
 		t.Errorf("the editor's menu: %v", names)
 	}
 	w.text(polling, admin, "/role 400 none")
-	w.waitFor(func() bool { return w.api.CommandsFor(editorScope, "kk") == nil && w.api.CommandsFor(editorScope, "") == nil }, "the editor's menu to go")
+	w.waitFor(func() bool {
+		return w.api.CommandsFor(editorScope, "kk") == nil && w.api.CommandsFor(editorScope, "") == nil
+	}, "the editor's menu to go")
 
 	w.invitePartner("Шапағат")
 	w.waitFor(func() bool { return len(w.api.CommandsFor(staffScope, "ru")) > 0 }, "the partner's menu")
