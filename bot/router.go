@@ -138,6 +138,7 @@ type Router struct {
 	audit       Auditor
 	counter     Counter
 	roleSources []RoleSource
+	observers   []func(t *Turn)
 	errs        []error
 }
 
@@ -285,6 +286,11 @@ func (r *Router) CountWith(c Counter) {
 	}
 	r.counter = c
 }
+
+// Observe runs o on every turn of a private chat before it is routed: o must say and
+// change nothing, and cost no round trip as a rule (the roles' note of who has which
+// @username, written at most once a day per person and replica).
+func (r *Router) Observe(o func(t *Turn)) { r.observers = append(r.observers, o) }
 
 // RolesFrom makes src say who holds some roles, for their command menus.
 func (r *Router) RolesFrom(src RoleSource) { r.roleSources = append(r.roleSources, src) }

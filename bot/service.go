@@ -109,6 +109,9 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 		}
 		return Result{Outcome: NotForUs}
 	}
+	for _, o := range s.router.observers {
+		o(t)
+	}
 	if s.routeFeature(t) {
 		return s.commit(t)
 	}
@@ -130,7 +133,9 @@ func (s *Service) begin(ctx context.Context, chat int64, in Input) (*Turn, error
 	switch in.Kind {
 	case InputText:
 		t.Text = clean(in.Text)
-		t.Cmd, t.Arg, _ = parseCommand(t.Text)
+		if in.Forwarded == nil { // someone else's words, passed on: not a command of the sender
+			t.Cmd, t.Arg, _ = parseCommand(t.Text)
+		}
 	case InputButton:
 		t.Data = in.Data
 	}

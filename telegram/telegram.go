@@ -486,12 +486,18 @@ func toInput(u *models.Update) (input, bool) {
 		}
 		if m.From != nil {
 			in.LangHint, _ = content.ParseLang(m.From.LanguageCode)
+			in.Username = m.From.Username
+		}
+		in.Forwarded = originOf(m.ForwardOrigin)
+		if r := m.ReplyToMessage; r != nil {
+			in.ReplyForwarded = originOf(r.ForwardOrigin)
 		}
 		return in, true
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		in := input{kind: "callback_query", callbackID: q.ID, Input: bot.Input{Kind: bot.InputButton, Data: q.Data, UpdateID: u.ID}}
 		in.LangHint, _ = content.ParseLang(q.From.LanguageCode)
+		in.Username = q.From.Username
 		switch m := q.Message; {
 		case m.Message != nil:
 			if m.Message.Chat.Type != models.ChatTypePrivate {
@@ -506,6 +512,19 @@ func toInput(u *models.Update) (input, bool) {
 		return in, true
 	}
 	return input{}, false
+}
+
+// originOf is who wrote a forwarded message (nil: not forwarded).
+func originOf(o *models.MessageOrigin) *bot.Origin {
+	switch {
+	case o == nil:
+		return nil
+	case o.MessageOriginUser != nil:
+		return &bot.Origin{User: o.MessageOriginUser.SenderUser.ID}
+	case o.MessageOriginHiddenUser != nil:
+		return &bot.Origin{Hidden: true}
+	}
+	return &bot.Origin{} // a group's or a channel's
 }
 
 // chatOf returns the chat an update belongs to, for ordering; 0 when it has none.

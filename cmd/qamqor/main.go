@@ -346,7 +346,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
-	if err := a.service.Register(admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log), publishing.New(published)); err != nil {
+	roles := admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log)
+	if len(cfg.AdminIDs) > 0 { // someone may grant roles: by @username too
+		roles.WithUsernames(store.NewUsernames(a.rdb))
+	}
+	if err := a.service.Register(roles, publishing.New(published)); err != nil {
 		a.close()
 		return nil, err
 	}
