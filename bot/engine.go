@@ -325,9 +325,8 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 		}
 		return s, []Reply{e.here(s, e.tr.T(s.Lang, msgLanguageChanged, nil))}
 	case "help":
-		kept := e.tr.T(s.Lang, msgKeptDays, map[string]any{"Days": e.keptDays})
 		return s, []Reply{{
-			Text: e.tr.T(s.Lang, msgHelp, map[string]any{"Kept": kept}),
+			Text: e.tr.T(s.Lang, msgHelp, map[string]any{"Privacy": e.Privacy(s.Lang)}),
 			Buttons: [][]Button{{
 				{Label: e.tr.T(s.Lang, msgButtonBack, nil), Data: dataHere},
 				{Label: e.tr.T(s.Lang, msgButtonMainMenu, nil), Data: dataMainMenu},

@@ -238,7 +238,10 @@ func (e *Engine) startScreener(s Session, id string) (Session, []Reply) {
 	s.Screener, s.Answers, s.Done = id, map[string]string{}, false
 	_, first := e.settle(sc, s.Answers)
 	s.Step = stepQuestion + first.ID
-	return s, []Reply{e.screenerScreen(s, sc.Intro.In(s.Lang))}
+	// What happens to the answers, said under every screener's own intro, from the same
+	// TTL as /help's.
+	answers := e.tr.T(s.Lang, msgPrivacyAnswers, map[string]any{"Kept": e.Kept(s.Lang, e.keptDays)})
+	return s, []Reply{e.screenerScreen(s, strings.TrimSpace(sc.Intro.In(s.Lang))+"\n\n"+answers)}
 }
 
 // checkAnswer says what is wrong with a pressed answer, or "" when it fits the question.

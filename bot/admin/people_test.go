@@ -54,7 +54,7 @@ func TestARoleIsGrantedByUsername(t *testing.T) {
 	if got := p.role(t, editor); got != bot.RoleEditor {
 		t.Errorf("the role granted by username: %q", got)
 	}
-	says(t, boss.Text("/role @nobody_here editor"), "Бот не знает пользователя @nobody_here: он помнит имя пользователя только того, кто сам писал боту в последние 30 дней.")
+	says(t, boss.Text("/role @nobody_here editor"), "Бот не знает пользователя @nobody_here: он помнит имя пользователя только того, кто сам писал боту, и 30 дней после его последнего сообщения.")
 	says(t, boss.Text("/role @a editor"), "Выдать роль:")
 	if got := p.role(t, other); got != "" {
 		t.Errorf("someone got a role by a name that is not theirs: %q", got)

@@ -144,7 +144,7 @@ func (f *Feature) draft(t *bot.Turn) bool {
 	}
 	text := t.Text
 	t.Change(func(s bot.Session) bot.Session { s.Draft = text; return s })
-	t.Say(bot.Reply{Text: t.T(msgAskConsent, map[string]any{"Question": text, "KeepDays": int(TicketTTL.Hours() / 24)}),
+	t.Say(bot.Reply{Text: t.T(msgAskConsent, map[string]any{"Question": text}) + "\n\n" + ticketPrivacy(t.Engine, t.Lang()),
 		Buttons: [][]bot.Button{
 			{{Label: t.T(msgAskSend, nil), Data: dataSend}},
 			{{Label: t.T(msgAskCancel, nil), Data: dataCancel}},
@@ -273,7 +273,16 @@ func (f *Feature) Kept(ctx context.Context, chat int64, lang content.Lang, e *bo
 	for _, tk := range ts {
 		lines = append(lines, e.T(lang, msgMyDataTicket, map[string]any{"Number": tk.Number, "Question": bot.Echo(tk.Question, 60)}))
 	}
+	if len(lines) > 0 {
+		lines = append(lines, "  "+ticketPrivacy(e, lang))
+	}
 	return lines, nil
+}
+
+// ticketPrivacy is what the consent to send a question and /mydata say about tickets:
+// who sees them, and for how long the store keeps them (TicketTTL).
+func ticketPrivacy(e *bot.Engine, lang content.Lang) string {
+	return e.T(lang, msgPrivacyTicket, map[string]any{"Kept": e.Kept(lang, int(TicketTTL/(24*time.Hour)))})
 }
 
 // Forget implements bot.Keeper.

@@ -37,9 +37,15 @@ var MessageIDs = []bot.MessageID{
 	msgTicketClosed, msgTicketClosedForOperators, msgTicketsNone, msgTicketsTitle, msgMyDataTicket,
 	msgTooManyTickets, msgButtonMainMenu, msgUnavailable,
 	msgCommandTickets,
+	msgPrivacyTicket,
 }
 
 // issue 16: the command menu of admins', editors' and partners' chats.
 const (
 	msgCommandTickets bot.MessageID = "CommandTickets"
+)
+
+// issue 16: one story about privacy.
+const (
+	msgPrivacyTicket bot.MessageID = "PrivacyTicket"
 )

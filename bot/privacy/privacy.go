@@ -61,7 +61,7 @@ func (f *Feature) myData(t *bot.Turn) bool {
 	if len(lines) == 1 {
 		lines = append(lines, t.T(msgMyDataNothing, nil))
 	}
-	lines = append(lines, t.T(msgMyDataForget, map[string]any{"Kept": t.T(msgKeptDays, map[string]any{"Days": t.Engine.KeptDays()})}))
+	lines = append(lines, "", t.Engine.Privacy(lang))
 	t.Say(bot.Reply{Text: strings.Join(lines, "\n")})
 	return true
 }

@@ -86,6 +86,7 @@ var MessageIDs = []bot.MessageID{
 	msgOutcomeHelped, msgOutcomeNotHelped, msgOutcomeUnreachable,
 	msgYes, msgNo,
 	msgCommandInvite, msgCommandPartners, msgCommandRevoke, msgCommandRefer, msgCommandReferrals,
+	msgPrivacyReferral,
 }
 
 // issue 16: the command menu of admins', editors' and partners' chats.
@@ -95,4 +96,9 @@ const (
 	msgCommandRevoke    bot.MessageID = "CommandRevoke"
 	msgCommandRefer     bot.MessageID = "CommandRefer"
 	msgCommandReferrals bot.MessageID = "CommandReferrals"
+)
+
+// issue 16: one story about privacy.
+const (
+	msgPrivacyReferral bot.MessageID = "PrivacyReferral"
 )

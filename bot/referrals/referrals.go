@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qamqor/qamqor/bot"
@@ -453,7 +454,7 @@ func (f *Feature) openReferral(t *bot.Turn) bool {
 	if t.Session.Lang == "" {
 		t.Say(t.Engine.Greeting(""))
 	} else {
-		t.Say(intro(t, r, t.Session.Lang))
+		t.Say(f.intro(t, r, t.Session.Lang))
 	}
 	if r.JustOpened || !recorded {
 		t.Count(statReferral + string(StatusOpened))
@@ -476,14 +477,22 @@ func ownLink(t *bot.Turn) {
 	t.Say(t.Here(t.T(msgReferralOwnLink, nil)))
 }
 
+// privacy is what the consent screen and /mydata say about a referral: how long the store
+// keeps it (Store.Lifetimes) and how to erase it.
+func (f *Feature) privacy(e *bot.Engine, lang content.Lang) string {
+	link, kept := f.store.Lifetimes()
+	day := 24 * time.Hour
+	return e.T(lang, msgPrivacyReferral, map[string]any{"Kept": e.Kept(lang, int(kept/day)), "Longest": e.Kept(lang, int((link+kept)/day))})
+}
+
 // intro says who referred the client and asks for consent.
-func intro(t *bot.Turn, r Referral, lang content.Lang) bot.Reply {
+func (f *Feature) intro(t *bot.Turn, r Referral, lang content.Lang) bot.Reply {
 	e := t.Engine
 	parts := []string{e.T(lang, msgReferredBy, map[string]any{"Org": r.Org, "Target": targetName(e, r.Target, lang)})}
 	if r.Note != "" {
 		parts = append(parts, e.T(lang, msgReferredNote, map[string]any{"Note": r.Note}))
 	}
-	parts = append(parts, e.T(lang, msgConsentAsk, map[string]any{"Org": r.Org}))
+	parts = append(parts, e.T(lang, msgConsentAsk, map[string]any{"Org": r.Org}), f.privacy(e, lang))
 	return bot.Reply{Text: strings.Join(parts, "\n\n"), Buttons: [][]bot.Button{
 		{{Label: e.T(lang, msgConsentYes, nil), Data: dataConsent + "y"}},
 		{{Label: e.T(lang, msgConsentNo, nil), Data: dataConsent + "n"}},
@@ -564,7 +573,7 @@ func (f *Feature) showIntro(t *bot.Turn, after bot.Session) {
 		return
 	}
 	if found && r.Client == t.Chat {
-		t.Instead(intro(t, r, after.Lang))
+		t.Instead(f.intro(t, r, after.Lang))
 	}
 }
 
@@ -624,6 +633,9 @@ func (f *Feature) Kept(ctx context.Context, chat int64, lang content.Lang, e *bo
 	for _, r := range rs {
 		lines = append(lines, e.T(lang, msgMyDataReferral, map[string]any{
 			"Org": r.Org, "Consent": e.T(lang, map[bool]bot.MessageID{true: msgYes, false: msgNo}[r.Consent], nil)}))
+	}
+	if len(rs) > 0 {
+		lines = append(lines, "  "+f.privacy(e, lang))
 	}
 	return lines, nil
 }
