@@ -380,11 +380,7 @@ func (b *Bot) setHoldersCommands(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, chat := range holders {
-		if err := b.setChatCommands(ctx, chat); err != nil {
-			return err
-		}
-	}
+	b.setMenus(ctx, holders) // one that fails (an admin who never wrote to the bot) is logged, the others set
 	return nil
 }
 
