@@ -47,6 +47,21 @@ type Input struct {
 	// UpdateID identifies a delivery from the messenger (0 when there is none, as in the
 	// terminal), so that a delivery repeated is handled once.
 	UpdateID int64
+	// Username is the sender's @username without the "@", when they have one (private
+	// chats only), so an admin can name them to grant a role.
+	Username string
+	// Forwarded is set for a forwarded message: whose it was. ReplyForwarded is the same
+	// for the message it replies to. A forwarded message is never taken as a command.
+	Forwarded, ReplyForwarded *Origin
+}
+
+// Origin is who wrote a forwarded message.
+type Origin struct {
+	// User is the person who wrote it; 0 when it is not known.
+	User int64
+	// Hidden says the person hides their account in forwarded messages (Telegram's
+	// privacy setting); with User 0 and Hidden false, it came from a group or a channel.
+	Hidden bool
 }
 
 // File is a document someone sent: its name and its bytes.
@@ -317,9 +332,8 @@ func (e *Engine) command(s Session, cmd, arg string) (Session, []Reply) {
 		}
 		return s, []Reply{e.here(s, e.tr.T(s.Lang, msgLanguageChanged, nil))}
 	case "help":
-		kept := e.tr.T(s.Lang, msgKeptDays, map[string]any{"Days": e.keptDays})
 		return s, []Reply{{
-			Text: e.tr.T(s.Lang, msgHelp, map[string]any{"Kept": kept}),
+			Text: e.tr.T(s.Lang, msgHelp, map[string]any{"Privacy": e.Privacy(s.Lang)}),
 			Buttons: [][]Button{{
 				{Label: e.tr.T(s.Lang, msgButtonBack, nil), Data: dataHere},
 				{Label: e.tr.T(s.Lang, msgButtonMainMenu, nil), Data: dataMainMenu},

@@ -28,6 +28,19 @@ func (e *Engine) Now() time.Time { return e.now() }
 // KeptDays is how many days sessions are kept, as /help says.
 func (e *Engine) KeptDays() int { return e.keptDays }
 
+// Kept says a number of days in lang with its plural form ("21 день", "22 дня"), for every
+// text that says how long something is kept.
+func (e *Engine) Kept(lang content.Lang, days int) string {
+	return e.tr.T(lang, msgKeptDays, map[string]any{"Days": days})
+}
+
+// Privacy is what /help, /mydata and a screener's intro say about the session: what it
+// holds, for how long (the session store's TTL, given by WithSessionTTL), and how to see
+// and erase it.
+func (e *Engine) Privacy(lang content.Lang) string {
+	return e.tr.T(lang, msgPrivacySession, map[string]any{"Kept": e.Kept(lang, e.keptDays)})
+}
+
 // T renders an interface string in lang.
 func (e *Engine) T(lang content.Lang, id MessageID, data map[string]any) string {
 	return e.tr.T(lang, id, data)

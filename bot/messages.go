@@ -16,6 +16,9 @@ const (
 	msgLanguageChanged     MessageID = "LanguageChanged"
 	msgHelp                MessageID = "Help"
 	msgKeptDays            MessageID = "KeptDays"
+	// issue 16: one story about privacy
+	msgPrivacySession      MessageID = "PrivacySession"
+	msgPrivacyAnswers      MessageID = "PrivacyAnswers"
 	msgSearchFound         MessageID = "SearchFound"
 	msgSearchOtherLanguage MessageID = "SearchOtherLanguage"
 	msgSearchNothing       MessageID = "SearchNothing"
@@ -104,7 +107,7 @@ const (
 // in both languages and that the files hold nothing unused.
 var MessageIDs = []MessageID{
 	msgGreeting, msgChooseLanguageFirst, msgButtonBack, msgButtonMainMenu, msgLanguageChanged,
-	msgHelp, msgKeptDays, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
+	msgHelp, msgKeptDays, msgPrivacySession, msgPrivacyAnswers, msgSearchFound, msgSearchOtherLanguage, msgSearchNothing, msgEmptyMessage, msgUnknownCommand, msgStaleButton, msgNodeGone,
 	msgNoSuchButton, msgUnavailable, msgInternalError, msgSources, msgUnsupported, msgFlowGoOn, msgNothingFoundHelp,
 	msgCommandStart, msgCommandMenu, msgCommandLang, msgCommandHelp,
 	msgResultUnchecked,

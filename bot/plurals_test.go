@@ -39,7 +39,6 @@ var countedMessages = []struct {
 	{"AskWrite", nil, [3]string{"(до %d знака)", "(до %d знаков)", "(до %d знаков)"}, "(%d белгіге дейін)"},
 	{"AskTooLong", nil, [3]string{"длиннее %d знака.", "длиннее %d знаков.", "длиннее %d знаков."}, "%d белгіден ұзын"},
 	{"TicketWriteNow", map[string]any{"Number": 3}, [3]string{"(до %d знака)", "(до %d знаков)", "(до %d знаков)"}, "(%d белгіге дейін)"},
-	{"AskConsent", map[string]any{"Question": "Q"}, [3]string{"хранится %d день,", "хранится %d дня,", "хранится %d дней,"}, "%d күн сақталады"},
 	{"StatsTitle", map[string]any{"From": "01.12", "To": "02.12"}, [3]string{"за %d день (", "за %d дня (", "за %d дней ("}, "%d күндік статистика"},
 	{"StatsTopMisses", map[string]any{"Kept": "K", "List": "L"}, [3]string{"не меньше %d человека за день", "не меньше %d человек за день", "не меньше %d человек за день"}, "кемінде %d адам"},
 	{"BroadcastWriteKK", nil, [3]string{"(до %d знака)", "(до %d знаков)", "(до %d знаков)"}, "(%d таңбаға дейін)"},

@@ -36,7 +36,19 @@ type Role string
 const (
 	RoleAdmin  Role = "admin"
 	RoleEditor Role = "editor" // content only
+	// RolePartner is a partner of the referrals: a record of theirs, not a role granted,
+	// used for the command menu of partners' chats.
+	RolePartner Role = "partner"
 )
+
+// A RoleSource says who holds its roles, for their chats' own command menus (the roles
+// feature: admins and editors; the referrals: partners).
+type RoleSource interface {
+	// RolesOf are the roles chat holds from this source (none: nil).
+	RolesOf(ctx context.Context, chat int64) ([]Role, error)
+	// Holders are the chats holding any of them now.
+	Holders(ctx context.Context) ([]int64, error)
+}
 
 // Authorizer says whether a person holds a role (the roles feature).
 type Authorizer interface {
@@ -98,6 +110,10 @@ type Decorator func(Screen) [][]Button
 // session's compare-and-set, so it must be pure: it may run again on a newer session.
 type Adjuster func(before, after Session) Session
 
+// A TimedAdjuster is an Adjuster that also sees the turn's time (the service's clock),
+// for what a session records about when (the statistics' time of a screener's last turn).
+type TimedAdjuster func(now time.Time, before, after Session) Session
+
 // A StepHook runs after the engine's step was committed: it may do I/O and say more.
 type StepHook func(t *Turn, before, after Session, replies []Reply)
 
@@ -113,24 +129,27 @@ type route struct {
 type Router struct {
 	feature string // the feature registering now
 
-	commands  map[string]route
-	menu      []menuCommand
-	buttons   map[string]route // by data prefix
-	deepLinks map[string]route // by /start payload prefix
-	flows     map[Flow]route
-	resume    map[Flow]Handler // by flow name: shows a flow's prompt again
-	authored  map[Flow]bool    // by flow name: text written for others, not preempted
-	preempt   []Handler
-	files     *route
-	group     []Handler
-	decorate  []Decorator
-	adjust    []Adjuster
-	after     []StepHook
-	keepers   []Keeper
-	auth      Authorizer
-	audit     Auditor
-	counter   Counter
-	errs      []error
+	commands    map[string]route
+	menu        []menuCommand
+	buttons     map[string]route // by data prefix
+	deepLinks   map[string]route // by /start payload prefix
+	flows       map[Flow]route
+	resume      map[Flow]Handler // by flow name: shows a flow's prompt again
+	authored    map[Flow]bool    // by flow name: text written for others, not preempted
+	preempt     []Handler
+	files       *route
+	group       []Handler
+	decorate    []Decorator
+	adjust      []Adjuster
+	adjustAt    []TimedAdjuster
+	after       []StepHook
+	keepers     []Keeper
+	auth        Authorizer
+	audit       Auditor
+	counter     Counter
+	roleSources []RoleSource
+	observers   []func(t *Turn)
+	errs        []error
 }
 
 type menuCommand struct {
@@ -158,6 +177,10 @@ func (r *Router) fail(format string, args ...any) {
 
 // CommandOption changes how a command is registered.
 type CommandOption func(*menuCommand)
+
+// ListedFor lists a command InMenu for the people who hold role, whatever role the router
+// checks (a partner's commands are checked by their feature, which knows partners).
+func ListedFor(role Role) CommandOption { return func(m *menuCommand) { m.role = role } }
 
 // InMenu lists the command in the messenger's command menu, described by desc, for the
 // people who may use it (everyone, when its role is anyone).
@@ -264,6 +287,9 @@ func (r *Router) Decorate(d Decorator) { r.decorate = append(r.decorate, d) }
 // Adjust changes, inside the commit, what the engine made of a session.
 func (r *Router) Adjust(a Adjuster) { r.adjust = append(r.adjust, a) }
 
+// AdjustAt is Adjust for adjusters that need the turn's time.
+func (r *Router) AdjustAt(a TimedAdjuster) { r.adjustAt = append(r.adjustAt, a) }
+
 // AfterStep runs h after every engine step that was committed.
 func (r *Router) AfterStep(h StepHook) { r.after = append(r.after, h) }
 
@@ -296,6 +322,14 @@ func (r *Router) CountWith(c Counter) {
 	}
 	r.counter = c
 }
+
+// Observe runs o on every turn of a private chat before it is routed: o must say and
+// change nothing, and cost no round trip as a rule (the roles' note of who has which
+// @username, written at most once a day per person and replica).
+func (r *Router) Observe(o func(t *Turn)) { r.observers = append(r.observers, o) }
+
+// RolesFrom makes src say who holds some roles, for their command menus.
+func (r *Router) RolesFrom(src RoleSource) { r.roleSources = append(r.roleSources, src) }
 
 // Keepers are the features that keep something about people.
 func (r *Router) Keepers() []Keeper { return slices.Clone(r.keepers) }

@@ -147,9 +147,9 @@ func (e *Engine) screenerInput(s Session, in Input, text string) (Session, []Rep
 		}
 		switch data {
 		case dataResult:
-			s.Step = stepResult
+			s.Step, s.Done = stepResult, true
 		case dataWhyNot:
-			s.Step = stepWhyNot
+			s.Step, s.Done = stepWhyNot, true
 		case dataSummary:
 			s.Step = stepSummary
 		case dataChecklist:
@@ -252,7 +252,7 @@ func (e *Engine) screenerBack(s Session, sc *content.Screener) Session {
 
 // leaveScreener forgets the screener and its answers: they are kept only while in use.
 func (s Session) leaveScreener() Session {
-	s.Screener, s.Step, s.Answers = "", "", nil
+	s.Screener, s.Step, s.Answers, s.Done, s.Asked = "", "", nil, false, 0
 	return s
 }
 
@@ -265,10 +265,13 @@ func (e *Engine) startScreener(s Session, id string) (Session, []Reply) {
 	if s.node() != sc.Topic {
 		s = s.open(sc.Topic)
 	}
-	s.Screener, s.Answers = id, map[string]string{}
+	s.Screener, s.Answers, s.Done = id, map[string]string{}, false
 	_, first := e.settle(sc, s.Answers)
 	s.Step = stepQuestion + first.ID
-	return s, []Reply{e.screenerScreen(s, sc.Intro.In(s.Lang))}
+	// What happens to the answers, said under every screener's own intro, from the same
+	// TTL as /help's.
+	answers := e.tr.T(s.Lang, msgPrivacyAnswers, map[string]any{"Kept": e.Kept(s.Lang, e.keptDays)})
+	return s, []Reply{e.screenerScreen(s, strings.TrimSpace(sc.Intro.In(s.Lang))+"\n\n"+answers)}
 }
 
 // checkAnswer says what is wrong with a pressed answer, or "" when it fits the question.

@@ -76,6 +76,9 @@ func (o Outcome) String() string { return [...]string{"answered", "duplicate", "
 type Result struct {
 	Replies []Reply
 	Outcome Outcome
+	// Menus are the chats whose command menu is to be set again (ChatMenu), as their
+	// roles changed.
+	Menus []int64
 }
 
 // Handle answers one input from a chat. Every new input gets something to show: when the
@@ -105,6 +108,9 @@ func (s *Service) Handle(ctx context.Context, chatID int64, in Input) (res Resul
 			}
 		}
 		return Result{Outcome: NotForUs}
+	}
+	for _, o := range s.router.observers {
+		o(t)
 	}
 	if s.preempt(t) || s.routeFeature(t) {
 		return s.commit(t)
@@ -141,7 +147,9 @@ func (s *Service) begin(ctx context.Context, chat int64, in Input) (*Turn, error
 	switch in.Kind {
 	case InputText:
 		t.Text = clean(in.Text)
-		t.Cmd, t.Arg, _ = parseCommand(t.Text)
+		if in.Forwarded == nil { // someone else's words, passed on: not a command of the sender
+			t.Cmd, t.Arg, _ = parseCommand(t.Text)
+		}
 	case InputButton:
 		t.Data = in.Data
 	}
@@ -189,7 +197,7 @@ func (s *Service) routeFeature(t *Turn) bool {
 // handled, in one compare-and-set; a turn that changes nothing writes nothing.
 func (s *Service) commit(t *Turn) Result {
 	if t.unmarked || (len(t.changes) == 0 && t.In.UpdateID == 0) {
-		return Result{Replies: t.replies}
+		return Result{Replies: t.replies, Menus: t.menus}
 	}
 	err := s.store.Update(t.Ctx, t.Chat, func(cur Session) (Session, error) {
 		for _, f := range t.changes {
@@ -204,7 +212,7 @@ func (s *Service) commit(t *Turn) Result {
 		// Its effects are done; a redelivery runs it again, and every action is safe to.
 		s.log.Warn("could not commit a turn; a redelivery will run it again", "chat", t.Chat, "err", err)
 	}
-	return Result{Replies: t.replies}
+	return Result{Replies: t.replies, Menus: t.menus}
 }
 
 // step runs the engine on the turn's input, inside the session's compare-and-set (a
@@ -228,6 +236,9 @@ func (s *Service) step(t *Turn) Result {
 		for _, adjust := range s.router.adjust {
 			next = adjust(cur, next)
 		}
+		for _, adjust := range s.router.adjustAt {
+			next = adjust(t.Now, cur, next)
+		}
 		if t.In.UpdateID != 0 {
 			next = next.markSeen(t.In.UpdateID)
 		}
@@ -250,7 +261,7 @@ func (s *Service) step(t *Turn) Result {
 	for _, h := range s.router.after {
 		h(t, before, after, out)
 	}
-	return Result{Replies: t.replies}
+	return Result{Replies: t.replies, Menus: t.menus}
 }
 
 // hasRole reports whether chat holds role; an admin holds every role. Without a feature
@@ -290,6 +301,51 @@ func (s *Service) Commands(lang content.Lang) []Command {
 		cmds = append(cmds, Command{Name: m.name, Description: e.T(lang, m.desc, nil)})
 	}
 	return cmds
+}
+
+// ChatMenu is the command menu of chat in lang when the chat holds a role (an admin, an
+// editor, a partner): everyone's commands, then those of its roles; own is false for
+// everyone else, whose menu is Commands. An admin holds every role but a partner's, which
+// is a record of its own.
+func (s *Service) ChatMenu(ctx context.Context, chat int64, lang content.Lang) (cmds []Command, own bool, err error) {
+	var roles []Role
+	for _, src := range s.router.roleSources {
+		got, err := src.RolesOf(ctx, chat)
+		if err != nil {
+			return nil, false, err
+		}
+		roles = append(roles, got...)
+	}
+	if slices.Contains(roles, RoleAdmin) && !slices.Contains(roles, RoleEditor) {
+		roles = append(roles, RoleEditor)
+	}
+	if len(roles) == 0 {
+		return nil, false, nil
+	}
+	e := s.engine()
+	cmds = e.Commands(lang)
+	for _, m := range s.router.menuFor(roles...) {
+		cmds = append(cmds, Command{Name: m.name, Description: e.T(lang, m.desc, nil)})
+	}
+	return cmds, true, nil
+}
+
+// MenuHolders are the chats that hold a role now, whose menus are set at start-up.
+func (s *Service) MenuHolders(ctx context.Context) ([]int64, error) {
+	var out []int64
+	for _, src := range s.router.roleSources {
+		ids, err := src.Holders(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // AcceptsFiles reports whether a document from chat is worth downloading: a feature takes

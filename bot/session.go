@@ -37,6 +37,13 @@ type Session struct {
 	Screener string            `json:"q,omitempty"`
 	Step     string            `json:"k,omitempty"`
 	Answers  map[string]string `json:"a,omitempty"`
+	// Done says this run of the screener has shown its result (the statistics count a
+	// completion once per run: going to "why not" and back is not another). A new run
+	// starts it afresh.
+	Done bool `json:"qd,omitempty"`
+	// Asked is when the open screener last had a turn (Unix seconds, to the minute), so a
+	// run left unanswered for a day is counted as abandoned when the chat turns again.
+	Asked int64 `json:"qt,omitempty"`
 
 	// Referrals: the code of the referral this client came with, so finishing a screener
 	// can be reported to the partner (with consent); and what the next input means while a

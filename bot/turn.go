@@ -42,7 +42,12 @@ type Turn struct {
 	changes  []func(Session) Session
 	replies  []Reply
 	unmarked bool // the update is not to be marked handled (the session is gone)
+	menus    []int64
 }
+
+// MenuChanged says chat's roles changed (a role granted or taken away, a partner joined
+// or was revoked), so the adapter sets the command menu of that chat again.
+func (t *Turn) MenuChanged(chat int64) { t.menus = append(t.menus, chat) }
 
 // Lang is the chat's language, or the app's, or Russian.
 func (t *Turn) Lang() content.Lang { return langOf(t.Current(), t.In) }

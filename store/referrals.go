@@ -71,6 +71,9 @@ const partnersKey = "partners"
 // retention period.
 func (s *Referrals) untilClosed() time.Duration { return ReferralLinkTTL + s.ttl }
 
+// Lifetimes implements referrals.Store.
+func (s *Referrals) Lifetimes() (link, afterClosed time.Duration) { return ReferralLinkTTL, s.ttl }
+
 func newCode() string {
 	b := make([]byte, codeBytes)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms

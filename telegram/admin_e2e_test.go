@@ -93,7 +93,8 @@ func TestRolesAreGrantedInChatAndAudited(t *testing.T) {
 // serve does with ADMIN_IDS.
 func (w *world) withRoles(svc *bot.Service) {
 	w.t.Helper()
-	mustRegister(w.t, svc, botadmin.New(store.NewAdmin(w.redis.Client()), []int64{admin}, slog.New(slog.NewTextHandler(w.logs, nil))))
+	mustRegister(w.t, svc, botadmin.New(store.NewAdmin(w.redis.Client()), []int64{admin}, slog.New(slog.NewTextHandler(w.logs, nil))).
+		WithUsernames(store.NewUsernames(w.redis.Client())))
 }
 
 // startEverything runs the serve path with every feature on, as cmd/qamqor does with

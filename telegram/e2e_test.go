@@ -109,7 +109,11 @@ func (w *world) startWith(m mode, h telegram.Handler) *running {
 	if w.configure != nil {
 		w.configure(&cfg)
 	}
-	tb, err := telegram.New(cfg, handler, engine.Commands, func(ctx context.Context) error { return store.Ping(ctx, rdb) }, log, prometheus.NewRegistry())
+	commands := engine.Commands
+	if svc, ok := handler.(*bot.Service); ok {
+		commands = svc.Commands // the features' menu commands too, as serve has them
+	}
+	tb, err := telegram.New(cfg, handler, commands, func(ctx context.Context) error { return store.Ping(ctx, rdb) }, log, prometheus.NewRegistry())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -483,12 +487,19 @@ func TestCommandsMenuInBothLanguages(t *testing.T) {
 	w := newWorld(t)
 	w.start(polling)
 	w.waitFor(func() bool {
-		return len(w.api.Commands("kk")) == 4 && len(w.api.Commands("ru")) == 4 && len(w.api.Commands("")) == 4
+		return len(w.api.Commands("kk")) == 6 && len(w.api.Commands("ru")) == 6 && len(w.api.Commands("")) == 6
 	}, "commands to be set")
 	want := map[string]string{"kk": "Басынан бастау", "ru": "Начать сначала", "": "Басынан бастау / Начать сначала"}
+	forget := map[string]string{"kk": "Бот мен туралы сақтағанның бәрін өшіру", "ru": "Удалить всё, что бот хранит обо мне",
+		"": "Бот мен туралы сақтағанның бәрін өшіру / Удалить всё, что бот хранит обо мне"}
 	for lang, desc := range want {
-		if got := w.api.Commands(lang)[0]; got.Command != "start" || got.Description != desc {
+		cmds := w.api.Commands(lang)
+		if got := cmds[0]; got.Command != "start" || got.Description != desc {
 			t.Errorf("%q: first command %+v, want start: %q", lang, got, desc)
+		}
+		// The features' commands follow the engine's: privacy's /mydata and /forget.
+		if cmds[4].Command != "mydata" || cmds[5].Command != "forget" || cmds[5].Description != forget[lang] {
+			t.Errorf("%q: the features' commands %+v, want /mydata, then /forget: %q", lang, cmds[4:], forget[lang])
 		}
 	}
 }

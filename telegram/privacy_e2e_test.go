@@ -327,7 +327,9 @@ func TestEveryKeyTheBotWritesHasATTLOrABound(t *testing.T) {
 	ctx := context.Background()
 	const asker, neighbour, subscriber, leaver, asksSpecialist, third = 810, 811, 812, 813, 814, 815
 
-	// Sessions, screens, a screener, a question search cannot answer asked by two people.
+	// Sessions, screens, a screener, a question search cannot answer asked by two people;
+	// one of them has a @username, which the roles note.
+	w.api.SetUsername(asker, "asker_810")
 	for _, chat := range []int64{admin, editor, staff, asker, neighbour, leaver, asksSpecialist, third} {
 		w.text(polling, chat, "/start")
 		w.press(polling, chat, "Русский")
@@ -413,7 +415,7 @@ func TestEveryKeyTheBotWritesHasATTLOrABound(t *testing.T) {
 
 	today := time.Now().UTC().Format("2006-01-02")
 	families := []string{ // what the run must have written, so the check below covers them
-		"{chat:*}:session", "{chat:*}:news", "{chat:*}:bcdraft", "{chat:*}:refs", "{chat:*}:tickets", "{chat:*}:asked",
+		"{chat:*}:session", "{chat:*}:uname", "{uname:*}", "{chat:*}:news", "{chat:*}:bcdraft", "{chat:*}:refs", "{chat:*}:tickets", "{chat:*}:asked",
 		"{partner:*}", "{partner:*}:refs", "{partner:*}:rate:*", "partners", "{invite:*}", "{ref:*}",
 		"admin:roles", "admin:audit", "{content}:seq", "{content}:current", "{content}:history", "{content}:v:*",
 		"{content}:pending:*", "ticket:seq", "{ticket:*}", "tickets:open", "news:topics", "news:disability",

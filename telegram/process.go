@@ -295,6 +295,9 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 	if !afterReply {
 		release()
 	}
+	if outcome == handled && len(res.Menus) > 0 {
+		defer b.setMenus(ctx, res.Menus) // after the replies: they need not wait for it
+	}
 	switch outcome {
 	case timedOut:
 		b.log.Error("an update ran past its deadline and was given up", "update", u.ID, "chat", in.chat, "deadline", b.cfg.HandleTimeout)
@@ -324,6 +327,16 @@ func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, 
 	b.metrics.updates.WithLabelValues(in.kind).Inc()
 	b.reply(ctx, in, replies)
 	b.metrics.latency.Observe(time.Since(received).Seconds())
+}
+
+// setMenus sets again the command menus of chats whose roles a turn changed; one that
+// fails is logged, and set at the next start.
+func (b *Bot) setMenus(ctx context.Context, chats []int64) {
+	for _, chat := range chats {
+		if err := b.setChatCommands(ctx, chat); err != nil {
+			b.log.Warn("could not set a chat's command menu", "chat", chat, "err", err)
+		}
+	}
 }
 
 // outcome is how the Handler's work on an update ended.

@@ -66,6 +66,13 @@ type FileAcceptor interface {
 	AcceptsFiles(ctx context.Context, chatID int64) bool
 }
 
+// ChatMenus is a Handler that gives the chats holding a role (admins, editors, partners)
+// their own command menu (*bot.Service).
+type ChatMenus interface {
+	ChatMenu(ctx context.Context, chat int64, lang content.Lang) ([]bot.Command, bool, error)
+	MenuHolders(ctx context.Context) ([]int64, error)
+}
+
 // acceptsFiles reports whether a document from chat is worth downloading.
 func (b *Bot) acceptsFiles(ctx context.Context, chat int64) bool {
 	fa, ok := b.handler.(FileAcceptor)
@@ -203,6 +210,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("could not set the commands menu", "err", err)
 	}
+	if err := b.setHoldersCommands(ctx); err != nil {
+		b.log.Warn("could not set the command menus of admins and partners", "err", err)
+	}
 	polled := make(chan struct{})
 	var p *poller
 	if b.cfg.WebhookURL != "" {
@@ -324,9 +334,27 @@ func (b *Bot) getMe(ctx context.Context) (*models.User, error) {
 // setCommands fills Telegram's command menu: in Kazakh and Russian for apps in those
 // languages, in both for everyone else.
 func (b *Bot) setCommands(ctx context.Context) error {
+	for _, s := range menuSets(b.commands) {
+		err := b.send.patiently(ctx, "setMyCommands", func(ctx context.Context) error {
+			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: s.commands, LanguageCode: s.lang})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// menuSets are a menu's three lists: both languages side by side for apps in other
+// languages, then Kazakh and Russian for apps in those.
+func menuSets(of func(content.Lang) []bot.Command) []struct {
+	lang     string
+	commands []models.BotCommand
+} {
 	commands := func(lang content.Lang) []models.BotCommand {
 		var out []models.BotCommand
-		for _, c := range b.commands(lang) {
+		for _, c := range of(lang) {
 			out = append(out, models.BotCommand{Command: c.Name, Description: c.Description})
 		}
 		return out
@@ -335,13 +363,52 @@ func (b *Bot) setCommands(ctx context.Context) error {
 	for i, c := range commands(content.RU) {
 		both[i].Description += " / " + c.Description
 	}
-	sets := []struct {
+	return []struct {
 		lang     string
 		commands []models.BotCommand
 	}{{"", both}, {string(content.KK), commands(content.KK)}, {string(content.RU), commands(content.RU)}}
-	for _, s := range sets {
+}
+
+// setHoldersCommands gives every chat that holds a role its own menu, at start-up: roles
+// granted while another version ran, or while Telegram was away, are in it then.
+func (b *Bot) setHoldersCommands(ctx context.Context) error {
+	cm, ok := b.handler.(ChatMenus)
+	if !ok {
+		return nil
+	}
+	holders, err := cm.MenuHolders(ctx)
+	if err != nil {
+		return err
+	}
+	b.setMenus(ctx, holders) // one that fails (an admin who never wrote to the bot) is logged, the others set
+	return nil
+}
+
+// setChatCommands sets chat's own command menu (scope "chat", per language) when it holds
+// a role, or deletes it, so the chat falls back to everyone's, when it holds none.
+func (b *Bot) setChatCommands(ctx context.Context, chat int64) error {
+	cm, ok := b.handler.(ChatMenus)
+	if !ok {
+		return nil
+	}
+	lists := map[content.Lang][]bot.Command{}
+	own := false
+	for _, l := range content.Langs {
+		cmds, has, err := cm.ChatMenu(ctx, chat, l)
+		if err != nil {
+			return err
+		}
+		lists[l], own = cmds, has
+	}
+	scope := &models.BotCommandScopeChat{ChatID: chat}
+	for _, s := range menuSets(func(l content.Lang) []bot.Command { return lists[l] }) {
 		err := b.send.patiently(ctx, "setMyCommands", func(ctx context.Context) error {
-			_, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: s.commands, LanguageCode: s.lang})
+			var err error
+			if own {
+				_, err = b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: s.commands, Scope: scope, LanguageCode: s.lang})
+			} else {
+				_, err = b.api.DeleteMyCommands(ctx, &tg.DeleteMyCommandsParams{Scope: scope, LanguageCode: s.lang})
+			}
 			return err
 		})
 		if err != nil {
@@ -415,12 +482,18 @@ func toInput(u *models.Update) (input, bool) {
 		}
 		if m.From != nil {
 			in.LangHint, _ = content.ParseLang(m.From.LanguageCode)
+			in.Username = m.From.Username
+		}
+		in.Forwarded = originOf(m.ForwardOrigin)
+		if r := m.ReplyToMessage; r != nil {
+			in.ReplyForwarded = originOf(r.ForwardOrigin)
 		}
 		return in, true
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		in := input{kind: "callback_query", callbackID: q.ID, Input: bot.Input{Kind: bot.InputButton, Data: q.Data, UpdateID: u.ID}}
 		in.LangHint, _ = content.ParseLang(q.From.LanguageCode)
+		in.Username = q.From.Username
 		switch m := q.Message; {
 		case m.Message != nil:
 			if m.Message.Chat.Type != models.ChatTypePrivate {
@@ -435,6 +508,19 @@ func toInput(u *models.Update) (input, bool) {
 		return in, true
 	}
 	return input{}, false
+}
+
+// originOf is who wrote a forwarded message (nil: not forwarded).
+func originOf(o *models.MessageOrigin) *bot.Origin {
+	switch {
+	case o == nil:
+		return nil
+	case o.MessageOriginUser != nil:
+		return &bot.Origin{User: o.MessageOriginUser.SenderUser.ID}
+	case o.MessageOriginHiddenUser != nil:
+		return &bot.Origin{Hidden: true}
+	}
+	return &bot.Origin{} // a group's or a channel's
 }
 
 // chatOf returns the chat an update belongs to, for ordering; 0 when it has none.

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
@@ -52,7 +53,15 @@ type Feature struct {
 	store  Store
 	admins map[int64]bool // ADMIN_IDS: admins always, whatever the store says
 	log    *slog.Logger
+
+	usernames Usernames // nil: roles by number and forwarded message only
+	mu        sync.Mutex
+	noted     map[int64]notedName // what this replica noted lately, by chat
 }
+
+// flowRole is the role flow: "role:<word>" waits for a forwarded message or a username
+// of the person to grant the role to.
+const flowRole bot.Flow = "role"
 
 // New returns roles and the audit log kept in store; admins (ADMIN_IDS) are admins always.
 // Every audited action also goes to log.
@@ -71,9 +80,45 @@ func (f *Feature) Name() string { return "admin" }
 func (f *Feature) Register(r *bot.Router) {
 	r.Authorize(f)
 	r.AuditWith(f)
-	r.Command("role", bot.RoleAdmin, f.setRole)
-	r.Command("roles", bot.RoleAdmin, f.listRoles)
-	r.Command("audit", bot.RoleAdmin, f.auditLog)
+	r.RolesFrom(f)
+	r.Command("role", bot.RoleAdmin, f.setRole, bot.InMenu(msgCommandRole))
+	r.Command("roles", bot.RoleAdmin, f.listRoles, bot.InMenu(msgCommandRoles))
+	r.Command("audit", bot.RoleAdmin, f.auditLog, bot.InMenu(msgCommandAudit))
+	r.Flow(flowRole, f.roleFlow)
+	if f.usernames != nil {
+		r.Observe(f.note)
+		r.Keep(f)
+	}
+}
+
+// RolesOf implements bot.RoleSource: the role of chat, for its command menu.
+func (f *Feature) RolesOf(ctx context.Context, chat int64) ([]bot.Role, error) {
+	if f.admins[chat] {
+		return []bot.Role{bot.RoleAdmin}, nil
+	}
+	role, err := f.store.Role(ctx, chat)
+	if err != nil || role == "" {
+		return nil, err
+	}
+	return []bot.Role{role}, nil
+}
+
+// Holders implements bot.RoleSource: the configured admins and everyone granted a role.
+func (f *Feature) Holders(ctx context.Context) ([]int64, error) {
+	granted, err := f.store.Roles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for id := range f.admins {
+		out = append(out, id)
+	}
+	for id, role := range granted {
+		if role != "" && !f.admins[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // Has implements bot.Authorizer: the configured admins are admins; others hold the role
@@ -100,36 +145,89 @@ func (f *Feature) Audit(ctx context.Context, at time.Time, who int64, action, de
 	}
 }
 
-// setRole answers /role <user id> admin|editor|none.
+// setRole answers /role <whom> admin|editor|none, where whom is a user's number or
+// @username; /role <role> replying to a message forwarded from the person; or /role
+// <role> alone, which asks for one of their messages forwarded (or their @username).
 func (f *Feature) setRole(t *bot.Turn) bool {
 	fields := strings.Fields(t.Arg)
-	if len(fields) != 2 {
+	if len(fields) == 0 || len(fields) > 2 {
 		t.Say(bot.Reply{Text: t.T(msgRoleUsage, nil)})
 		return true
 	}
-	user, err := strconv.ParseInt(fields[0], 10, 64)
-	role, known := grantable[strings.ToLower(fields[1])]
-	if err != nil || !known {
+	role, known := grantable[strings.ToLower(fields[len(fields)-1])]
+	if !known {
 		t.Say(bot.Reply{Text: t.T(msgRoleUsage, nil)})
 		return true
 	}
+	if len(fields) == 1 {
+		if t.In.ReplyForwarded != nil {
+			if user, label, ok := f.target(t, "", t.In.ReplyForwarded); ok {
+				f.grant(t, user, label, role)
+			}
+			return true
+		}
+		word := strings.ToLower(fields[0])
+		t.Change(func(s bot.Session) bot.Session { s.Flow = flowRole + bot.Flow(":"+word); return s })
+		t.Say(bot.Reply{Text: t.T(msgRoleWhom, map[string]any{"Role": t.T(roleLabel(role), nil)})})
+		return true
+	}
+	if user, label, ok := f.target(t, fields[0], nil); ok {
+		f.grant(t, user, label, role)
+	}
+	return true
+}
+
+// roleFlow takes the forwarded message, or the @username or number, that /role <role>
+// asked for. Someone who is no longer an admin is answered as anyone typing text is.
+func (f *Feature) roleFlow(t *bot.Turn) bool {
+	if !t.HasRole(bot.RoleAdmin) {
+		return false
+	}
+	_, word, _ := strings.Cut(string(t.Session.Flow), ":")
+	t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+	role, known := grantable[word]
+	if !known {
+		t.Say(bot.Reply{Text: t.T(msgRoleUsage, nil)})
+		return true
+	}
+	whom := ""
+	if t.In.Forwarded == nil {
+		whom = strings.TrimSpace(t.Text)
+	}
+	if user, label, ok := f.target(t, whom, t.In.Forwarded); ok {
+		f.grant(t, user, label, role)
+	}
+	return true
+}
+
+// roleLabel names a role, "none" included, for the question whom to give it.
+func roleLabel(role bot.Role) bot.MessageID {
+	if msg, ok := roleNames[role]; ok {
+		return msg
+	}
+	return msgRoleNone
+}
+
+// grant gives user the role (none: takes it away), labelled as the admin named them.
+func (f *Feature) grant(t *bot.Turn, user int64, label string, role bot.Role) {
 	if f.admins[user] {
-		t.Say(bot.Reply{Text: t.T(msgRoleFixed, map[string]any{"User": user})})
-		return true
+		t.Say(bot.Reply{Text: t.T(msgRoleFixed, map[string]any{"User": label})})
+		return
 	}
 	// Setting a role again sets it to the same: safe to run twice.
 	if err := f.store.SetRole(t.Ctx, user, role); err != nil {
 		t.Unavailable(err)
-		return true
+		return
 	}
 	if role == "" {
 		t.Audit("role.remove", strconv.FormatInt(user, 10))
-		t.Say(bot.Reply{Text: t.T(msgRoleRemoved, map[string]any{"User": user})})
-		return true
+		t.MenuChanged(user)
+		t.Say(bot.Reply{Text: t.T(msgRoleRemoved, map[string]any{"User": label})})
+		return
 	}
 	t.Audit("role.grant", fmt.Sprintf("%d %s", user, role))
-	t.Say(bot.Reply{Text: t.T(msgRoleSet, map[string]any{"User": user, "Role": t.T(roleNames[role], nil)})})
-	return true
+	t.MenuChanged(user)
+	t.Say(bot.Reply{Text: t.T(msgRoleSet, map[string]any{"User": label, "Role": t.T(roleNames[role], nil)})})
 }
 
 // listRoles answers /roles: the configured admins, then those granted a role.

@@ -13,6 +13,20 @@ const (
 	msgAuditTitle  bot.MessageID = "AuditTitle"
 	msgRoleAdmin   bot.MessageID = "Role_admin"
 	msgRoleEditor  bot.MessageID = "Role_editor"
+
+	// issue 16: the command menu of admins' chats
+	msgCommandRole  bot.MessageID = "CommandRole"
+	msgCommandRoles bot.MessageID = "CommandRoles"
+	msgCommandAudit bot.MessageID = "CommandAudit"
+
+	// issue 16: roles by forwarded message or @username
+	msgRoleWhom            bot.MessageID = "RoleWhom"
+	msgRoleNone            bot.MessageID = "Role_none"
+	msgRoleHiddenForward   bot.MessageID = "RoleHiddenForward"
+	msgRoleNotAPerson      bot.MessageID = "RoleNotAPerson"
+	msgRoleUnknownUsername bot.MessageID = "RoleUnknownUsername"
+	msgMyDataUsername      bot.MessageID = "MyDataUsername"
+	msgKeptDays            bot.MessageID = "KeptDays" // the core's
 )
 
 // roleNames are the names of the roles, in the person's language.
@@ -23,4 +37,6 @@ var roleNames = map[bot.Role]bot.MessageID{bot.RoleAdmin: msgRoleAdmin, bot.Role
 var MessageIDs = []bot.MessageID{
 	msgRoleUsage, msgRoleFixed, msgRoleSet, msgRoleRemoved, msgRolesTitle, msgAuditNone, msgAuditTitle,
 	msgRoleAdmin, msgRoleEditor,
+	msgCommandRole, msgCommandRoles, msgCommandAudit,
+	msgRoleWhom, msgRoleNone, msgRoleHiddenForward, msgRoleNotAPerson, msgRoleUnknownUsername, msgMyDataUsername, msgKeptDays,
 }

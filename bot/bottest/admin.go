@@ -83,3 +83,51 @@ func (a *Admin) Entries() []admin.Entry {
 	defer a.mu.Unlock()
 	return append([]admin.Entry(nil), a.log...)
 }
+
+var _ admin.Usernames = (*Usernames)(nil)
+
+// Usernames is an in-memory admin.Usernames: names by chat, as given.
+type Usernames struct {
+	mu     sync.Mutex
+	byChat map[int64]string
+}
+
+// NewUsernames returns a store that knows no username.
+func NewUsernames() *Usernames { return &Usernames{byChat: map[int64]string{}} }
+
+func (u *Usernames) Note(_ context.Context, username string, chat int64) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for c, n := range u.byChat {
+		if n == username && c != chat {
+			delete(u.byChat, c) // the name is someone else's now
+		}
+	}
+	u.byChat[chat] = username
+	return nil
+}
+
+func (u *Usernames) Lookup(_ context.Context, username string) (int64, bool, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for c, n := range u.byChat {
+		if n == username {
+			return c, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+func (u *Usernames) Noted(_ context.Context, chat int64) (bool, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	_, ok := u.byChat[chat]
+	return ok, nil
+}
+
+func (u *Usernames) Forget(_ context.Context, chat int64) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.byChat, chat)
+	return nil
+}

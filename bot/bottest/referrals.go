@@ -71,6 +71,11 @@ func (s *Referrals) ClaimInvite(_ context.Context, code string, user int64) (ref
 	return p, true, nil
 }
 
+// Lifetimes implements referrals.Store: the Redis store's defaults.
+func (s *Referrals) Lifetimes() (link, afterClosed time.Duration) {
+	return 30 * 24 * time.Hour, 180 * 24 * time.Hour
+}
+
 func (s *Referrals) Partner(_ context.Context, user int64) (referrals.Partner, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -116,7 +116,7 @@ func (f *Feature) Register(r *bot.Router) {
 	r.Flow(flowAsk, f.draft)
 	r.Flow(flowTicket, f.followUp)
 	r.Group(f.group)
-	r.Command("tickets", bot.RoleAdmin, f.listTickets)
+	r.Command("tickets", bot.RoleAdmin, f.listTickets, bot.InMenu(msgCommandTickets))
 	r.Command("close", "", f.closeCommand)
 	r.Decorate(f.offer)
 	r.AfterStep(f.keepAsked)
@@ -279,7 +279,7 @@ func (f *Feature) draft(t *bot.Turn) bool {
 
 // consent shows what would be sent, with note below it, and asks whether to send it.
 func (f *Feature) consent(t *bot.Turn, question, note string) {
-	text := t.T(msgAskConsent, map[string]any{"Question": question, "Count": int(TicketTTL.Hours() / 24)})
+	text := t.T(msgAskConsent, map[string]any{"Question": question}) + "\n\n" + ticketPrivacy(t.Engine, t.Lang())
 	if note != "" {
 		text += "\n\n" + note
 	}
@@ -598,7 +598,16 @@ func (f *Feature) Kept(ctx context.Context, chat int64, lang content.Lang, e *bo
 		lines = append(lines, e.T(lang, msgMyDataAsked, map[string]any{"Question": bot.Echo(q, 60),
 			"Kept": e.T(lang, msgKeptDays, map[string]any{"Days": int(TicketTTL.Hours() / 24)})}))
 	}
+	if len(lines) > 0 {
+		lines = append(lines, "  "+ticketPrivacy(e, lang))
+	}
 	return lines, nil
+}
+
+// ticketPrivacy is what the consent to send a question and /mydata say about tickets:
+// who sees them, and for how long the store keeps them (TicketTTL).
+func ticketPrivacy(e *bot.Engine, lang content.Lang) string {
+	return e.T(lang, msgPrivacyTicket, map[string]any{"Kept": e.Kept(lang, int(TicketTTL/(24*time.Hour)))})
 }
 
 // Forget implements bot.Keeper.

@@ -105,7 +105,7 @@ func TestTicketsAreKeptAndForgotten(t *testing.T) {
 	ctx := context.Background()
 	_, _ = tickets.CreateTicket(ctx, handoff.Ticket{User: 7, Question: "про пособие"})
 	lines, err := f.Kept(ctx, 7, content.RU, bottest.Engine(t))
-	if err != nil || len(lines) != 1 || !strings.Contains(lines[0], "про пособие") {
+	if err != nil || len(lines) != 2 || !strings.Contains(lines[0], "про пособие") || !strings.Contains(lines[1], "хранятся 30 дней с отправки") {
 		t.Fatalf("kept: %q %v", lines, err)
 	}
 	if err := f.Forget(ctx, 7); err != nil {

@@ -58,4 +58,15 @@ var MessageIDs = []bot.MessageID{
 	msgAskCarried, msgMoreConfirm, msgMoreDont, msgMoreNotSent, msgMoreSent, msgMoreTooFast, msgMoreForOperators,
 	msgTicketNotOpen, msgTicketWrite, msgTicketWriteNow, msgTicketClosedByOperators, msgTicketClosedInGroup,
 	msgCloseHow, msgNoOpenTicket, msgMyDataTicketOpen, msgMyDataAsked,
+	msgCommandTickets, msgPrivacyTicket,
 }
+
+// issue 16: the command menu of admins', editors' and partners' chats.
+const (
+	msgCommandTickets bot.MessageID = "CommandTickets"
+)
+
+// issue 16: one story about privacy.
+const (
+	msgPrivacyTicket bot.MessageID = "PrivacyTicket"
+)

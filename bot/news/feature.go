@@ -92,8 +92,8 @@ func (f *Feature) Register(r *bot.Router) {
 	r.Decorate(f.offer)
 	r.AfterStep(f.followLang)
 
-	r.Command("broadcast", bot.RoleAdmin, f.compose)
-	r.Command("broadcasts", bot.RoleAdmin, f.list)
+	r.Command("broadcast", bot.RoleAdmin, f.compose, bot.InMenu(msgCommandBroadcast))
+	r.Command("broadcasts", bot.RoleAdmin, f.list, bot.InMenu(msgCommandBroadcasts))
 	r.Button(dataBroadcast, bot.RoleAdmin, f.press)
 	r.Flow(flowBroadcast, f.text, bot.Authored()) // an announcement about violence is not a cry for help
 	r.Keep(f)

@@ -59,4 +59,11 @@ var MessageIDs = []bot.MessageID{
 	msgBroadcastPreview, msgBroadcastNobody, msgBroadcastRetarget, msgBroadcastSend, msgBroadcastQueued, msgBroadcastRate,
 	msgBroadcastProgress, msgBroadcastStatus, msgBroadcastRunning, msgBroadcastDone, msgBroadcastsNone,
 	msgButtonBack, msgButtonMainMenu, msgStaleButton,
+	msgCommandBroadcast, msgCommandBroadcasts,
 }
+
+// issue 16: the command menu of admins', editors' and partners' chats.
+const (
+	msgCommandBroadcast  bot.MessageID = "CommandBroadcast"
+	msgCommandBroadcasts bot.MessageID = "CommandBroadcasts"
+)

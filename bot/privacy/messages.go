@@ -15,15 +15,13 @@ const (
 	msgMyDataRegion    bot.MessageID = "MyDataRegion"
 	msgMyDataAnswers   bot.MessageID = "MyDataAnswers"
 	msgMyDataNothing   bot.MessageID = "MyDataNothing"
-	msgMyDataForget    bot.MessageID = "MyDataForget"
 	msgCommandMyData   bot.MessageID = "CommandMyData"
 	msgCommandForget   bot.MessageID = "CommandForget"
-	msgKeptDays        bot.MessageID = "KeptDays" // the core's
 )
 
 // MessageIDs lists the interface strings the feature uses.
 var MessageIDs = []bot.MessageID{
 	msgForgetConfirm, msgForgetYes, msgForgetNo, msgForgetCancelled, msgForgotten, msgMyDataTitle,
-	msgMyDataLang, msgMyDataPlace, msgMyDataRegion, msgMyDataAnswers, msgMyDataNothing, msgMyDataForget,
-	msgCommandMyData, msgCommandForget, msgKeptDays,
+	msgMyDataLang, msgMyDataPlace, msgMyDataRegion, msgMyDataAnswers, msgMyDataNothing,
+	msgCommandMyData, msgCommandForget,
 }

@@ -61,7 +61,7 @@ func (f *Feature) myData(t *bot.Turn) bool {
 	if len(lines) == 1 {
 		lines = append(lines, t.T(msgMyDataNothing, nil))
 	}
-	lines = append(lines, t.T(msgMyDataForget, map[string]any{"Kept": t.T(msgKeptDays, map[string]any{"Days": t.Engine.KeptDays()})}))
+	lines = append(lines, "", t.Engine.Privacy(lang))
 	t.Say(bot.Reply{Text: strings.Join(lines, "\n")})
 	return true
 }
@@ -126,6 +126,7 @@ func (f *Feature) forget(t *bot.Turn) {
 		return
 	}
 	t.Forgotten()
+	t.MenuChanged(t.Chat) // a partner forgotten is a partner no more
 	t.Log().Info("a user asked to be forgotten; done")
 	t.Say(bot.Reply{Text: t.Engine.T(lang, msgForgotten, nil)})
 	for _, n := range tell {

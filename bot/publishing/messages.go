@@ -44,4 +44,11 @@ var MessageIDs = []bot.MessageID{
 	msgUploadReady, msgUploadPublish, msgUploadDrop, msgUploadDropped, msgUploadAlreadyPublished, msgUploadPublished,
 	msgUploadTooManyFiles, msgUploadFileTooBig, msgUploadUnpackedTooBig, msgUploadSkipped, msgChange, msgChangeNone,
 	msgStaleButton,
+	msgCommandContent, msgCommandRollback,
 }
+
+// issue 16: the command menu of admins', editors' and partners' chats.
+const (
+	msgCommandContent  bot.MessageID = "CommandContent"
+	msgCommandRollback bot.MessageID = "CommandRollback"
+)

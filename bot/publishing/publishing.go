@@ -79,8 +79,8 @@ func (f *Feature) Name() string { return "publishing" }
 
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
-	r.Command("content", bot.RoleEditor, f.history)
-	r.Command("rollback", bot.RoleEditor, f.rollback)
+	r.Command("content", bot.RoleEditor, f.history, bot.InMenu(msgCommandContent))
+	r.Command("rollback", bot.RoleEditor, f.rollback, bot.InMenu(msgCommandRollback))
 	r.Files(bot.RoleEditor, f.upload)
 	r.Button(dataUpload, bot.RoleEditor, f.press)
 }

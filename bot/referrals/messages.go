@@ -85,4 +85,20 @@ var MessageIDs = []bot.MessageID{
 	msgStatusCreated, msgStatusOpened, msgStatusCompleted, msgStatusExpired, msgStatusClosed, msgStatusWithdrew,
 	msgOutcomeHelped, msgOutcomeNotHelped, msgOutcomeUnreachable,
 	msgYes, msgNo,
+	msgCommandInvite, msgCommandPartners, msgCommandRevoke, msgCommandRefer, msgCommandReferrals,
+	msgPrivacyReferral,
 }
+
+// issue 16: the command menu of admins', editors' and partners' chats.
+const (
+	msgCommandInvite    bot.MessageID = "CommandInvite"
+	msgCommandPartners  bot.MessageID = "CommandPartners"
+	msgCommandRevoke    bot.MessageID = "CommandRevoke"
+	msgCommandRefer     bot.MessageID = "CommandRefer"
+	msgCommandReferrals bot.MessageID = "CommandReferrals"
+)
+
+// issue 16: one story about privacy.
+const (
+	msgPrivacyReferral bot.MessageID = "PrivacyReferral"
+)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qamqor/qamqor/bot"
@@ -70,19 +71,21 @@ func (f *Feature) Name() string { return "referrals" }
 
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
-	r.Command("invite", bot.RoleAdmin, f.invite)
-	r.Command("partners", bot.RoleAdmin, f.partners)
-	r.Command("revoke", bot.RoleAdmin, f.revoke)
+	r.RolesFrom(f)
+	r.Command("invite", bot.RoleAdmin, f.invite, bot.InMenu(msgCommandInvite))
+	r.Command("partners", bot.RoleAdmin, f.partners, bot.InMenu(msgCommandPartners))
+	r.Command("revoke", bot.RoleAdmin, f.revoke, bot.InMenu(msgCommandRevoke))
 	r.DeepLink(payloadInvite, f.claimInvite)
 	r.DeepLink(payloadReferral, f.openReferral)
 
 	// Partners only: anyone else gets what any unknown command or stale button gets, so
 	// nothing tells a stranger these exist.
-	r.Command("refer", "", f.partnerOnly(f.referMenu))
+	partners := bot.ListedFor(bot.RolePartner)
+	r.Command("refer", "", f.partnerOnly(f.referMenu), bot.InMenu(msgCommandRefer), partners)
 	r.Command("referrals", "", f.partnerOnly(func(t *bot.Turn, _ Partner) {
 		offset, _ := strconv.Atoi(t.Arg)
 		f.listReferrals(t, max(0, offset))
-	}))
+	}), bot.InMenu(msgCommandReferrals), partners)
 	r.Button(dataRefer, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.askNote(t, strings.TrimPrefix(t.Data, dataRefer)) }))
 	r.Button(dataReferNoNote, "", f.partnerOnly(func(t *bot.Turn, p Partner) { f.createReferral(t, p, nil) }))
 	r.Flow(flowNote, f.partnerOnly(f.note), bot.Resume(f.partnerOnly(func(t *bot.Turn, _ Partner) {
@@ -177,8 +180,31 @@ func (f *Feature) revoke(t *bot.Turn) bool {
 		return true
 	}
 	t.Audit("partner.revoke", strconv.FormatInt(user, 10))
+	t.MenuChanged(user)
 	say(t, t.T(msgRevoked, map[string]any{"User": user}))
 	return true
+}
+
+// RolesOf implements bot.RoleSource: a partner's chat has the partners' command menu.
+func (f *Feature) RolesOf(ctx context.Context, chat int64) ([]bot.Role, error) {
+	_, ok, err := f.store.Partner(ctx, chat)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []bot.Role{bot.RolePartner}, nil
+}
+
+// Holders implements bot.RoleSource: the partners.
+func (f *Feature) Holders(ctx context.Context) ([]int64, error) {
+	ps, err := f.store.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, p.User)
+	}
+	return out, nil
 }
 
 // neutral is the one answer to every link that does not work, whatever the reason, so a
@@ -202,6 +228,7 @@ func (f *Feature) claimInvite(t *bot.Turn) bool {
 	}
 	if ok {
 		t.Audit("partner.join", p.Org)
+		t.MenuChanged(t.Chat)
 	} else if p, ok, err = f.store.Partner(t.Ctx, t.Chat); err != nil || !ok {
 		neutral(t) // the store away on the second look: the same as any link that fails
 		return true
@@ -429,7 +456,7 @@ func (f *Feature) openReferral(t *bot.Turn) bool {
 	if t.Session.Lang == "" {
 		t.Say(t.Engine.Greeting(""))
 	} else {
-		t.Say(intro(t, r, t.Session.Lang))
+		t.Say(f.intro(t, r, t.Session.Lang))
 	}
 	if r.JustOpened || !recorded {
 		t.Count(statReferral + string(StatusOpened))
@@ -452,14 +479,22 @@ func ownLink(t *bot.Turn) {
 	t.Say(t.Here(t.T(msgReferralOwnLink, nil)))
 }
 
+// privacy is what the consent screen and /mydata say about a referral: how long the store
+// keeps it (Store.Lifetimes) and how to erase it.
+func (f *Feature) privacy(e *bot.Engine, lang content.Lang) string {
+	link, kept := f.store.Lifetimes()
+	day := 24 * time.Hour
+	return e.T(lang, msgPrivacyReferral, map[string]any{"Kept": e.Kept(lang, int(kept/day)), "Longest": e.Kept(lang, int((link+kept)/day))})
+}
+
 // intro says who referred the client and asks for consent.
-func intro(t *bot.Turn, r Referral, lang content.Lang) bot.Reply {
+func (f *Feature) intro(t *bot.Turn, r Referral, lang content.Lang) bot.Reply {
 	e := t.Engine
 	parts := []string{e.T(lang, msgReferredBy, map[string]any{"Org": r.Org, "Target": targetName(e, r.Target, lang)})}
 	if r.Note != "" {
 		parts = append(parts, e.T(lang, msgReferredNote, map[string]any{"Note": r.Note}))
 	}
-	parts = append(parts, e.T(lang, msgConsentAsk, map[string]any{"Org": r.Org}))
+	parts = append(parts, e.T(lang, msgConsentAsk, map[string]any{"Org": r.Org}), f.privacy(e, lang))
 	return bot.Reply{Text: strings.Join(parts, "\n\n"), Buttons: [][]bot.Button{
 		{{Label: e.T(lang, msgConsentYes, nil), Data: dataConsent + "y"}},
 		{{Label: e.T(lang, msgConsentNo, nil), Data: dataConsent + "n"}},
@@ -540,7 +575,7 @@ func (f *Feature) showIntro(t *bot.Turn, after bot.Session) {
 		return
 	}
 	if found && r.Client == t.Chat {
-		t.Instead(intro(t, r, after.Lang))
+		t.Instead(f.intro(t, r, after.Lang))
 	}
 }
 
@@ -600,6 +635,9 @@ func (f *Feature) Kept(ctx context.Context, chat int64, lang content.Lang, e *bo
 	for _, r := range rs {
 		lines = append(lines, e.T(lang, msgMyDataReferral, map[string]any{
 			"Org": r.Org, "Consent": e.T(lang, map[bool]bot.MessageID{true: msgYes, false: msgNo}[r.Consent], nil)}))
+	}
+	if len(rs) > 0 {
+		lines = append(lines, "  "+f.privacy(e, lang))
 	}
 	return lines, nil
 }

@@ -578,7 +578,8 @@ func TestWhatIsKeptIsListedAndForgotten(t *testing.T) {
 	w.press(staff, "O:"+closed[2:]+":helped")
 
 	lines, err := w.feature.Kept(ctx, client, content.RU, e)
-	if err != nil || len(lines) != 2 || !strings.Contains(lines[0]+lines[1], "направление от «Бота үміт»; им можно видеть ваш прогресс: Да") ||
+	if err != nil || len(lines) != 3 || !strings.Contains(lines[2], "Направление хранится 180 дней после того, как организация запишет его итог") ||
+		!strings.Contains(lines[0]+lines[1], "направление от «Бота үміт»; им можно видеть ваш прогресс: Да") ||
 		!strings.Contains(lines[0]+lines[1], "им можно видеть ваш прогресс: Нет") {
 		t.Fatalf("kept about the client: %q %v", lines, err)
 	}

@@ -119,4 +119,7 @@ type Store interface {
 	// Forget deletes everything kept about user as a client and as a partner, and returns
 	// the referrals that pointed to them as they were. It is safe to run twice.
 	Forget(ctx context.Context, user int64) ([]Referral, error)
+	// Lifetimes are how long a referral's link works, and how long a referral is kept
+	// after it is closed (an open one: both), as the store sets its TTLs.
+	Lifetimes() (link, afterClosed time.Duration)
 }

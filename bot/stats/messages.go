@@ -35,4 +35,10 @@ var MessageIDs = []bot.MessageID{
 	msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
 	msgStatsSeriesCompleted, msgStatsChartTitle, msgMyDataMisses, msgKeptDays,
 	msgStatusCreated, msgStatusOpened, msgStatusCompleted, msgStatusClosed,
+	msgCommandStats,
 }
+
+// issue 16: the command menu of admins', editors' and partners' chats.
+const (
+	msgCommandStats bot.MessageID = "CommandStats"
+)

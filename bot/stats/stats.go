@@ -88,19 +88,55 @@ func (f *Feature) Name() string { return "stats" }
 
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
-	r.Command("stats", bot.RoleAdmin, f.report)
+	r.Command("stats", bot.RoleAdmin, f.report, bot.InMenu(msgCommandStats))
+	r.AdjustAt(stamped)
 	r.AfterStep(f.counted)
 	r.CountWith(f)
 	r.Keep(f)
 }
 
+// Kazakhstan keeps one time zone, UTC+5, since 1 March 2024; a fixed zone rather than the
+// system's tz database, which may be older than that change.
+var kazakhstan = time.FixedZone("UTC+5", 5*60*60)
+
+// Day is the day in Kazakhstan at t, as midnight UTC of that date: the stores name days by
+// the UTC date of what they are given, so 23:30 UTC is counted on the next day, as it is
+// 04:30 in Astana.
+func Day(t time.Time) time.Time {
+	k := t.In(kazakhstan)
+	return time.Date(k.Year(), k.Month(), k.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// IdleAfter is how long a screener may wait for an answer before its run counts as
+// abandoned.
+const IdleAfter = 24 * time.Hour
+
 // Count implements bot.Counter: an event another feature counts, on at's day.
-func (f *Feature) Count(at time.Time, name string) { f.store.Count(at, name, 1) }
+func (f *Feature) Count(at time.Time, name string) { f.store.Count(Day(at), name, 1) }
+
+// stamped records in the session when the open screener last had a turn (to the minute,
+// so a turn within the same minute changes nothing), for the idle rule of counted.
+func stamped(now time.Time, before, after bot.Session) bot.Session {
+	if after.Screener == "" {
+		after.Asked = 0
+		return after
+	}
+	after.Asked = now.Truncate(time.Minute).Unix()
+	return after
+}
 
 // counted records the events an engine step made: a conversation started, a screen seen,
 // a screener completed or left halfway, a search that found nothing.
+//
+// A screener's run is completed once, when it first shows its result (Session.Done);
+// going to "why not" and back, or changing an answer, is the same run; starting the
+// screener again is a new one. A run is abandoned when the person leaves it before its
+// result (the main menu, another topic, Back out of it, starting it again), or stops
+// answering for IdleAfter: that is counted lazily, when the chat next turns, on the day of
+// the run's last answer — a person who never writes again is not counted (their session
+// expires unseen), and one who comes back and finishes counts the completion too.
 func (f *Feature) counted(t *bot.Turn, before, after bot.Session, replies []bot.Reply) {
-	day := t.Now
+	day := Day(t.Now)
 	// A conversation starts with /start in a known language, or, for someone new, when the
 	// language is chosen after it.
 	if (t.Cmd == "start" && after.Lang != "") || (before.Lang == "" && after.Lang != "") {
@@ -114,17 +150,26 @@ func (f *Feature) counted(t *bot.Turn, before, after bot.Session, replies []bot.
 	if after.Lang != "" && after.Screener == "" && (after.CurrentNode() != before.CurrentNode() || before.Lang == "") {
 		f.store.Count(day, viewed+after.CurrentNode(), 1)
 	}
-	if after.Screener != "" && after.ShowsResult() && !before.ShowsResult() {
+	if after.Screener != "" && after.Done && !(before.Done && before.Screener == after.Screener) {
 		f.store.Count(day, completed+after.Screener+":"+string(after.Lang), 1)
 	}
-	if before.Screener != "" && after.Screener == "" && !before.PastQuestions() {
-		f.store.Count(day, dropped+before.Screener+":"+before.ScreenerStep(), 1)
-	}
-	for _, r := range replies {
-		if r.SearchMiss {
-			f.store.Count(day, missed+string(after.Lang), 1)
-			f.store.Miss(day, t.Chat, missText(t.In.Text))
+	if before.Screener != "" && !before.Done {
+		idle := before.Asked != 0 && t.Now.Sub(time.Unix(before.Asked, 0)) >= IdleAfter
+		restarted := after.Screener != "" && (after.Screener != before.Screener || (len(after.Answers) == 0 && len(before.Answers) > 0))
+		switch {
+		case idle:
+			f.store.Count(Day(time.Unix(before.Asked, 0)), dropped+before.Screener+":"+before.ScreenerStep(), 1)
+		case after.Screener == "" || restarted:
+			f.store.Count(day, dropped+before.Screener+":"+before.ScreenerStep(), 1)
 		}
+	}
+	// Only the engine's own "nothing found", and only as the whole answer to typed text,
+	// keeps what was typed: an answer that says anything else (a safety screen another
+	// feature or the engine puts first) means the text was not simply a question, and it
+	// is not kept, not even counted as a miss.
+	if len(replies) == 1 && replies[0].SearchMiss && t.In.Kind == bot.InputText {
+		f.store.Count(day, missed+string(after.Lang), 1)
+		f.store.Miss(day, t.Chat, missText(t.In.Text))
 	}
 }
 
@@ -168,7 +213,7 @@ func (f *Feature) report(t *bot.Turn) bool {
 	if err := f.store.Flush(t.Ctx); err != nil {
 		t.Log().Warn("flushing statistics; /stats leaves out what this replica holds", "err", err)
 	}
-	today := t.Now.UTC()
+	today := Day(t.Now)
 	total := map[string]int64{}
 	misses := map[string]int64{}
 	var labels []string

@@ -20,8 +20,12 @@ import (
 const boss int64 = 1
 
 // now is the service's clock: far from the machine's, so a count made with time.Now()
-// lands on another day and shows.
+// lands on another day and shows; 23:30 UTC is 04:30 on 1 March in Kazakhstan (UTC+5),
+// the day it is counted on.
 var now = time.Date(2024, 2, 29, 23, 30, 0, 0, time.UTC)
+
+// today is the day the stores are given for now.
+var today = stats.Day(now)
 
 // opening is a feature that counts, through the core, what the referrals count.
 type opening struct{}
@@ -106,18 +110,21 @@ func TestWhatTheEngineDidIsCountedOnTheServicesDay(t *testing.T) {
 		"search_miss:ru":                       3,
 		"referral:opened":                      1,
 	}
-	got := w.counts.Counts(now)
-	if !maps.Equal(got, want) {
-		t.Errorf("counted on %s:\n got %v\nwant %v", bottest.DayName(now), got, want)
+	if bottest.DayName(today) != "2024-03-01" {
+		t.Fatalf("23:30 UTC on 29 February is counted on %s, not on 1 March, Kazakhstan's day", bottest.DayName(today))
 	}
-	if n := w.counts.Askers(now, "где купить билет на поезд"); n != 2 {
+	got := w.counts.Counts(today)
+	if !maps.Equal(got, want) {
+		t.Errorf("counted on %s:\n got %v\nwant %v", bottest.DayName(today), got, want)
+	}
+	if n := w.counts.Askers(today, "где купить билет на поезд"); n != 2 {
 		t.Errorf("%d people asked about the train, want 2 (one question, spelt two ways)", n)
 	}
-	if n := w.counts.Askers(now, "мой номер 87011234567 перезвоните"); n != 0 {
+	if n := w.counts.Askers(today, "мой номер 87011234567 перезвоните"); n != 0 {
 		t.Error("a question with a phone number in it was kept")
 	}
-	for _, day := range []time.Time{time.Now(), now.AddDate(0, 0, 1)} {
-		if c := w.counts.Counts(day); len(c) != 0 && bottest.DayName(day) != bottest.DayName(now) {
+	for _, day := range []time.Time{time.Now(), now, today.AddDate(0, 0, 1)} {
+		if c := w.counts.Counts(day); len(c) != 0 && bottest.DayName(day) != bottest.DayName(today) {
 			t.Errorf("counted on %s, not the service's day: %v", bottest.DayName(day), c)
 		}
 	}
@@ -134,13 +141,13 @@ func TestStatsReportsTheDaysCounted(t *testing.T) {
 		8: {"started:ru": 100}, // outside the week
 	} {
 		for name, n := range counts {
-			w.counts.Count(now.AddDate(0, 0, -d), name, n)
+			w.counts.Count(today.AddDate(0, 0, -d), name, n)
 		}
 	}
 	for _, chat := range []int64{20, 21} {
-		w.counts.Miss(now, chat, "как оформить пособие на кота")
+		w.counts.Miss(today, chat, "как оформить пособие на кота")
 	}
-	w.counts.Miss(now, 22, "один спросил")
+	w.counts.Miss(today, 22, "один спросил")
 
 	reader := bottest.NewChat(t, w.svc, boss)
 	r := reader.Text("/stats")
@@ -149,7 +156,7 @@ func TestStatsReportsTheDaysCounted(t *testing.T) {
 	}
 	report := r.Replies[0].Text
 	for _, want := range []string{
-		"Статистика за 7 дней (23.02–29.02, UTC):",
+		"Статистика за 7 дней (24.02–01.03, время Казахстана, UTC+5):",
 		"начато разговоров: 6 (по-казахски 3, по-русски 3)",
 		"опросов пройдено до результата: 3",
 		"опросов брошено на полпути: 1",
@@ -165,7 +172,7 @@ func TestStatsReportsTheDaysCounted(t *testing.T) {
 	if strings.Contains(report, "один спросил") {
 		t.Errorf("a question one person asked is shown:\n%s", report)
 	}
-	if r.Replies[0].Image == nil || len(w.charts) != 1 || len(w.days) != 7 || w.days[6] != "29.02" {
+	if r.Replies[0].Image == nil || len(w.charts) != 1 || len(w.days) != 7 || w.days[6] != "01.03" {
 		t.Fatalf("the chart: image %v, drawn %d times over %v", r.Replies[0].Image != nil, len(w.charts), w.days)
 	}
 	series := w.charts[0]
@@ -174,7 +181,7 @@ func TestStatsReportsTheDaysCounted(t *testing.T) {
 		t.Errorf("the chart's series: %+v", series)
 	}
 
-	for arg, want := range map[string]string{"1000": "Статистика за 90 дней", "x": "Статистика за 7 дней", "1": "Статистика за 1 день (29.02–29.02"} {
+	for arg, want := range map[string]string{"1000": "Статистика за 90 дней", "x": "Статистика за 7 дней", "1": "Статистика за 1 день (01.03–01.03"} {
 		says(t, reader.Text("/stats "+arg), want)
 	}
 }

@@ -347,8 +347,12 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
+	roles := admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log)
+	if len(cfg.AdminIDs) > 0 { // someone may grant roles: by @username too
+		roles.WithUsernames(store.NewUsernames(a.rdb))
+	}
 	// safety reads typed text before every other feature's flow and the engine.
-	if err := a.service.Register(safety.New(safety.Options{}), admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log), publishing.New(published)); err != nil {
+	if err := a.service.Register(safety.New(safety.Options{}), roles, publishing.New(published)); err != nil {
 		a.close()
 		return nil, err
 	}

@@ -18,7 +18,8 @@ type chat struct {
 	blocked      bool
 	// started: the person wrote to the bot (or pressed its button) at some time, so the bot
 	// may write to them; Telegram refuses a bot's first word.
-	started bool
+	started  bool
+	username string // the person's @username (without "@"), "" for none
 }
 
 type storedMessage struct {
@@ -33,8 +34,10 @@ type storedMessage struct {
 	edits     int
 	editDate  time.Time
 	deleted   bool
-	document  *storedMedia // set for a message sent with sendDocument
-	photo     *storedMedia // set for a message sent with sendPhoto
+	document  *storedMedia          // set for a message sent with sendDocument
+	photo     *storedMedia          // set for a message sent with sendPhoto
+	forward   *models.MessageOrigin // set for a message the person forwarded
+	replyTo   *storedMessage        // the message the person's message replies to
 }
 
 func (s *Server) chatLocked(id int64) *chat {
@@ -114,7 +117,7 @@ func chatType(id int64) models.ChatType {
 func (c *chat) model() models.Chat {
 	switch chatType(c.id) {
 	case models.ChatTypePrivate:
-		return models.Chat{ID: c.id, Type: models.ChatTypePrivate, FirstName: UserFirstName}
+		return models.Chat{ID: c.id, Type: models.ChatTypePrivate, FirstName: UserFirstName, Username: c.username}
 	case models.ChatTypeSupergroup:
 		return models.Chat{ID: c.id, Type: models.ChatTypeSupergroup, Title: "Test supergroup"}
 	default:
@@ -123,7 +126,7 @@ func (c *chat) model() models.Chat {
 }
 
 func (c *chat) person() models.User {
-	return models.User{ID: c.id, FirstName: UserFirstName, LanguageCode: c.languageCode}
+	return models.User{ID: c.id, FirstName: UserFirstName, LanguageCode: c.languageCode, Username: c.username}
 }
 
 func (s *Server) modelLocked(c *chat, m *storedMessage) *models.Message {
@@ -142,8 +145,15 @@ func (s *Server) modelLocked(c *chat, m *storedMessage) *models.Message {
 			_ = json.Unmarshal(data, &msg.Entities)
 		}
 	}
-	if !m.fromBot {
+	if !m.fromBot && m.forward == nil {
 		msg.Entities = commandEntities(m.text)
+	}
+	if m.forward != nil {
+		origin := *m.forward
+		msg.ForwardOrigin = &origin
+	}
+	if m.replyTo != nil {
+		msg.ReplyToMessage = s.modelLocked(c, m.replyTo)
 	}
 	if d := m.document; d != nil {
 		msg.Document = &models.Document{

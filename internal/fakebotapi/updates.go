@@ -33,6 +33,50 @@ func (s *Server) SendText(chatID int64, text string, languageCode string) int64 
 	return id
 }
 
+// SetUsername gives the person of private chat chatID the @username name (without "@";
+// "" for none), as their messages and presses from now on carry it.
+func (s *Server) SetUsername(chatID int64, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chatLocked(chatID).username = name
+}
+
+// Forward pushes a message the person in chatID forwards to the bot: text someone else
+// wrote, with its forward_origin as Telegram gives it (a "user" with sender_user, a
+// "hidden_user" when the author hides their account, a "chat" or a "channel"). Entities
+// are not marked: a forwarded "/command" is not the sender's. Returns the update_id and
+// the message's id.
+func (s *Server) Forward(chatID int64, text string, origin models.MessageOrigin, languageCode string) (updateID int64, messageID int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatLocked(chatID)
+	c.languageCode = languageCode
+	c.started = true
+	c.lastID++
+	m := &storedMessage{id: c.lastID, date: s.now(), text: text, source: text, forward: &origin}
+	s.addMessageLocked(c, m)
+	id := s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
+	s.awaitLocked(c, id)
+	return id, m.id
+}
+
+// Reply pushes a message the person in chatID writes in reply to message replyTo of that
+// chat (theirs or the bot's), which the update carries as reply_to_message. Returns the
+// update_id.
+func (s *Server) Reply(chatID int64, replyTo int, text string, languageCode string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatLocked(chatID)
+	c.languageCode = languageCode
+	c.started = true
+	c.lastID++
+	m := &storedMessage{id: c.lastID, date: s.now(), text: text, source: text, replyTo: c.find(replyTo)}
+	s.addMessageLocked(c, m)
+	id := s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
+	s.awaitLocked(c, id)
+	return id
+}
+
 // Press pushes a callback_query update: the person presses a button with data under the
 // bot's message messageID in chatID. The update carries the message as it is now; an
 // unknown or deleted message goes as an inaccessible message (date 0), as Telegram sends
