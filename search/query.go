@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/internal/textfold"
 )
 
 // How much a match counts, by how the question's term met the node's.
@@ -14,6 +15,7 @@ const (
 	matchSynonym = 0.8
 	matchTypo1   = 0.7 // one edit away
 	matchTypo2   = 0.5 // two edits away
+	matchSound   = 0.6 // a short word that sounds the same (soundKey)
 	// A prefix match counts between 0.5 and 0.9, more the more of the word is shared.
 	matchPrefixBase  = 0.5
 	matchPrefixShare = 0.4
@@ -23,6 +25,8 @@ const (
 	// minPrefix is the shortest stem that matches longer words by prefix: shorter ones
 	// (муж, бал) begin too many unrelated words.
 	minPrefix = 4
+	// minSound is the shortest word matched by how it sounds: two letters are a guess.
+	minSound = 3
 	// maxPrefixMatches bounds the words one short stem may stand for.
 	maxPrefixMatches = 24
 	// maxQueryTerms bounds the terms read from one question.
@@ -41,6 +45,24 @@ const (
 	// idf, on top of BM25: in long texts BM25 dilutes the title, yet a title that names
 	// what was asked is the surest sign of the right screen.
 	titleBonus = 0.5
+	// unknownWeight is how much a word the content does not know at all weighs in a
+	// question, as a share of the rarest word's idf.
+	unknownWeight = 0.6
+	// minStrongMatch and minSingleCoverage let a node match a single term of a longer
+	// question: one its title, label or keywords name (matched at least this closely),
+	// that is at least this share of the question.
+	minStrongMatch    = 0.7
+	minSingleCoverage = 0.5
+	// coverageReward is how much of a node's score depends on how much of the question it
+	// covers: covering more ranks higher, without demanding all of it.
+	coverageReward = 0.5
+)
+
+// How a node names a term of the question, weakest first.
+const (
+	namedNot uint8 = iota
+	namedKeywords
+	namedTitle
 )
 
 // Result is a node that answers a question.
@@ -62,9 +84,14 @@ type Answer struct {
 
 // Search returns up to limit nodes that answer query, asked in lang. When nothing matches
 // in lang, it tries the other language: a Kazakh speaker may type a Russian word.
+//
+// A question with Latin letters is also read as Kazakh and as Russian in Latin letters,
+// and as typed on the wrong keyboard layout (textfold); nothing says which was meant, so
+// each reading is searched and the one whose best answer scores highest is kept.
 func (x *Index) Search(query string, lang content.Lang, limit int) Answer {
+	readings := append([]string{query}, textfold.Candidates(query)...)
 	if li, ok := x.langs[lang]; ok {
-		if rs := x.results(li, query, limit); len(rs) > 0 {
+		if rs := x.bestReading(li, readings, limit); len(rs) > 0 {
 			return Answer{Results: rs, Lang: lang}
 		}
 	}
@@ -72,11 +99,22 @@ func (x *Index) Search(query string, lang content.Lang, limit int) Answer {
 		if other == lang {
 			continue
 		}
-		if rs := x.results(x.langs[other], query, limit); len(rs) > 0 {
+		if rs := x.bestReading(x.langs[other], readings, limit); len(rs) > 0 {
 			return Answer{Results: rs, Lang: other, Other: true}
 		}
 	}
 	return Answer{Lang: lang}
+}
+
+// bestReading returns the results of the reading whose first result scores highest.
+func (x *Index) bestReading(li *langIndex, readings []string, limit int) []Result {
+	var best []Result
+	for _, q := range readings {
+		if rs := x.results(li, q, limit); len(rs) > 0 && (len(best) == 0 || rs[0].Score > best[0].Score) {
+			best = rs
+		}
+	}
+	return best
 }
 
 // candidate is an index term a question's term may stand for, and how much it counts.
@@ -86,7 +124,7 @@ type candidate struct {
 }
 
 func (x *Index) results(li *langIndex, query string, limit int) []Result {
-	qterms := distinct(terms(li.lang, query, maxQueryRunes, nil), maxQueryTerms)
+	qterms := distinct(li.queryTerms(query), maxQueryTerms)
 	if len(qterms) == 0 || limit <= 0 {
 		return nil
 	}
@@ -96,9 +134,24 @@ func (x *Index) results(li *langIndex, query string, limit int) []Result {
 	best := make([]float64, n)
 	bestWeight := make([]float64, n)
 	inTitle := make([]float64, n)
+	// named is how a node names the term, when it matched closely: in its title or label
+	// (namedTitle), or at least in its keywords (namedKeywords); strong is the best of
+	// that over the question's terms.
+	named := make([]uint8, n)
+	strong := make([]uint8, n)
 	matched := make([]int, n)
+	unknown := 0
 	var want float64
 	for _, q := range qterms {
+		cs := li.candidates(q, qterms)
+		if len(cs) == 0 {
+			// A word the content does not know at all: it weighs in what the question
+			// asks, but less than a known word would, so that one or two words the
+			// content never uses do not hide what the rest of the question matches.
+			want += unknownWeight * li.maxIDF
+			unknown++
+			continue
+		}
 		qidf := li.maxIDF
 		if id, ok := li.vocab[q]; ok {
 			qidf = li.idf[id]
@@ -107,7 +160,8 @@ func (x *Index) results(li *langIndex, query string, limit int) []Result {
 		clear(best)
 		clear(bestWeight)
 		clear(inTitle)
-		for _, c := range li.candidates(q, qterms) {
+		clear(named)
+		for _, c := range cs {
 			for _, p := range li.postings[c.term] {
 				if s := c.weight * float64(p.weight); s > best[p.node] {
 					best[p.node] = s
@@ -117,12 +171,21 @@ func (x *Index) results(li *langIndex, query string, limit int) []Result {
 			for _, node := range li.titled[c.term] {
 				inTitle[node] = max(inTitle[node], c.weight*li.idf[c.term])
 			}
+			if c.weight >= minStrongMatch {
+				for _, node := range li.keyed[c.term] {
+					named[node] = max(named[node], namedKeywords)
+				}
+				for _, node := range li.titled[c.term] {
+					named[node] = namedTitle
+				}
+			}
 		}
 		for i := range best {
 			if best[i] > 0 {
 				total[i] += best[i] + titleBonus*inTitle[i]
 				covered[i] += bestWeight[i] * qidf
 				matched[i]++
+				strong[i] = max(strong[i], named[i])
 			}
 		}
 	}
@@ -133,10 +196,23 @@ func (x *Index) results(li *langIndex, query string, limit int) []Result {
 			continue
 		}
 		coverage := covered[i] / want
-		if coverage < minCoverage || matched[i] < min(minMatched, len(qterms)) {
+		if coverage < minCoverage {
 			continue
 		}
-		rs = append(rs, Result{Node: x.nodes[i], Score: total[i] * (0.5 + 0.5*coverage), Coverage: coverage})
+		// One shared word of a longer question is more often a coincidence than an answer
+		// («курс» of the dollar, «результат» of a match), unless it is most of what the
+		// question asks and names the node: in its title, or in its keywords when the
+		// content knows every word of the question (коляска для ребенка).
+		if matched[i] < min(minMatched, len(qterms)) {
+			need := uint8(namedTitle)
+			if unknown == 0 {
+				need = namedKeywords
+			}
+			if strong[i] < need || coverage < minSingleCoverage {
+				continue
+			}
+		}
+		rs = append(rs, Result{Node: x.nodes[i], Score: total[i] * (1 - coverageReward + coverageReward*coverage), Coverage: coverage})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Score > rs[j].Score })
 	if len(rs) > limit {
@@ -198,6 +274,11 @@ func (li *langIndex) candidates(q string, qterms []string) []candidate {
 					}
 				}
 			}
+		}
+	}
+	if len(cs) == 0 && qlen >= minSound {
+		for _, id := range li.sounds[soundKey(q)] {
+			add(id, matchSound)
 		}
 	}
 	for _, group := range li.synonyms {
