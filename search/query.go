@@ -56,6 +56,8 @@ const (
 	// coverageReward is how much of a node's score depends on how much of the question it
 	// covers: covering more ranks higher, without demanding all of it.
 	coverageReward = 0.5
+	// partialCoverage is the coverage below which an answer is partial (Answer.Partial).
+	partialCoverage = 0.5
 )
 
 // How a node names a term of the question, weakest first.
@@ -80,6 +82,10 @@ type Answer struct {
 	// language asked in, because nothing matched in it.
 	Lang  content.Lang
 	Other bool
+	// Partial is set when even the best result matched less than half of what the
+	// question asks: the content answers it only in part, and editors should see it as
+	// they see a question nothing answered.
+	Partial bool
 }
 
 // Search returns up to limit nodes that answer query, asked in lang. When nothing matches
@@ -92,7 +98,7 @@ func (x *Index) Search(query string, lang content.Lang, limit int) Answer {
 	readings := append([]string{query}, textfold.Candidates(query)...)
 	if li, ok := x.langs[lang]; ok {
 		if rs := x.bestReading(li, readings, limit); len(rs) > 0 {
-			return Answer{Results: rs, Lang: lang}
+			return Answer{Results: rs, Lang: lang, Partial: rs[0].Coverage < partialCoverage}
 		}
 	}
 	for _, other := range content.Langs {
@@ -100,7 +106,7 @@ func (x *Index) Search(query string, lang content.Lang, limit int) Answer {
 			continue
 		}
 		if rs := x.bestReading(x.langs[other], readings, limit); len(rs) > 0 {
-			return Answer{Results: rs, Lang: other, Other: true}
+			return Answer{Results: rs, Lang: other, Other: true, Partial: rs[0].Coverage < partialCoverage}
 		}
 	}
 	return Answer{Lang: lang}
