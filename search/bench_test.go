@@ -80,12 +80,27 @@ func BenchmarkQueryWorst(b *testing.B) {
 		words = append(words, string(w))
 	}
 	q := strings.Join(words, " ")
+	// The same in Latin letters is read four ways (as it is, Kazakh, Russian, layout).
+	var latin []string
+	for i := range 20 {
+		var w []rune
+		for j := range 10 {
+			w = append(w, 'a'+rune((i*7+j*3)%26))
+		}
+		latin = append(latin, string(w))
+	}
 	for _, times := range []int{1, 10} {
 		x := search.New(replicated(b, times))
 		b.Run(fmt.Sprintf("content×%d", times), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				x.Search(q, content.RU, 3)
+			}
+		})
+		b.Run(fmt.Sprintf("latin/content×%d", times), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				x.Search(strings.Join(latin, " "), content.RU, 3)
 			}
 		})
 	}

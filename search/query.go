@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -115,8 +116,12 @@ func (x *Index) Search(query string, lang content.Lang, limit int) Answer {
 // bestReading returns the results of the reading whose first result scores highest.
 func (x *Index) bestReading(li *langIndex, readings []string, limit int) []Result {
 	var best []Result
+	var memo map[string][]candidate
+	if len(readings) > 1 {
+		memo = map[string][]candidate{}
+	}
 	for _, q := range readings {
-		if rs := x.results(li, q, limit); len(rs) > 0 && (len(best) == 0 || rs[0].Score > best[0].Score) {
+		if rs := x.results(li, q, limit, memo); len(rs) > 0 && (len(best) == 0 || rs[0].Score > best[0].Score) {
 			best = rs
 		}
 	}
@@ -129,7 +134,7 @@ type candidate struct {
 	weight float64
 }
 
-func (x *Index) results(li *langIndex, query string, limit int) []Result {
+func (x *Index) results(li *langIndex, query string, limit int, memo map[string][]candidate) []Result {
 	qterms := distinct(li.queryTerms(query), maxQueryTerms)
 	if len(qterms) == 0 || limit <= 0 {
 		return nil
@@ -149,7 +154,7 @@ func (x *Index) results(li *langIndex, query string, limit int) []Result {
 	unknown := 0
 	var want float64
 	for _, q := range qterms {
-		cs := li.candidates(q, qterms)
+		cs := li.candidates(q, qterms, memo)
 		if len(cs) == 0 {
 			// A word the content does not know at all: it weighs in what the question
 			// asks, but less than a known word would, so that one or two words the
@@ -229,17 +234,53 @@ func (x *Index) results(li *langIndex, query string, limit int) []Result {
 
 // candidates returns the index terms the question's term q may stand for. qterms, the
 // question's other terms, decide which synonym phrases it completes.
-func (li *langIndex) candidates(q string, qterms []string) []candidate {
-	var cs []candidate
-	add := func(id int32, w float64) {
-		for i := range cs {
-			if cs[i].term == id {
-				cs[i].weight = max(cs[i].weight, w)
-				return
+//
+// memo, when not nil, keeps what a term matches by its spelling across the readings of
+// one question (textfold gives up to four, mostly sharing words): the typo lookup is
+// most of a search's cost.
+func (li *langIndex) candidates(q string, qterms []string, memo map[string][]candidate) []candidate {
+	cs, ok := memo[q]
+	if !ok {
+		cs = li.spelt(q)
+		if memo != nil {
+			memo[q] = cs
+		}
+	}
+	shared := ok || memo != nil
+	for _, group := range li.synonyms {
+		if !completes(group, q, qterms) {
+			continue
+		}
+		for _, phrase := range group {
+			for _, t := range phrase {
+				if id, ok := li.vocab[t]; ok && t != q {
+					if shared {
+						cs, shared = slices.Clone(cs), false // the memo's copy stays as it is
+					}
+					cs = addCandidate(cs, id, matchSynonym)
+				}
 			}
 		}
-		cs = append(cs, candidate{id, w})
 	}
+	return cs
+}
+
+// addCandidate adds term id to cs with weight w, or raises its weight to w.
+func addCandidate(cs []candidate, id int32, w float64) []candidate {
+	for i := range cs {
+		if cs[i].term == id {
+			cs[i].weight = max(cs[i].weight, w)
+			return cs
+		}
+	}
+	return append(cs, candidate{id, w})
+}
+
+// spelt returns the index terms q matches by its spelling: exactly, by prefix, within a
+// typo or two, or by how it sounds.
+func (li *langIndex) spelt(q string) []candidate {
+	var cs []candidate
+	add := func(id int32, w float64) { cs = addCandidate(cs, id, w) }
 	qlen := utf8.RuneCountInString(q)
 	exact, hasExact := li.vocab[q]
 	if hasExact {
@@ -265,7 +306,10 @@ func (li *langIndex) candidates(q string, qterms []string) []candidate {
 			}
 		}
 	}
-	if !hasExact {
+	// Typos are looked for in Cyrillic words only: the few Latin words of the content
+	// (egov, SMS) are matched exactly or by prefix, and a question in Latin letters is
+	// read in Cyrillic too (textfold), so comparing it with every word would be waste.
+	if !hasExact && isCyrillic(q) {
 		if edits := allowedEdits(qlen); edits > 0 {
 			qr := []rune(q)
 			for l := qlen - edits; l <= qlen+edits; l++ {
@@ -285,18 +329,6 @@ func (li *langIndex) candidates(q string, qterms []string) []candidate {
 	if len(cs) == 0 && qlen >= minSound {
 		for _, id := range li.sounds[soundKey(q)] {
 			add(id, matchSound)
-		}
-	}
-	for _, group := range li.synonyms {
-		if !completes(group, q, qterms) {
-			continue
-		}
-		for _, phrase := range group {
-			for _, t := range phrase {
-				if id, ok := li.vocab[t]; ok && t != q {
-					add(id, matchSynonym)
-				}
-			}
 		}
 	}
 	return cs
