@@ -5,8 +5,10 @@
 // their Russian-keyboard look-alikes, ё to е), stop words dropped and the rest reduced to
 // stems: Snowball for Russian, suffix stripping for Kazakh. A question's terms match the
 // index's exactly, through a content synonym, by prefix, or with one or two typos, each
-// kind counting for less; nodes are ranked by BM25 over title, keywords, parent title and
-// text. It is small enough to hold by hand: a full-text engine (bleve) would bring its own
+// kind counting for less, or, for a short misspelt word, by how it sounds; nodes are
+// ranked by BM25 over title, keywords, parent title and text, and by how much of the
+// question they cover, without demanding all of it. A question in Latin letters is also
+// read as Kazakh, as Russian and as typed on the wrong layout (internal/textfold). It is small enough to hold by hand: a full-text engine (bleve) would bring its own
 // analysers, storage and query language to rank a few hundred screens, and none of them
 // knows Kazakh.
 package search
