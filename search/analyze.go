@@ -9,22 +9,15 @@ import (
 	"github.com/blevesearch/snowballstem/russian"
 
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/internal/textfold"
 )
 
 // maxQueryRunes bounds how much of a message is read as a question: nobody asks in more,
 // and it keeps a 10,000-character message as cheap as a short one.
 const maxQueryRunes = 300
 
-// fold maps a letter to what it becomes when typed on a Russian keyboard, so Kazakh typed
-// without ә ғ қ ң ө ұ ү һ і still matches, and ё to е, which Russian writers often skip.
-var fold = map[rune]rune{
-	'ә': 'а', 'ғ': 'г', 'қ': 'к', 'ң': 'н', 'ө': 'о', 'ұ': 'у', 'ү': 'у', 'һ': 'х', 'і': 'и',
-	'ё': 'е',
-	// Latin look-alikes of Kazakh letters, typed on phones without a Kazakh layout.
-	'ı': 'и',
-}
-
-// words splits text into lowercased, folded words: runs of letters and digits. It reads at
+// words splits text into lowercased, folded words (textfold.PlainRune: Kazakh letters as
+// on a Russian keyboard, ё as е): runs of letters and digits. It reads at
 // most limit runes (0: all).
 func words(text string, limit int) []string {
 	var out []string
@@ -51,11 +44,7 @@ func words(text string, limit int) []string {
 			flush()
 			continue
 		}
-		r = unicode.ToLower(r)
-		if f, ok := fold[r]; ok {
-			r = f
-		}
-		b.WriteRune(r)
+		b.WriteRune(textfold.PlainRune(r))
 	}
 	flush()
 	return out

@@ -20,6 +20,27 @@ import (
 	"unicode"
 )
 
+// PlainRune returns r lowercased and as typed on a Russian keyboard: the Kazakh letters
+// ә ғ қ ң ө ұ ү һ і as а г к н о у у х и, ё as е (which Russian writers often skip), and
+// the Latin ı some phones give for і as и. Kazakh typed properly and Kazakh typed on a
+// Russian keyboard then read the same.
+func PlainRune(r rune) rune {
+	r = unicode.ToLower(r)
+	if p, ok := plain[r]; ok {
+		return p
+	}
+	return r
+}
+
+// Plain returns text with every letter as PlainRune gives it.
+func Plain(text string) string { return strings.Map(PlainRune, text) }
+
+var plain = map[rune]rune{
+	'ә': 'а', 'ғ': 'г', 'қ': 'к', 'ң': 'н', 'ө': 'о', 'ұ': 'у', 'ү': 'у', 'һ': 'х', 'і': 'и',
+	'ё': 'е',
+	'ı': 'и',
+}
+
 // HasLatin reports whether text holds a Latin letter, i.e. whether any reading here may
 // change it.
 func HasLatin(text string) bool {

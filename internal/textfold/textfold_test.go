@@ -109,3 +109,17 @@ func TestCandidates(t *testing.T) {
 		t.Error("HasLatin: ı and ş are Latin letters, әйел and 111 are not")
 	}
 }
+
+func TestPlain(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Мүгедектігі бар адамға ЖӘРДЕМАҚЫ", "мугедектиги бар адамга жардемакы"},
+		{"Қорғаншылық, өтініш, ұл, һәм", "корганшылык, отиниш, ул, хам"},
+		{"Всё ещё", "все еще"},
+		{"ı", "и"}, // the Latin ı some phones give for і
+	}
+	for _, tc := range cases {
+		if got := textfold.Plain(tc.in); got != tc.want {
+			t.Errorf("Plain(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
