@@ -69,7 +69,7 @@ func Candidates(text string) []string {
 
 // Kazakh spells the words of text written in Latin letters in Kazakh Cyrillic: the 2021
 // alphabet letter by letter (ä→ә, ı→ы, i→і, ğ→ғ, q→қ, ş→ш, ñ→ң, ū→ұ, ü→ү, j→ж) and the
-// everyday spellings (zh→ж, sh→ш, ch→ч, gh→ғ, kh→х, w→у, y→ы, a vowel's i or y→й).
+// everyday spellings (zh→ж, sh→ш, ch→ч, gh→ғ, kh or x→х, w→у, y→ы, a vowel's i or y→й).
 // Where a Latin spelling cannot tell two Kazakh letters apart (u for у, ұ or ү; k for к
 // or қ), the plainer one is written, the one a Russian keyboard has.
 func Kazakh(text string) string { return mapWords(text, kazakhWord) }
@@ -170,7 +170,7 @@ var kazakhRules = []rule{
 	{"f", "ф"}, {"g", "г"}, {"ğ", "ғ"}, {"ǵ", "ғ"}, {"h", "х"}, {"ı", "ы"}, {"i", "і"}, {"İ", "і"},
 	{"j", "ж"}, {"k", "к"}, {"l", "л"}, {"m", "м"}, {"n", "н"}, {"ñ", "ң"}, {"ń", "ң"}, {"o", "о"},
 	{"ö", "ө"}, {"ó", "ө"}, {"p", "п"}, {"q", "қ"}, {"r", "р"}, {"s", "с"}, {"ş", "ш"}, {"t", "т"},
-	{"u", "у"}, {"ū", "ұ"}, {"ü", "ү"}, {"ú", "ү"}, {"v", "в"}, {"w", "у"}, {"x", "кс"}, {"y", "ы"},
+	{"u", "у"}, {"ū", "ұ"}, {"ü", "ү"}, {"ú", "ү"}, {"v", "в"}, {"w", "у"}, {"x", "х"}, {"y", "ы"},
 	{"ý", "ы"}, {"z", "з"}, {"'", ""},
 }
 

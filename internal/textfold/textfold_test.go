@@ -27,6 +27,7 @@ func TestKazakh(t *testing.T) {
 		{"aiel", "айел"},
 		{"alwga", "алуга"},
 		{"ayaq", "аяқ"},
+		{"xalyq", "халық"},
 		// The 2017 alphabet's apostrophes.
 		{"a'ke", "әке"},
 		{"balalar u'ii", "балалар үйі"},
@@ -62,6 +63,8 @@ func TestRussian(t *testing.T) {
 		{"invataxi", "инватакси"},
 		{"Posobie", "Пособие"},
 		{"пособие", "пособие"},
+		// Latin look-alikes inside a Cyrillic word (o and c here are Latin).
+		{"пocобие", "пособие"},
 	}
 	for _, tc := range cases {
 		if got := textfold.Russian(tc.in); got != tc.want {
