@@ -2,8 +2,8 @@
 // that what people type on a phone without a Kazakh or Russian keyboard meets the words of
 // the content:
 //
-//   - Kazakh in Latin letters, in the 2021 alphabet (ä ö ü ū ı i ğ q ş ñ, j for ж, y for
-//     й) and the everyday spellings (sh ch zh gh, w for у, y for ы, k for қ);
+//   - Kazakh in Latin letters, in the 2021 alphabet (ä ö ü ū ğ q ş ñ, ı for і, y for ы,
+//     j for ж, i for и and й) and the everyday spellings (sh ch zh gh, w for у, k for қ);
 //   - Russian in Latin letters (posobie, kak poluchit' posobie, shch, ya, yu);
 //   - Russian typed with the keyboard on the Latin layout: the keys of ЙЦУКЕН read as
 //     QWERTY («gjcj,bt» is «пособие»).
@@ -68,10 +68,11 @@ func Candidates(text string) []string {
 }
 
 // Kazakh spells the words of text written in Latin letters in Kazakh Cyrillic: the 2021
-// alphabet letter by letter (ä→ә, ı→ы, i→і, ğ→ғ, q→қ, ş→ш, ñ→ң, ū→ұ, ü→ү, j→ж) and the
-// everyday spellings (zh→ж, sh→ш, ch→ч, gh→ғ, kh or x→х, w→у, y→ы, a vowel's i or y→й).
-// Where a Latin spelling cannot tell two Kazakh letters apart (u for у, ұ or ү; k for к
-// or қ), the plainer one is written, the one a Russian keyboard has.
+// alphabet letter by letter (ä→ә, ı→і, y→ы, ğ→ғ, q→қ, ş→ш, ñ→ң, ū→ұ, ü→ү, j→ж, a vowel's
+// i→й: «bır danyşpan kısı», «qalaiyn») and the everyday spellings (zh→ж, sh→ш, ch→ч,
+// gh→ғ, kh or x→х, w→у, i→і, a vowel's y→й as in «qalay»). Where a Latin spelling cannot
+// tell two Kazakh letters apart (u for у, ұ or ү; k for к or қ; i for і or и), the plainer
+// one is written, the one a Russian keyboard has; search folds і and и together anyway.
 func Kazakh(text string) string { return mapWords(text, kazakhWord) }
 
 // Russian spells the words of text written in Latin letters in Russian Cyrillic, as
@@ -167,7 +168,7 @@ var kazakhRules = []rule{
 	// The 2017 alphabet's apostrophes, still typed: a' for ә, g' for ғ.
 	{"a'", "ә"}, {"o'", "ө"}, {"u'", "ү"}, {"i'", "і"}, {"g'", "ғ"}, {"n'", "ң"}, {"s'", "ш"}, {"c'", "ч"},
 	{"a", "а"}, {"ä", "ә"}, {"á", "ә"}, {"b", "б"}, {"c", "с"}, {"ç", "ч"}, {"d", "д"}, {"e", "е"},
-	{"f", "ф"}, {"g", "г"}, {"ğ", "ғ"}, {"ǵ", "ғ"}, {"h", "х"}, {"ı", "ы"}, {"i", "і"}, {"İ", "і"},
+	{"f", "ф"}, {"g", "г"}, {"ğ", "ғ"}, {"ǵ", "ғ"}, {"h", "х"}, {"ı", "і"}, {"i", "і"}, {"İ", "і"},
 	{"j", "ж"}, {"k", "к"}, {"l", "л"}, {"m", "м"}, {"n", "н"}, {"ñ", "ң"}, {"ń", "ң"}, {"o", "о"},
 	{"ö", "ө"}, {"ó", "ө"}, {"p", "п"}, {"q", "қ"}, {"r", "р"}, {"s", "с"}, {"ş", "ш"}, {"t", "т"},
 	{"u", "у"}, {"ū", "ұ"}, {"ü", "ү"}, {"ú", "ү"}, {"v", "в"}, {"w", "у"}, {"x", "х"}, {"y", "ы"},
