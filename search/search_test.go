@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,5 +99,35 @@ func TestOffTopicQuestionsFindNothing(t *testing.T) {
 	t.Logf("%d of %d off-topic questions answered", answered, total)
 	if total == 0 || answered*8 > total {
 		t.Errorf("%d of %d off-topic questions got an answer, want at most one in eight", answered, total)
+	}
+}
+
+// TestTheQuestionsThatFoundNothing are the questions issue 16 reports finding nothing:
+// each now finds its answer among the first three results.
+func TestTheQuestionsThatFoundNothing(t *testing.T) {
+	x := shipped(t)
+	for _, tc := range []struct {
+		lang  content.Lang
+		query string
+		want  string // a node id among the first three
+	}{
+		{content.RU, "коляска для ребенка", "disability_ipar_aids"},
+		{content.RU, "мущ бёт миня что делать", "helplines_violence_now"},
+		{content.RU, "как получить пособие на ребенка если я безработная", "benefits_childcare"},
+		{content.KK, "zhumys izdeimin", "employment_register"},
+		{content.KK, "jumys izdeymin", "employment_register"},
+		{content.KK, "mugedektik zhardemaqy", "disability_benefits_adult"},
+		{content.KK, "bala kütimi järdemaqy", "benefits_childcare"},
+		{content.RU, "posobie po invalidnosti", "disability_benefits_child"},
+		{content.RU, "gjcj,bt gj bydfkblyjcnb", "disability_benefits_child"},
+	} {
+		a := x.Search(tc.query, tc.lang, 3)
+		var got []string
+		for _, r := range a.Results {
+			got = append(got, r.Node.ID)
+		}
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("[%s] %q: got %v, want %s among them", tc.lang, tc.query, got, tc.want)
+		}
 	}
 }
