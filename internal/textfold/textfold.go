@@ -76,8 +76,8 @@ func Candidates(text string) []string {
 func Kazakh(text string) string { return mapWords(text, kazakhWord) }
 
 // Russian spells the words of text written in Latin letters in Russian Cyrillic, as
-// people transliterate: shch/sch→щ, sh→ш, ch→ч, zh→ж, kh→х, ts→ц, ya/ja→я, yu/ju→ю,
-// yo/jo→ё, y→ы (й after a vowel), ' →ь, x→кс, w→в, q→к.
+// people transliterate: shch/sch→щ, sh→ш, ch→ч (and 4 within a word), zh→ж, kh→х, ts→ц,
+// ya/ja→я, yu/ju→ю, yo/jo→ё, y→ы (й after a vowel), ' →ь, x→кс, w→в, q→к.
 func Russian(text string) string { return mapWords(text, russianWord) }
 
 // Layout reads the words of text that hold Latin letters as typed on a Russian (ЙЦУКЕН)
@@ -183,6 +183,7 @@ var russianRules = []rule{
 	{"i", "и"}, {"j", "й"}, {"k", "к"}, {"l", "л"}, {"m", "м"}, {"n", "н"}, {"o", "о"}, {"p", "п"},
 	{"q", "к"}, {"r", "р"}, {"s", "с"}, {"t", "т"}, {"u", "у"}, {"v", "в"}, {"w", "в"}, {"x", "кс"},
 	{"y", "ы"}, {"z", "з"}, {"'", "ь"}, {"’", "ь"}, {"`", "ь"},
+	{"4", "ч"}, // 4to, poly4it': the digit that looks like ч, within a word only
 }
 
 // kazakhWord spells one word in Kazakh Cyrillic.
@@ -203,6 +204,10 @@ func russianWord(w string) string {
 		// y after a vowel is й: moy, kakoy, invalidnyy (ы then й).
 		if lat == "y" && isRussianVowel(prev) {
 			return "й", true
+		}
+		// 4 is ч beside a letter (4to); a number stays one.
+		if lat == "4" && !unicode.IsLetter(prev) && !startsWithLetter(next) {
+			return "4", true
 		}
 		// ye after a consonant is ые (novye), elsewhere е (yest).
 		if lat == "ye" && prev != 0 && !isRussianVowel(prev) && prev != 'ь' {
@@ -278,6 +283,13 @@ func isRussianVowel(r rune) bool {
 }
 
 func isLatin(r rune) bool { return unicode.Is(unicode.Latin, r) }
+
+func startsWithLetter(s string) bool {
+	for _, r := range s {
+		return unicode.IsLetter(r)
+	}
+	return false
+}
 
 func firstRune(s string) string {
 	for _, r := range s {

@@ -64,6 +64,9 @@ func TestRussian(t *testing.T) {
 		{"yurist", "юрист"},
 		{"vstat' na uchet po bezrabotice", "встать на учет по безработице"},
 		{"invataxi", "инватакси"},
+		{"4to delat", "что делат"},
+		{"polu4it' 4 goda", "получить 4 года"},
+		{"sms 1414", "смс 1414"},
 		{"Posobie", "Пособие"},
 		{"пособие", "пособие"},
 		// Latin look-alikes inside a Cyrillic word (o and c here are Latin).
