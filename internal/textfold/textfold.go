@@ -6,7 +6,8 @@
 //     j for ж, i for и and й) and the everyday spellings (sh ch zh gh, w for у, k for қ);
 //   - Russian in Latin letters (posobie, kak poluchit' posobie, shch, ya, yu);
 //   - Russian typed with the keyboard on the Latin layout: the keys of ЙЦУКЕН read as
-//     QWERTY («gjcj,bt» is «пособие»).
+//     QWERTY («gjcj,bt» is «пособие»), and so Kazakh typed as on a Russian keyboard
+//     («veutltrnbr» is «мугедектик»).
 //
 // One Latin spelling may mean a different word in each reading, and nothing in the text
 // says which one was meant, so the caller tries each and keeps the one that makes sense
@@ -71,8 +72,9 @@ func Candidates(text string) []string {
 // alphabet letter by letter (ä→ә, ı→і, y→ы, ğ→ғ, q→қ, ş→ш, ñ→ң, ū→ұ, ü→ү, j→ж, a vowel's
 // i→й: «bır danyşpan kısı», «qalaiyn») and the everyday spellings (zh→ж, sh→ш, ch→ч,
 // gh→ғ, kh or x→х, w→у, i→і, a vowel's y→й as in «qalay»). Where a Latin spelling cannot
-// tell two Kazakh letters apart (u for у, ұ or ү; k for к or қ; i for і or и), the plainer
-// one is written, the one a Russian keyboard has; search folds і and и together anyway.
+// tell two Kazakh letters apart (u for у, ұ or ү; k for к or қ), the plainer one is
+// written, the one a Russian keyboard has; i is written і, the commoner in Kazakh words
+// (Plain folds і and и together anyway).
 func Kazakh(text string) string { return mapWords(text, kazakhWord) }
 
 // Russian spells the words of text written in Latin letters in Russian Cyrillic, as
