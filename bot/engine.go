@@ -88,6 +88,10 @@ type Reply struct {
 	// SearchMiss marks the answer to a question search found nothing for, for the
 	// statistics; adapters ignore it.
 	SearchMiss bool
+	// SearchPartial marks the answer to a question search answered only in part (its best
+	// result matched less than half of the question), for the statistics: forgiving
+	// search must not hide what the content lacks. Adapters ignore it.
+	SearchPartial bool
 	// Search marks the answer to a question, found or not, for the per-chat limits;
 	// adapters ignore it.
 	Search bool

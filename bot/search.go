@@ -44,7 +44,7 @@ func (e *Engine) answer(s Session, question string) Reply {
 		summary += "\n" + text
 	}
 	parts = append(parts, summary)
-	r := Reply{Text: strings.Join(parts, "\n\n"), Search: true}
+	r := Reply{Text: strings.Join(parts, "\n\n"), Search: true, SearchPartial: found.Partial}
 	for _, res := range found.Results {
 		r.Buttons = append(r.Buttons, []Button{{Label: res.Node.ButtonLabel(lang), Data: dataOpen + res.Node.ID}})
 	}

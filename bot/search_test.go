@@ -22,6 +22,21 @@ func TestAQuestionIsAnsweredWithScreens(t *testing.T) {
 			"/start", "[Қазақша]", "жардемакы сомасы", "~Сұрағыңыз бойынша табылғаны", "~Балаға",
 			"[Балаға]", "=a11",
 		}},
+		{"Russian typed in Latin letters", []string{
+			"/start", "[Русский]", "summa posobiya", "~Вот что нашлось", "~Ребенку\nСумма пособия",
+		}},
+		{"Kazakh typed in Latin letters", []string{
+			"/start", "[Қазақша]", "järdemaqy somasy", "~Сұрағыңыз бойынша табылғаны", "~Балаға\nЖәрдемақы сомасы",
+		}},
+		{"Russian typed on the Latin keyboard layout", []string{
+			"/start", "[Русский]", "cevvf gjcj,bz", "~Вот что нашлось", "~Ребенку\nСумма пособия",
+		}},
+		{"a word the content does not know does not hide the rest", []string{
+			"/start", "[Русский]", "работа для бабушки", "~Вот что нашлось", "~Работа\nРаздел Б",
+		}},
+		{"a word the content does not know does not hide the rest, in Kazakh", []string{
+			"/start", "[Қазақша]", "әжеме жұмыс", "~Сұрағыңыз бойынша табылғаны", "~Жұмыс\nБөлім Б",
+		}},
 		{"Back from the answer returns to the screen", []string{
 			"/start", "[Русский]", "[Инвалидность]", "пособия", "[← Назад]", "=a", "~Раздел А",
 		}},

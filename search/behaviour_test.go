@@ -76,7 +76,15 @@ func TestWhatSearchUnderstands(t *testing.T) {
 		{"nothing about it", content.RU, "где купить билет на поезд", ""},
 		{"only stop words", content.RU, "как что где", ""},
 		{"short words are not guessed at", content.RU, "грпа", ""},
-		{"one shared word of a longer question is not an answer", content.RU, "телефон починить", ""},
+		{"one shared word of a longer question is not an answer", content.RU, "комиссия починить", ""},
+		{"nor a keyword beside a word the content does not know", content.RU, "аппарат починить", ""},
+		{"a word the content does not know leaves the rest to match", content.RU, "реабилитация для бабушки", "aids"},
+		{"a misspelt short word that sounds the same", content.RU, "тилифон", "children"},
+		{"Kazakh in the 2021 Latin alphabet", content.KK, "qorğanşılıqqa", "guardianship"},
+		{"Kazakh in everyday Latin letters", content.KK, "mugedektik toptary", "disability_groups"},
+		{"Russian in Latin letters", content.RU, "kak stat' opekunom", "guardianship"},
+		{"Russian on the Latin keyboard layout", content.RU, "uheggs bydfkblyjcnb", "disability_groups"},
+		{"Kazakh on the Latin keyboard layout", content.KK, "veutltrnbr njgnfhs", "disability_groups"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

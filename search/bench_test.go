@@ -40,6 +40,36 @@ func BenchmarkQuery(b *testing.B) {
 
 // BenchmarkQueryWorst is the costliest question: the most terms read, each long, unknown
 // (so every one is compared with every word of similar length for typos), in both languages.
+// peopleQuestions are questions as people type them: Kazakh and Russian in Latin letters,
+// the wrong keyboard layout, and several words of which some the content does not use.
+var peopleQuestions = []struct {
+	lang content.Lang
+	q    string
+}{
+	{content.KK, "zhumys izdeimin"},
+	{content.KK, "mügedektik tobın qalay alwğa boladı"},
+	{content.RU, "kak poluchit' posobie na rebenka"},
+	{content.RU, "gjcj,bt gj bydfkblyjcnb"},
+	{content.RU, "коляска для ребенка"},
+	{content.RU, "мущ бёт миня что делать"},
+	{content.RU, "как получить пособие на ребенка если я безработная"},
+	{content.RU, "kak pochinit telefon"},
+}
+
+// BenchmarkQueryPeople is the cost of the questions above: a Latin one is read several
+// ways (Kazakh, Russian, the other keyboard layout).
+func BenchmarkQueryPeople(b *testing.B) {
+	x := search.New(replicated(b, 1))
+	for _, q := range peopleQuestions {
+		b.Run(q.q, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				x.Search(q.q, q.lang, 3)
+			}
+		})
+	}
+}
+
 func BenchmarkQueryWorst(b *testing.B) {
 	var words []string
 	for i := range 20 { // more than a question's terms are read
@@ -50,12 +80,27 @@ func BenchmarkQueryWorst(b *testing.B) {
 		words = append(words, string(w))
 	}
 	q := strings.Join(words, " ")
+	// The same in Latin letters is read four ways (as it is, Kazakh, Russian, layout).
+	var latin []string
+	for i := range 20 {
+		var w []rune
+		for j := range 10 {
+			w = append(w, 'a'+rune((i*7+j*3)%26))
+		}
+		latin = append(latin, string(w))
+	}
 	for _, times := range []int{1, 10} {
 		x := search.New(replicated(b, times))
 		b.Run(fmt.Sprintf("content×%d", times), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				x.Search(q, content.RU, 3)
+			}
+		})
+		b.Run(fmt.Sprintf("latin/content×%d", times), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				x.Search(strings.Join(latin, " "), content.RU, 3)
 			}
 		})
 	}

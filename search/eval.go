@@ -17,7 +17,17 @@ const EvalTop = 3
 // their first EvalTop results, and the ones that did not.
 type Report struct {
 	Hits, Total int
-	Misses      []Miss
+	// First is how many found it in the first result.
+	First  int
+	Misses []Miss
+}
+
+// Top1 is the share of questions answered by the first result, in percent.
+func (r Report) Top1() float64 {
+	if r.Total == 0 {
+		return 0
+	}
+	return 100 * float64(r.First) / float64(r.Total)
 }
 
 // Accuracy is the share of questions answered in the first EvalTop results, in percent.
@@ -79,9 +89,12 @@ func (x *Index) Eval(r io.Reader) (Report, error) {
 		a := x.Search(fields[1], lang, EvalTop)
 		hit := false
 		var got []string
-		for _, res := range a.Results {
+		for i, res := range a.Results {
 			got = append(got, res.Node.ID)
 			if expect.MatchString(res.Node.Title.In(a.Lang) + "\n" + res.Node.Text.In(a.Lang)) {
+				if !hit && i == 0 {
+					rep.First++
+				}
 				hit = true
 			}
 		}

@@ -5,8 +5,10 @@
 // their Russian-keyboard look-alikes, ё to е), stop words dropped and the rest reduced to
 // stems: Snowball for Russian, suffix stripping for Kazakh. A question's terms match the
 // index's exactly, through a content synonym, by prefix, or with one or two typos, each
-// kind counting for less; nodes are ranked by BM25 over title, keywords, parent title and
-// text. It is small enough to hold by hand: a full-text engine (bleve) would bring its own
+// kind counting for less, or, for a short misspelt word, by how it sounds; nodes are
+// ranked by BM25 over title, keywords, parent title and text, and by how much of the
+// question they cover, without demanding all of it. A question in Latin letters is also
+// read as Kazakh, as Russian and as typed on the wrong layout (internal/textfold). It is small enough to hold by hand: a full-text engine (bleve) would bring its own
 // analysers, storage and query language to rank a few hundred screens, and none of them
 // knows Kazakh.
 package search
@@ -45,17 +47,20 @@ type Index struct {
 
 // langIndex is the index of one language.
 type langIndex struct {
-	lang     content.Lang
-	vocab    map[string]int32 // term → id
-	terms    []string         // id → term
-	runes    [][]rune         // id → term as runes, for typo lookups
-	sorted   []int32          // term ids in term order, for prefix lookups
-	postings [][]posting      // id → the nodes that have it, with their BM25 weight
-	titled   [][]int32        // id → the nodes whose title or label has it
-	idf      []float64        // id → inverse document frequency
-	byLen    map[int][]int32  // rune length → term ids, for typo lookups
-	synonyms [][][]string     // groups of phrases, each phrase as terms
-	maxIDF   float64
+	lang       content.Lang
+	vocab      map[string]int32   // term → id
+	terms      []string           // id → term
+	runes      [][]rune           // id → term as runes, for typo lookups
+	sorted     []int32            // term ids in term order, for prefix lookups
+	postings   [][]posting        // id → the nodes that have it, with their BM25 weight
+	titled     [][]int32          // id → the nodes whose title or label has it
+	keyed      [][]int32          // id → the nodes whose title, label or keywords have it
+	sounds     map[string][]int32 // sound key → term ids, for misspelt short words
+	stopSounds map[string]bool    // sound keys of stop words, for misspelt ones (миня)
+	idf        []float64          // id → inverse document frequency
+	byLen      map[int][]int32    // rune length → term ids, for typo lookups
+	synonyms   [][][]string       // groups of phrases, each phrase as terms
+	maxIDF     float64
 }
 
 type posting struct {
@@ -100,6 +105,12 @@ func buildLang(lang content.Lang, nodes []*content.Node, parents map[string]*con
 	type counts map[int32]float64
 	docs := make([]counts, len(nodes))
 	titled := map[int32][]int32{}
+	keyed := map[int32][]int32{}
+	mark := func(m map[int32][]int32, id int32, node int) {
+		if ts := m[id]; len(ts) == 0 || ts[len(ts)-1] != int32(node) {
+			m[id] = append(ts, int32(node))
+		}
+	}
 	lengths := make([]float64, len(nodes))
 	for i, n := range nodes {
 		tf := counts{}
@@ -114,10 +125,11 @@ func buildLang(lang content.Lang, nodes []*content.Node, parents map[string]*con
 			add(n.Label.In(lang), weightLabel)
 		}
 		for _, t := range terms(lang, n.Title.In(lang)+" "+n.Label.In(lang), 0, memo) {
-			id := li.id(t)
-			if ts := titled[id]; len(ts) == 0 || ts[len(ts)-1] != int32(i) {
-				titled[id] = append(ts, int32(i))
-			}
+			mark(titled, li.id(t), i)
+			mark(keyed, li.id(t), i)
+		}
+		for _, t := range terms(lang, n.Keywords.In(lang), 0, memo) {
+			mark(keyed, li.id(t), i)
 		}
 		add(strings.Join(content.SplitList(n.Keywords.In(lang)), " "), weightKeywords)
 		if p := parents[n.ID]; p != nil {
@@ -137,6 +149,10 @@ func buildLang(lang content.Lang, nodes []*content.Node, parents map[string]*con
 	li.titled = make([][]int32, len(li.terms))
 	for id, nodes := range titled {
 		li.titled[id] = nodes
+	}
+	li.keyed = make([][]int32, len(li.terms))
+	for id, nodes := range keyed {
+		li.keyed[id] = nodes
 	}
 	df := make([]int, len(li.terms))
 	for _, tf := range docs {
@@ -167,9 +183,16 @@ func buildLang(lang content.Lang, nodes []*content.Node, parents map[string]*con
 	}
 	sort.Slice(li.sorted, func(i, j int) bool { return li.terms[li.sorted[i]] < li.terms[li.sorted[j]] })
 	li.runes = make([][]rune, len(li.terms))
+	li.sounds = map[string][]int32{}
 	for i, t := range li.terms {
 		li.runes[i] = []rune(t)
 		li.byLen[len(li.runes[i])] = append(li.byLen[len(li.runes[i])], int32(i))
+		k := soundKey(t)
+		li.sounds[k] = append(li.sounds[k], int32(i))
+	}
+	li.stopSounds = map[string]bool{}
+	for w := range stop[lang] {
+		li.stopSounds[soundKey(w)] = true
 	}
 
 	for _, group := range synonyms {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,9 +21,24 @@ func shipped(tb testing.TB) *search.Index {
 	return search.New(c)
 }
 
-// TestDevSetAccuracy is the issue's target: at least 90% of the development questions find
+// TestDevSetAccuracy is the issue's target: at least 95% of the development questions find
 // their answer among the first three results.
-func TestDevSetAccuracy(t *testing.T) { evalFile(t, "testdata/dev.tsv", 90) }
+func TestDevSetAccuracy(t *testing.T) { evalFile(t, "testdata/dev.tsv", 95) }
+
+// TestSharedDevSetAccuracy measures the shared development set where it lies, beside the
+// repository (../shared/search-eval, as in CI), so a newer copy there is measured too.
+func TestSharedDevSetAccuracy(t *testing.T) {
+	const name = "../../shared/search-eval/dev.tsv"
+	if _, err := os.Stat(name); err != nil {
+		t.Skipf("no shared development set beside the repository: %v", err)
+	}
+	evalFile(t, name, 95)
+}
+
+// TestPeopleSetAccuracy measures questions written as people type them (testdata/people.tsv):
+// several words some of which the content does not use, typos, Kazakh and Russian in Latin
+// letters, text typed on the wrong keyboard layout.
+func TestPeopleSetAccuracy(t *testing.T) { evalFile(t, "testdata/people.tsv", 95) }
 
 // TestHoldoutAccuracy measures the same on questions written apart from the development
 // set and never tuned on, so the score above is not an artefact of one file.
@@ -36,7 +52,7 @@ func TestTopicSetsAccuracy(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) { evalFile(t, f, 90) })
+		t.Run(filepath.Base(f), func(t *testing.T) { evalFile(t, f, 95) })
 	}
 }
 
@@ -50,7 +66,7 @@ func evalFile(t *testing.T, name string, want float64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Log(rep)
+	t.Logf("%s, top1=%.1f%%", rep, rep.Top1())
 	for _, m := range rep.Misses {
 		t.Log("miss: ", m)
 	}
@@ -60,7 +76,8 @@ func evalFile(t *testing.T, name string, want float64) {
 }
 
 // TestOffTopicQuestionsFindNothing asks what Qamqor knows nothing about — trains, weather,
-// recipes — where an answer would be made up: at most one in six may get one.
+// recipes, some in Latin letters or on the wrong keyboard layout — where an answer would be
+// made up: at most one in eight may get one.
 func TestOffTopicQuestionsFindNothing(t *testing.T) {
 	f, err := os.Open("testdata/offtopic.tsv")
 	if err != nil {
@@ -80,7 +97,37 @@ func TestOffTopicQuestionsFindNothing(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d off-topic questions answered", answered, total)
-	if total == 0 || answered*6 > total {
-		t.Errorf("%d of %d off-topic questions got an answer, want at most one in six", answered, total)
+	if total == 0 || answered*8 > total {
+		t.Errorf("%d of %d off-topic questions got an answer, want at most one in eight", answered, total)
+	}
+}
+
+// TestTheQuestionsThatFoundNothing are the questions issue 16 reports finding nothing:
+// each now finds its answer among the first three results.
+func TestTheQuestionsThatFoundNothing(t *testing.T) {
+	x := shipped(t)
+	for _, tc := range []struct {
+		lang  content.Lang
+		query string
+		want  string // a node id among the first three
+	}{
+		{content.RU, "коляска для ребенка", "disability_ipar_aids"},
+		{content.RU, "мущ бёт миня что делать", "helplines_violence_now"},
+		{content.RU, "как получить пособие на ребенка если я безработная", "benefits_childcare"},
+		{content.KK, "zhumys izdeimin", "employment_register"},
+		{content.KK, "jumys izdeymin", "employment_register"},
+		{content.KK, "mugedektik zhardemaqy", "disability_benefits_adult"},
+		{content.KK, "bala kütimi järdemaqy", "benefits_childcare"},
+		{content.RU, "posobie po invalidnosti", "disability_benefits_child"},
+		{content.RU, "gjcj,bt gj bydfkblyjcnb", "disability_benefits_child"},
+	} {
+		a := x.Search(tc.query, tc.lang, 3)
+		var got []string
+		for _, r := range a.Results {
+			got = append(got, r.Node.ID)
+		}
+		if !slices.Contains(got, tc.want) {
+			t.Errorf("[%s] %q: got %v, want %s among them", tc.lang, tc.query, got, tc.want)
+		}
 	}
 }

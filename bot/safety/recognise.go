@@ -4,12 +4,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/qamqor/qamqor/internal/textfold"
 )
 
 // Fold is what typed text and the lexicon's words are turned into before they are
-// compared: DefaultFold unless the bot is given another (the folding of Latin letters and
-// of a wrong keyboard layout into Cyrillic, from internal/textfold). Whatever it does,
+// compared: DefaultFold unless the recogniser is given another. Whatever it does,
 // DefaultFold and the letter folding of the lexicon (soundAlike) are applied after it.
+// Text in Latin letters or on the wrong keyboard layout is read apart from the fold, in
+// each of internal/textfold's readings.
 type Fold func(string) string
 
 // DefaultFold lower-cases, writes ё as е and turns everything but letters and digits into
@@ -119,13 +122,14 @@ func (r *Recogniser) Recognise(text string) (Kind, bool) {
 	if len(text) > maxRecognised {
 		text = strings.ToValidUTF8(text[:maxRecognised], "")
 	}
-	ws := r.words(text)
-	if len(ws) == 0 {
-		return "", false
-	}
-	for _, c := range r.rules {
-		if c.matches(ws) {
-			return c.kind, true
+	// Text typed in Latin letters or on the wrong keyboard layout is read each way it can
+	// be (textfold.Candidates: as Kazakh, as Russian, as the other layout), as search does.
+	for _, reading := range append([]string{text}, textfold.Candidates(text)...) {
+		ws := r.words(reading)
+		for _, c := range r.rules {
+			if len(ws) > 0 && c.matches(ws) {
+				return c.kind, true
+			}
 		}
 	}
 	return "", false

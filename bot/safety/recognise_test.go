@@ -42,6 +42,14 @@ func TestDangerIsRecognisedAsPeopleTypeIt(t *testing.T) {
 		"мой мужь меня бъет":                         safety.Violence,
 		"думаю о самоубийсве":                        safety.Suicide,
 		"бывший преследует и угрожает мне расправой": safety.Threat,
+		// In Latin letters and on the wrong keyboard layout (read through textfold)
+		"muzh bet pomogite":       safety.Violence,
+		"menya izbivayut":         safety.Violence,
+		"hochu pokonchit s soboi": safety.Suicide,
+		"ve; ,mtn":                safety.Violence,
+		"kuieuim urady":           safety.Violence,
+		"küieuım ūrady":           safety.Violence,
+		"ozimdi oltirgim keledi":  safety.Suicide,
 		// Kazakh
 		"ұрып жатыр":              safety.Violence,
 		"күйеуім ұрады":           safety.Violence,
@@ -160,15 +168,15 @@ func aboutDanger(expect string) bool {
 	return false
 }
 
-// The fold is the one given: a fold that reads Latin letters makes a Latin cry for help
-// recognised, which the default does not.
+// The fold is the one given: a fold that reads a code of digits makes a cry for help
+// written in it recognised, which the default does not.
 func TestTheFoldIsReplaceable(t *testing.T) {
-	latin := strings.NewReplacer("muzh", "муж", "bet", "бьет")
-	if _, ok := safety.NewRecogniser(nil).Recognise("muzh bet"); ok {
-		t.Fatal("the default fold reads Latin letters: the test proves nothing")
+	code := strings.NewReplacer("11", "муж", "22", "бьет")
+	if _, ok := safety.NewRecogniser(nil).Recognise("11 22"); ok {
+		t.Fatal("the default fold reads the code: the test proves nothing")
 	}
-	r := safety.NewRecogniser(func(s string) string { return latin.Replace(strings.ToLower(s)) })
-	if _, ok := r.Recognise("Muzh bet!!!"); !ok {
+	r := safety.NewRecogniser(func(s string) string { return code.Replace(strings.ToLower(s)) })
+	if _, ok := r.Recognise("11 22!!!"); !ok {
 		t.Error("a fold given to the recogniser is not used, or what it leaves of punctuation is not dropped")
 	}
 }

@@ -17,6 +17,7 @@ const (
 	msgStatsSeriesCompleted bot.MessageID = "StatsSeriesCompleted"
 	msgStatsChartTitle      bot.MessageID = "StatsChartTitle"
 	msgMyDataMisses         bot.MessageID = "MyDataMisses"
+	msgStatsPartial         bot.MessageID = "StatsPartial"
 
 	// The core's, used here too.
 	msgKeptDays bot.MessageID = "KeptDays"
@@ -34,7 +35,7 @@ var MessageIDs = []bot.MessageID{
 	msgStatsTitle, msgStatsStarted, msgStatsCompleted, msgStatsDropped, msgStatsMisses, msgStatsTopScreens,
 	msgStatsTopMisses, msgStatsReferrals, msgStatsSeriesStartedKK, msgStatsSeriesStartedRU,
 	msgStatsSeriesCompleted, msgStatsChartTitle, msgMyDataMisses, msgKeptDays,
-	msgStatusCreated, msgStatusOpened, msgStatusCompleted, msgStatusClosed,
+	msgStatusCreated, msgStatusOpened, msgStatusCompleted, msgStatusClosed, msgStatsPartial,
 	msgCommandStats,
 }
 

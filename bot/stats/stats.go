@@ -57,7 +57,8 @@ const (
 	completed = "completed:" // completed:<screener>:<lang>
 	dropped   = "dropped:"   // dropped:<screener>:<question>: left before the result
 	missed    = "search_miss:"
-	referral  = "referral:" // referral:<status>, counted by the referrals
+	partial   = "search_partial:" // search_partial:<lang>: answered only in part
+	referral  = "referral:"       // referral:<status>, counted by the referrals
 )
 
 // referralStatuses are the referrals' statuses /stats reports, with their names.
@@ -171,7 +172,19 @@ func (f *Feature) counted(t *bot.Turn, before, after bot.Session, replies []bot.
 		f.store.Count(day, missed+string(after.Lang), 1)
 		f.store.Miss(day, t.Chat, missText(t.In.Text))
 	}
+	// A question answered only in part is kept the same way: forgiving search must not
+	// hide from editors what the content cannot answer.
+	if len(replies) == 1 && replies[0].SearchPartial && t.In.Kind == bot.InputText {
+		f.store.Count(day, partial+string(after.Lang), 1)
+		if q := missText(t.In.Text); q != "" {
+			f.store.Miss(day, t.Chat, partialMark+q)
+		}
+	}
 }
+
+// partialMark starts the kept text of a question search answered only in part, so that
+// editors tell it from one nothing answered in the same list.
+const partialMark = "≈ "
 
 // missText is what is kept of a search that found nothing: nothing when it holds a digit
 // (a phone or ID number); otherwise at most 100 characters, lowercased, spaces and end
@@ -256,6 +269,7 @@ func (f *Feature) report(t *bot.Turn) bool {
 	lines = append(lines, t.T(msgStatsCompleted, map[string]any{"Total": sum(completed)}))
 	lines = append(lines, t.T(msgStatsDropped, map[string]any{"Total": sum(dropped)}))
 	lines = append(lines, t.T(msgStatsMisses, map[string]any{"Total": sum(missed)}))
+	lines = append(lines, t.T(msgStatsPartial, map[string]any{"Total": sum(partial), "Mark": strings.TrimSpace(partialMark)}))
 	if top := topScreens(t, total, 5); top != "" {
 		lines = append(lines, t.T(msgStatsTopScreens, map[string]any{"List": top}))
 	}

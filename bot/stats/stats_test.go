@@ -248,3 +248,38 @@ func TestSearchesCountedAreKeptAndForgotten(t *testing.T) {
 		t.Errorf("the other person's search: %d counted, want 1", n)
 	}
 }
+
+// A question search answers only in part (its best screen matches less than half of what
+// was asked) is counted and kept for editors like one nothing answered, marked «≈», in
+// both languages: forgiving search must not hide what the content lacks. A question
+// answered in full is not.
+func TestAnswersInPartAreCountedForEditors(t *testing.T) {
+	w := setUp(t, nil)
+	bottest.Russian(w.sessions, 50, 51, 53)
+	w.sessions.Set(52, bot.Session{Lang: content.KK})
+	for _, chat := range []int64{50, 51} {
+		r := bottest.NewChat(t, w.svc, chat).Text("ищу работу нигде не берут")
+		if len(r.Replies) == 0 || len(r.Replies[0].Buttons) < 2 {
+			t.Fatalf("the question found nothing, want screens answering it in part: %q", bottest.Texts(r))
+		}
+	}
+	bottest.NewChat(t, w.svc, 52).Text("жұмыстан шығарып жіберді ақша төлей ме")
+	bottest.NewChat(t, w.svc, 53).Text("как стать опекуном")
+
+	got := w.counts.Counts(today)
+	if got["search_partial:ru"] != 2 || got["search_partial:kk"] != 1 || got["search_miss:ru"] != 0 {
+		t.Errorf("counted %v, want search_partial:ru 2 and search_partial:kk 1, and no miss", got)
+	}
+	if n := w.counts.Askers(today, "≈ ищу работу нигде не берут"); n != 2 {
+		t.Errorf("%d people kept asking the question answered in part, want 2", n)
+	}
+	if n := w.counts.Askers(today, "≈ как стать опекуном") + w.counts.Askers(today, "как стать опекуном"); n != 0 {
+		t.Error("a question answered in full was kept as unanswered")
+	}
+	report := bottest.NewChat(t, w.svc, boss).Text("/stats 1").Replies[0].Text
+	for _, want := range []string{"вопросов, на которые поиск ответил лишь отчасти: 3", "≈ ищу работу нигде не берут — 2"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report lacks %q:\n%s", want, report)
+		}
+	}
+}
