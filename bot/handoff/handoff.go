@@ -113,7 +113,7 @@ func (f *Feature) Name() string { return "handoff" }
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
 	r.Button(dataAsk, "", f.press)
-	r.Flow(flowAsk, f.draft)
+	r.Flow(flowAsk, f.draft, bot.Resume(f.askAgain))
 	r.Flow(flowTicket, f.followUp)
 	r.Group(f.group)
 	r.Command("tickets", bot.RoleAdmin, f.listTickets, bot.InMenu(msgCommandTickets))
@@ -239,6 +239,17 @@ func ticketOf(f bot.Flow) (n int64, on bool) {
 func (f *Feature) ask(t *bot.Turn) {
 	t.Change(func(s bot.Session) bot.Session { s.Flow, s.Draft = flowAsk, ""; return s })
 	t.Say(bot.Reply{Text: t.T(msgAskWrite, map[string]any{"Count": maxQuestion}), Buttons: f.cancelButton(t)})
+}
+
+// askAgain leads someone back to the question they were writing (after the safety screen,
+// say): the question drafted, with its consent, or the prompt to write one.
+func (f *Feature) askAgain(t *bot.Turn) bool {
+	if d := t.Session.Draft; d != "" {
+		f.consent(t, d, "")
+		return true
+	}
+	t.Say(bot.Reply{Text: t.T(msgAskWrite, map[string]any{"Count": maxQuestion}), Buttons: f.cancelButton(t)})
+	return true
 }
 
 // carry drafts the question the person just searched for, and shows it before it is sent;

@@ -213,6 +213,11 @@ func TestDangerWhileWritingToASpecialistIsNotTheQuestion(t *testing.T) {
 		if s, _ := w.sessions.Get(1); s.Flow != before.Flow {
 			t.Fatalf("%s: back from the numbers left the question: %+v %q", lang, s, bottest.Texts(r))
 		}
+		// The handoff's own prompt, not the core's generic "go on" (handoff's Resume).
+		prompt := map[content.Lang]string{content.RU: "Напишите ваш вопрос", content.KK: "Сұрағыңызды"}[lang]
+		if got := strings.Join(bottest.Texts(r), "\n"); !strings.Contains(got, prompt) {
+			t.Errorf("%s: back from the numbers says %q, want the prompt to write the question (%q)", lang, got, prompt)
+		}
 		p.Text("Нужна консультация юриста")
 		p.Press("A:send")
 		ts, _ := w.tickets.UserTickets(context.Background(), 1)
