@@ -40,7 +40,13 @@ func (e *Engine) answer(s Session, question string) Reply {
 	parts = append(parts, e.tr.T(lang, msgSearchFound, nil))
 	first := found.Results[0].Node
 	summary := first.Title.In(lang)
-	if text := summarize(first.Text.In(lang), maxSummary); text != "" {
+	// The summary is what the screen itself shows: placeholders filled ({{amount}} with the
+	// service's own amount), never written as the editor typed them.
+	amount := ""
+	if sv, ok := e.content.Service(first.Service); ok {
+		amount = e.plainAmount(lang, sv)
+	}
+	if text := summarize(e.content.Expand(first.Text.In(lang), e.now().Year(), amount), maxSummary); text != "" {
 		summary += "\n" + text
 	}
 	parts = append(parts, summary)

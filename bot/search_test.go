@@ -81,3 +81,32 @@ func TestAnAnswerOffersAtMostThreeScreensAndNeverMain(t *testing.T) {
 		}
 	}
 }
+
+// A search answer shows its first screen's summary as the screen itself shows it: asked
+// for by its title, every shipped screen's summary has its placeholders filled — an
+// amount, the year, the МРП — in both languages, never «{{amount …}}» as typed.
+func TestSearchSummariesFillPlaceholders(t *testing.T) {
+	e := newEngine(t, nil)
+	c, _, err := content.Load(content.Embedded(), "content/data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withPlaceholders := 0
+	for _, id := range c.IDs() {
+		n, _ := c.Node(id)
+		for _, lang := range content.Langs {
+			if strings.Contains(n.Text.In(lang), "{{") {
+				withPlaceholders++
+			}
+			_, replies := e.Step(bot.Session{Lang: lang, Node: content.MainID}, bot.Input{Kind: bot.InputText, Text: n.Title.In(lang)})
+			for _, r := range replies {
+				if strings.Contains(r.Text, "{{") {
+					t.Errorf("%s/%s: asked «%s», the answer shows a placeholder as typed:\n%s", id, lang, n.Title.In(lang), r.Text)
+				}
+			}
+		}
+	}
+	if withPlaceholders == 0 {
+		t.Fatal("no shipped screen has a placeholder: the test proves nothing")
+	}
+}
