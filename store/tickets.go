@@ -166,7 +166,7 @@ func (s *Tickets) ForgetTickets(ctx context.Context, user int64) error {
 	return s.rdb.Del(ctx, userTicketsKey(user), carriedKey(user)).Err()
 }
 
-// KeepAsked implements handoff.Store: the question lives handoff.TicketTTL at most, sealed
+// KeepAsked implements handoff.Store: the question lives handoff.CarriedTTL at most, sealed
 // as a ticket's is.
 func (s *Tickets) KeepAsked(ctx context.Context, user int64, question string) error {
 	if s.key != nil {
@@ -175,7 +175,7 @@ func (s *Tickets) KeepAsked(ctx context.Context, user int64, question string) er
 			return err
 		}
 	}
-	if err := s.rdb.Set(ctx, carriedKey(user), question, handoff.TicketTTL).Err(); err != nil {
+	if err := s.rdb.Set(ctx, carriedKey(user), question, handoff.CarriedTTL).Err(); err != nil {
 		return fmt.Errorf("store: keeping a question: %w", err)
 	}
 	return nil

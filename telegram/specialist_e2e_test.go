@@ -166,8 +166,8 @@ func TestTheCarriedQuestionIsSealedListedAndForgotten(t *testing.T) {
 	if err != nil || raw == "" || strings.Contains(raw, "опекун") {
 		t.Fatalf("the searched question is kept as %q (%v), want it sealed", raw, err)
 	}
-	if ttl := rdb.TTL(ctx, key).Val(); ttl <= 0 || ttl > handoff.TicketTTL {
-		t.Errorf("it is kept for %s, want at most %s", ttl, handoff.TicketTTL)
+	if ttl := rdb.TTL(ctx, key).Val(); ttl <= 0 || ttl > handoff.CarriedTTL {
+		t.Errorf("it is kept for %s, want at most %s", ttl, handoff.CarriedTTL)
 	}
 	w.text(polling, client, "/mydata")
 	if got := w.api.Last(client).Text; !strings.Contains(got, "«как стать опекуном»") {

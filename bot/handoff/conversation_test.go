@@ -329,7 +329,7 @@ func TestTheCarriedQuestionIsKeptListedAndForgotten(t *testing.T) {
 	bottest.Russian(sessions, 1)
 	person := bottest.NewChat(t, svc, 1)
 	person.Text("как стать опекуном")
-	contains(t, person.Text("/mydata"), "вопрос из поиска, чтобы передать его специалисту, если попросите: «как стать опекуном» (хранится до отправки, самое большее 30 дней)")
+	contains(t, person.Text("/mydata"), "вопрос из поиска, чтобы передать его специалисту, если попросите: «как стать опекуном» (хранится до отправки, самое большее 1 день)")
 	person.Press(bottest.Button(person.Text("как стать опекуном"), "Спросить специалиста"))
 	person.Press(bottest.Button(person.Last, "Да, отправить"))
 	person.Press(bottest.Button(person.Text("Личное дополнение"), "Да, отправить"))

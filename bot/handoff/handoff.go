@@ -42,9 +42,13 @@ const (
 // maxQuestion bounds a question to the specialists, and each message after it, in characters.
 const maxQuestion = 1000
 
-// TicketTTL is how long a ticket is kept after it is opened, and a searched question
-// offered to the specialists at most.
+// TicketTTL is how long a ticket is kept after it is opened.
 const TicketTTL = 30 * 24 * time.Hour
+
+// CarriedTTL is how long a searched question is kept for "Ask a specialist" on its answer
+// to carry: long enough to read the answer and decide the same day, short because most
+// questions are never sent (an older answer's button asks the person to type it instead).
+const CarriedTTL = 24 * time.Hour
 
 // maxOpen is how many unanswered questions one person may have with the specialists.
 const maxOpen = 3
@@ -71,7 +75,7 @@ type Store interface {
 	ForgetTickets(ctx context.Context, user int64) error
 
 	// KeepAsked keeps the question user has just searched for, for "Ask a specialist" on
-	// its answer to carry (at most TicketTTL, sealed as tickets are); a newer one replaces it.
+	// its answer to carry (at most CarriedTTL, sealed as tickets are); a newer one replaces it.
 	KeepAsked(ctx context.Context, user int64, question string) error
 	// Asked is the question KeepAsked kept, if any.
 	Asked(ctx context.Context, user int64) (string, bool, error)
@@ -607,7 +611,7 @@ func (f *Feature) Kept(ctx context.Context, chat int64, lang content.Lang, e *bo
 	}
 	if ok {
 		lines = append(lines, e.T(lang, msgMyDataAsked, map[string]any{"Question": bot.Echo(q, 60),
-			"Kept": e.T(lang, msgKeptDays, map[string]any{"Days": int(TicketTTL.Hours() / 24)})}))
+			"Kept": e.T(lang, msgKeptDays, map[string]any{"Days": int(CarriedTTL.Hours() / 24)})}))
 	}
 	if len(lines) > 0 {
 		lines = append(lines, "  "+ticketPrivacy(e, lang))
