@@ -53,6 +53,9 @@ type Config struct {
 	// OnConnected, if set, learns the bot's username once Telegram has confirmed the
 	// token, before any update is handled: deep links need it.
 	OnConnected func(username string)
+	// Mount are more handlers served on HTTPAddr, by ServeMux pattern (the console under
+	// /console/).
+	Mount map[string]http.Handler
 }
 
 // Handler answers inputs: *bot.Service.

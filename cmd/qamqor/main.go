@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -30,6 +31,7 @@ import (
 	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/chart"
+	"github.com/qamqor/qamqor/console"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/qr"
@@ -58,7 +60,10 @@ Usage:
   qamqor search QUESTION [--lang kk|ru]
                                 print the screens that answer a question
   qamqor search --eval FILE     measure search on a TSV of questions (lang, query, expect)
-  qamqor serve                  run the Telegram bot
+  qamqor serve                  run the Telegram bot (and the console under /console/)
+  qamqor console [DIR] [--addr 127.0.0.1:PORT]
+                                browse the content in a browser, alone on this computer,
+                                without Telegram or Redis (read-only for now)
   qamqor bench [--users N] [--duration D] [--mode polling|webhook] [--rate R] [--memory]
                                 measure the serve path under simulated load (see BENCHMARKS.md)
   qamqor version                print the version
@@ -94,6 +99,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "console":
+		return runConsole(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -275,6 +282,9 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Journal:         store.NewUpdates(a.rdb),
 		OnConnected:     func(name string) { a.botName.Store(name) },
+		// By method: a webhook at "POST /" and a pattern of any method under /console/
+		// would conflict.
+		Mount: map[string]http.Handler{"GET " + console.Prefix: a.console, "POST " + console.Prefix: a.console},
 	}, handler, a.service.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
 	if err != nil {
 		return nil, nil, err
@@ -301,6 +311,8 @@ type app struct {
 	close   func()
 	// news makes the broadcaster, which serve starts (chat sends none).
 	news *news.Feature
+	// console is the web console, which serve mounts under /console/.
+	console *console.Handler
 }
 
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
@@ -407,6 +419,18 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 			return nil, err
 		}
 		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)
+	}
+	a.console = console.New(console.Options{
+		Engine: a.service.Engine, Roles: a.service.RolesOf, Store: store.NewConsole(a.rdb), Audit: roles,
+		Log: log, BotToken: cfg.TelegramToken, URL: cfg.ConsoleURL,
+	})
+	if cfg.ConsoleURL != "" {
+		if err := a.service.Register(console.Command(a.console)); err != nil {
+			a.close()
+			return nil, err
+		}
+	} else if cfg.TelegramToken != "" {
+		log.Info("CONSOLE_URL is not set: /console sends no links (the console opens only as the bot's Mini App)")
 	}
 	a.news = news.New(store.NewNews(a.rdb), news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After})
 	// Last, so /mydata lists what the other features keep, in the order they registered.
