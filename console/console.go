@@ -124,7 +124,7 @@ func immutable(next http.Handler) http.Handler {
 	})
 }
 
-// Everyone names the roles a page is for: anyone signed in with a role.
+// Who a page is for; an admin passes every check. forAnyRole is anyone signed in.
 var (
 	forContent  = []bot.Role{bot.RoleEditor}
 	forPartners = []bot.Role{bot.RolePartner}
