@@ -39,6 +39,13 @@ func (h *Handler) routeBrowse() {
 		}
 		q.show("service", sv.Name.In(q.lang), q.servicePage(sv))
 	})
+	h.page("GET "+Prefix+"services", forContent, func(q *request) {
+		var services []link
+		for _, sv := range q.engine.Content().Services() {
+			services = append(services, link{Href: Prefix + "service/" + sv.ID, Label: sv.Name.In(q.lang)})
+		}
+		q.show("services", q.t("ConsoleServices"), services)
+	})
 	h.page("GET "+Prefix+"offices", forContent, func(q *request) {
 		q.show("offices", q.t("ConsoleOffices"), q.officeGroups(q.engine.Content().AllOffices()))
 	})

@@ -147,7 +147,7 @@ func TestAnEditorBrowsesToAServiceInARealBrowser(t *testing.T) {
 			}
 			checkAxe(t, tab, "service")
 			shot("service")
-			for _, page := range []string{"", "screen/main", "offices", "reference"} {
+			for _, page := range []string{"", "screen/main", "services", "offices", "reference"} {
 				do(page, chromedp.Navigate(srv.URL+console.Prefix+page), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 				if wide, _ := chromedp.Run(tab, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 					t.Errorf("/console/%s is wider than the screen", page)

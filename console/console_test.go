@@ -428,7 +428,7 @@ func TestAChangeNeedsTheSessionsCSRFToken(t *testing.T) {
 // contentPages are pages only editors and admins may see.
 func contentPages(t testing.TB, e *bot.Engine) []string {
 	t.Helper()
-	pages := []string{"/console/offices", "/console/reference", "/console/search?q=%D0%BF%D0%BE%D1%81%D0%BE%D0%B1%D0%B8%D0%B5"}
+	pages := []string{"/console/services", "/console/offices", "/console/reference", "/console/search?q=%D0%BF%D0%BE%D1%81%D0%BE%D0%B1%D0%B8%D0%B5"}
 	for _, n := range e.Topics() {
 		pages = append(pages, "/console/screen/"+n.ID)
 	}

@@ -51,7 +51,7 @@ func (f *Feature) link(t *bot.Turn) bool {
 var MessageIDs = []bot.MessageID{
 	msgCommandConsole, msgConsoleLink, msgConsoleOpen,
 	"ConsoleTitle", "ConsoleSkip", "ConsoleNav", "ConsoleHome", "ConsoleHomeIntro", "ConsoleTopics",
-	"ConsoleOffices", "ConsoleReference", "ConsoleSearch", "ConsoleSearchButton", "ConsoleNothingFound",
+	"ConsoleServices", "ConsoleOffices", "ConsoleReference", "ConsoleSearch", "ConsoleSearchButton", "ConsoleNothingFound",
 	"ConsoleReferrals", "ConsoleReferralsSoon", "ConsoleLogout",
 	"ConsoleScreenText", "ConsoleServiceCard", "ConsoleButtons", "ConsoleLinks", "ConsoleSources",
 	"ConsoleSourcePublished", "ConsoleSourceRead", "ConsolePreview",
