@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,6 +79,42 @@ func checkAxe(t *testing.T, tab context.Context, page string) {
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// Inside Telegram: the Mini App's page hands the initData from its address's fragment to
+// the server, which signs the editor in, in their Telegram language.
+func TestTheMiniAppSignsInInARealBrowser(t *testing.T) {
+	path := browser(t)
+	f := newFixture(t, "")
+	srv := httptest.NewServer(f.h)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)...)
+	defer cancelAlloc()
+	tab, cancelTab := chromedp.NewContext(alloc)
+	defer cancelTab()
+	data := signInitData(initFields(editorID, f.clock.Now()), botToken)
+	err := chromedp.Do(tab, chromedp.Navigate(srv.URL+console.Prefix+"app#tgWebAppData="+url.QueryEscape(data)+"&tgWebAppVersion=8.0"),
+		chromedp.WaitVisible(chromedp.CSS(`input[type=search]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lang, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.documentElement.lang`))
+	loc, _ := chromedp.Run(tab, chromedp.Location())
+	if lang != "ru" || !strings.HasSuffix(loc, console.Prefix) {
+		t.Errorf("after the Mini App opened: %s in %q", loc, lang)
+	}
+	// Opened outside Telegram, the page has nothing to send and stays where it is.
+	outside, cancelOutside := chromedp.NewContext(alloc)
+	defer cancelOutside()
+	if err := chromedp.Do(outside, chromedp.Navigate(srv.URL+console.Prefix+"app"), chromedp.WaitVisible(chromedp.CSS(`h1`))); err != nil {
+		t.Fatal(err)
+	}
+	checkAxe(t, outside, "the Mini App's page")
+	if loc, _ := chromedp.Run(outside, chromedp.Location()); !strings.HasSuffix(loc, console.Prefix+"app") {
+		t.Errorf("outside Telegram the Mini App's page went to %s", loc)
+	}
 }
 
 // An editor opens the one-time link in a real browser, signs in, finds a service with the
