@@ -27,11 +27,26 @@ func (h *Handler) NewLogin(ctx context.Context, user int64) (string, error) {
 }
 
 func (h *Handler) loginURL(token string) string {
+	return h.base() + "/login?t=" + url.QueryEscape(token)
+}
+
+// AppURL is the Mini App's address (the bot's menu button opens it), or "" when the
+// console's address is not HTTPS, which Telegram requires of a Mini App.
+func (h *Handler) AppURL() string {
+	if !strings.HasPrefix(strings.ToLower(h.opts.URL), "https://") {
+		return ""
+	}
+	return h.base() + "/app"
+}
+
+// base is the console's public address without the final slash: URL, with /console added
+// when it names only the host.
+func (h *Handler) base() string {
 	base := strings.TrimSuffix(h.opts.URL, "/")
 	if !strings.HasSuffix(base, strings.TrimSuffix(Prefix, "/")) {
 		base += strings.TrimSuffix(Prefix, "/")
 	}
-	return base + "/login?t=" + url.QueryEscape(token)
+	return base
 }
 
 // signedIn finds the request's session: a cookie naming a session the store has, used

@@ -80,6 +80,28 @@ func TestServeServesTheConsoleThroughTheBotsLink(t *testing.T) {
 	if !strings.Contains(home, "Панель управления Qamqor") || !strings.Contains(home, "/console/screen/") {
 		t.Errorf("the home page after signing in: %.300s", home)
 	}
+	if b := api.MenuButton(42); b.Type != "" {
+		t.Errorf("with a plain-HTTP CONSOLE_URL (no Mini App can be), the admin's menu button was set: %+v", b)
+	}
+}
+
+// With an HTTPS CONSOLE_URL, serve makes the console the menu button (a Mini App) of the
+// admins and editors, and gives it back to Telegram's default when a role is taken away.
+func TestServeGivesAdminsAndEditorsTheConsoleAsTheirMenuButton(t *testing.T) {
+	api := fakebotapi.Start(t)
+	srv := redistest.Start(t)
+	startServe(t, api, srv, freeAddr(t), "ADMIN_IDS=42", "CONSOLE_URL=https://qamqor.example/console/")
+	api.WaitFor(t, 20*time.Second, func() bool { return api.MenuButton(42).Type != "" }, "the admin's menu button")
+	if b := api.MenuButton(42); b.Type != "web_app" || b.URL != "https://qamqor.example/console/app" || b.Text == "" {
+		t.Errorf("the admin's menu button: %+v", b)
+	}
+	api.SendText(42, "/role 77 editor", "ru")
+	api.WaitFor(t, 20*time.Second, func() bool { return api.MenuButton(77).Type != "" }, "the editor's menu button")
+	if b := api.MenuButton(77); b.Type != "web_app" {
+		t.Errorf("the new editor's menu button: %+v", b)
+	}
+	api.SendText(42, "/role 77 none", "ru")
+	api.WaitFor(t, 20*time.Second, func() bool { return api.MenuButton(77).Type == "default" }, "the default button back")
 }
 
 // `qamqor console` runs alone on loopback with no Telegram and no Redis, prints a link that

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -284,13 +285,31 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 		OnConnected:     func(name string) { a.botName.Store(name) },
 		// By method: a webhook at "POST /" and a pattern of any method under /console/
 		// would conflict.
-		Mount: map[string]http.Handler{"GET " + console.Prefix: a.console, "POST " + console.Prefix: a.console},
+		Mount:      map[string]http.Handler{"GET " + console.Prefix: a.console, "POST " + console.Prefix: a.console},
+		MenuButton: a.consoleButton(),
 	}, handler, a.service.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
 	if err != nil {
 		return nil, nil, err
 	}
 	broadcaster := a.news.Broadcaster(tgBot.Deliver, replicaName(), a.service, log)
 	return tgBot, broadcaster, nil
+}
+
+// consoleButton gives admins and editors the console as their menu button, a Mini App,
+// when the console's address is HTTPS (CONSOLE_URL); nil leaves every menu button alone.
+func (a *app) consoleButton() func(ctx context.Context, chat int64) (string, string, bool, error) {
+	appURL := a.console.AppURL()
+	if appURL == "" {
+		return nil
+	}
+	return func(ctx context.Context, chat int64) (string, string, bool, error) {
+		roles, err := a.service.RolesOf(ctx, chat)
+		if err != nil {
+			return "", "", false, err
+		}
+		ok := slices.Contains(roles, bot.RoleAdmin) || slices.Contains(roles, bot.RoleEditor)
+		return "Qamqor", appURL, ok, nil
+	}
 }
 
 // replicaName names this process among the replicas sharing Redis: host, process id and a
@@ -430,7 +449,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 			return nil, err
 		}
 	} else if cfg.TelegramToken != "" {
-		log.Info("CONSOLE_URL is not set: /console sends no links (the console opens only as the bot's Mini App)")
+		log.Info("CONSOLE_URL is not set: /console sends no links and the console is no menu button")
 	}
 	a.news = news.New(store.NewNews(a.rdb), news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After})
 	// Last, so /mydata lists what the other features keep, in the order they registered.
