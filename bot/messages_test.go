@@ -16,6 +16,7 @@ import (
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
+	"github.com/qamqor/qamqor/console"
 	"github.com/qamqor/qamqor/locales"
 )
 
@@ -35,7 +36,8 @@ func messageFile(t *testing.T, name string) map[string]any {
 // allMessageIDs are the interface strings of the core and of every feature.
 func allMessageIDs() []bot.MessageID {
 	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs, referrals.MessageIDs,
-		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs, news.MessageIDs, safety.MessageIDs)
+		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs, news.MessageIDs, safety.MessageIDs,
+		console.MessageIDs)
 }
 
 func keys(m map[string]any) []string {

@@ -308,16 +308,9 @@ func (s *Service) Commands(lang content.Lang) []Command {
 // everyone else, whose menu is Commands. An admin holds every role but a partner's, which
 // is a record of its own.
 func (s *Service) ChatMenu(ctx context.Context, chat int64, lang content.Lang) (cmds []Command, own bool, err error) {
-	var roles []Role
-	for _, src := range s.router.roleSources {
-		got, err := src.RolesOf(ctx, chat)
-		if err != nil {
-			return nil, false, err
-		}
-		roles = append(roles, got...)
-	}
-	if slices.Contains(roles, RoleAdmin) && !slices.Contains(roles, RoleEditor) {
-		roles = append(roles, RoleEditor)
+	roles, err := s.RolesOf(ctx, chat)
+	if err != nil {
+		return nil, false, err
 	}
 	if len(roles) == 0 {
 		return nil, false, nil
@@ -328,6 +321,23 @@ func (s *Service) ChatMenu(ctx context.Context, chat int64, lang content.Lang) (
 		cmds = append(cmds, Command{Name: m.name, Description: e.T(lang, m.desc, nil)})
 	}
 	return cmds, true, nil
+}
+
+// RolesOf are the roles chat holds from every source (the roles feature, the referrals'
+// partners): an admin holds the editor's role too. The console lets people in by them.
+func (s *Service) RolesOf(ctx context.Context, chat int64) ([]Role, error) {
+	var roles []Role
+	for _, src := range s.router.roleSources {
+		got, err := src.RolesOf(ctx, chat)
+		if err != nil {
+			return nil, err
+		}
+		roles = append(roles, got...)
+	}
+	if slices.Contains(roles, RoleAdmin) && !slices.Contains(roles, RoleEditor) {
+		roles = append(roles, RoleEditor)
+	}
+	return roles, nil
 }
 
 // MenuHolders are the chats that hold a role now, whose menus are set at start-up.

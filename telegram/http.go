@@ -132,6 +132,9 @@ func (b *Bot) routes(work context.Context) http.Handler {
 		_, _ = io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(b.registry, promhttp.HandlerOpts{}))
+	for pattern, h := range b.cfg.Mount {
+		mux.Handle(pattern, h)
+	}
 	if b.cfg.WebhookURL != "" {
 		path := "/"
 		if u, err := url.Parse(b.cfg.WebhookURL); err == nil && u.Path != "" {

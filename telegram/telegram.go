@@ -53,6 +53,13 @@ type Config struct {
 	// OnConnected, if set, learns the bot's username once Telegram has confirmed the
 	// token, before any update is handled: deep links need it.
 	OnConnected func(username string)
+	// MenuButton, when set, says which chats holding a role get a Mini App as their menu
+	// button (the console, for admins and editors): its label and HTTPS address, or ok
+	// false for Telegram's default button. It is set with each chat's own command menu.
+	MenuButton func(ctx context.Context, chat int64) (label, url string, ok bool, err error)
+	// Mount are more handlers served on HTTPAddr, by ServeMux pattern (the console under
+	// /console/).
+	Mount map[string]http.Handler
 }
 
 // Handler answers inputs: *bot.Service.
@@ -415,7 +422,27 @@ func (b *Bot) setChatCommands(ctx context.Context, chat int64) error {
 			return err
 		}
 	}
-	return nil
+	return b.setMenuButton(ctx, chat)
+}
+
+// setMenuButton gives chat the Mini App's button when MenuButton says so, and Telegram's
+// default otherwise (a role taken away takes the button with it).
+func (b *Bot) setMenuButton(ctx context.Context, chat int64) error {
+	if b.cfg.MenuButton == nil {
+		return nil
+	}
+	label, url, ok, err := b.cfg.MenuButton(ctx, chat)
+	if err != nil {
+		return err
+	}
+	var button models.InputMenuButton = &models.MenuButtonDefault{Type: models.MenuButtonTypeDefault}
+	if ok {
+		button = &models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: label, WebApp: models.WebAppInfo{URL: url}}
+	}
+	return b.send.patiently(ctx, "setChatMenuButton", func(ctx context.Context) error {
+		_, err := b.api.SetChatMenuButton(ctx, &tg.SetChatMenuButtonParams{ChatID: chat, MenuButton: button})
+		return err
+	})
 }
 
 func (b *Bot) setWebhook(ctx context.Context) error {

@@ -56,6 +56,9 @@ type Config struct {
 	HTTPAddr        string        `env:"HTTP_ADDR" envDefault:":8080"`
 	Workers         int           `env:"WORKERS" envDefault:"16"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	// ConsoleURL is the console's public address (https://host/console/), which the bot's
+	// /console links start with; without it /console is off (the Mini App still works).
+	ConsoleURL string `env:"CONSOLE_URL"`
 }
 
 // webhookSecret is what Telegram accepts as a secret_token.
@@ -88,6 +91,11 @@ and copy the token it answers with. Then run:
 	}
 	if c.Workers < 1 {
 		return fmt.Errorf("WORKERS must be at least 1, got %d", c.Workers)
+	}
+	if c.ConsoleURL != "" {
+		if u, err := url.Parse(c.ConsoleURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return errors.New("CONSOLE_URL must be a full URL of the console, such as https://bot.example.org/console/")
+		}
 	}
 	return nil
 }

@@ -10,9 +10,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -30,6 +32,7 @@ import (
 	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/chart"
+	"github.com/qamqor/qamqor/console"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/qr"
@@ -58,7 +61,10 @@ Usage:
   qamqor search QUESTION [--lang kk|ru]
                                 print the screens that answer a question
   qamqor search --eval FILE     measure search on a TSV of questions (lang, query, expect)
-  qamqor serve                  run the Telegram bot
+  qamqor serve                  run the Telegram bot (and the console under /console/)
+  qamqor console [DIR] [--addr 127.0.0.1:PORT]
+                                browse the content in a browser, alone on this computer,
+                                without Telegram or Redis (read-only for now)
   qamqor bench [--users N] [--duration D] [--mode polling|webhook] [--rate R] [--memory]
                                 measure the serve path under simulated load (see BENCHMARKS.md)
   qamqor version                print the version
@@ -94,6 +100,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runServe(ctx, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "console":
+		return runConsole(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -275,12 +283,33 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Journal:         store.NewUpdates(a.rdb),
 		OnConnected:     func(name string) { a.botName.Store(name) },
+		// By method: a webhook at "POST /" and a pattern of any method under /console/
+		// would conflict.
+		Mount:      map[string]http.Handler{"GET " + console.Prefix: a.console, "POST " + console.Prefix: a.console},
+		MenuButton: a.consoleButton(),
 	}, handler, a.service.Commands, func(ctx context.Context) error { return store.Ping(ctx, a.rdb) }, log, reg)
 	if err != nil {
 		return nil, nil, err
 	}
 	broadcaster := a.news.Broadcaster(tgBot.Deliver, replicaName(), a.service, log)
 	return tgBot, broadcaster, nil
+}
+
+// consoleButton gives admins and editors the console as their menu button, a Mini App,
+// when the console's address is HTTPS (CONSOLE_URL); nil leaves every menu button alone.
+func (a *app) consoleButton() func(ctx context.Context, chat int64) (string, string, bool, error) {
+	appURL := a.console.AppURL()
+	if appURL == "" {
+		return nil
+	}
+	return func(ctx context.Context, chat int64) (string, string, bool, error) {
+		roles, err := a.service.RolesOf(ctx, chat)
+		if err != nil {
+			return "", "", false, err
+		}
+		ok := slices.Contains(roles, bot.RoleAdmin) || slices.Contains(roles, bot.RoleEditor)
+		return "Qamqor", appURL, ok, nil
+	}
 }
 
 // replicaName names this process among the replicas sharing Redis: host, process id and a
@@ -301,6 +330,8 @@ type app struct {
 	close   func()
 	// news makes the broadcaster, which serve starts (chat sends none).
 	news *news.Feature
+	// console is the web console, which serve mounts under /console/.
+	console *console.Handler
 }
 
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
@@ -407,6 +438,18 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 			return nil, err
 		}
 		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)
+	}
+	a.console = console.New(console.Options{
+		Engine: a.service.Engine, Roles: a.service.RolesOf, Store: store.NewConsole(a.rdb), Audit: roles,
+		Log: log, BotToken: cfg.TelegramToken, URL: cfg.ConsoleURL,
+	})
+	if cfg.ConsoleURL != "" {
+		if err := a.service.Register(console.Command(a.console)); err != nil {
+			a.close()
+			return nil, err
+		}
+	} else if cfg.TelegramToken != "" {
+		log.Info("CONSOLE_URL is not set: /console sends no links and the console is no menu button")
 	}
 	a.news = news.New(store.NewNews(a.rdb), news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After})
 	// Last, so /mydata lists what the other features keep, in the order they registered.

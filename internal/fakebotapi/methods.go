@@ -416,6 +416,35 @@ func (s *Server) deleteMyCommands(_ context.Context, p params) reply {
 	return ok(true)
 }
 
+// setChatMenuButton keeps a chat's menu button; a Mini App's address must be HTTPS, as
+// Telegram requires.
+func (s *Server) setChatMenuButton(_ context.Context, p params) reply {
+	chat, refused := p.chatID()
+	if refused != nil {
+		return *refused
+	}
+	obj, _ := p["menu_button"].(map[string]any)
+	b := MenuButton{}
+	b.Type, _ = obj["type"].(string)
+	switch b.Type {
+	case "default", "commands":
+	case "web_app":
+		b.Text, _ = obj["text"].(string)
+		app, _ := obj["web_app"].(map[string]any)
+		b.URL, _ = app["url"].(string)
+		if b.Text == "" || !strings.HasPrefix(b.URL, "https://") {
+			return badRequest("Bad Request: BUTTON_URL_INVALID")
+		}
+	default:
+		return badRequest("Bad Request: can't parse menu button")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.menuButtons[chat] = b
+	s.notifyLocked()
+	return ok(true)
+}
+
 // messageContent is what sendMessage and the edits set: text and keyboard.
 type messageContent struct {
 	text, source, parseMode string

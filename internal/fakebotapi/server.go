@@ -163,7 +163,8 @@ type Server struct {
 	webhookAllowed []string
 	webhookMaxConn int
 
-	commands map[string][]models.BotCommand // by commandsKey
+	commands    map[string][]models.BotCommand // by commandsKey
+	menuButtons map[int64]MenuButton           // by chat, as setChatMenuButton left them
 
 	nextFaults  map[string][]*countedFault // by lower-case method name, or "*"
 	ratioFaults map[string]*ratioFault
@@ -395,6 +396,8 @@ func lookupMethod(name string) (canonical string, fn methodFunc) {
 		return "getMyCommands", (*Server).getMyCommands
 	case "deletemycommands":
 		return "deleteMyCommands", (*Server).deleteMyCommands
+	case "setchatmenubutton":
+		return "setChatMenuButton", (*Server).setChatMenuButton
 	}
 	return name, nil
 }
@@ -870,6 +873,19 @@ func (s *Server) Answered(callbackID string) bool {
 // no language), nil when none are set.
 func (s *Server) Commands(languageCode string) []models.BotCommand {
 	return s.CommandsFor(nil, languageCode)
+}
+
+// MenuButton is a chat's menu button: Type "default", "commands" or "web_app" (a Mini App,
+// with its Text and URL).
+type MenuButton struct {
+	Type, Text, URL string
+}
+
+// MenuButton returns the menu button last set for chat; Type "" when none was set.
+func (s *Server) MenuButton(chat int64) MenuButton {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.menuButtons[chat]
 }
 
 // CommandsFor returns the commands last set for scope (nil: default) and languageCode.

@@ -57,6 +57,7 @@ func New(opts ...Option) (*Server, error) {
 		files:        map[string]*storedFile{},
 		paths:        map[string]*storedFile{},
 		commands:     map[string][]models.BotCommand{},
+		menuButtons:  map[int64]MenuButton{},
 		nextFaults:   map[string][]*countedFault{},
 		ratioFaults:  map[string]*ratioFault{},
 		lateFaults:   map[string][]*lateFault{},
