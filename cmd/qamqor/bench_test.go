@@ -9,13 +9,16 @@ import (
 )
 
 // TestBenchRunsTheServePath runs a short load in both modes and checks what does not depend
-// on the machine's speed: every update answered, no errors, the Redis cost per update.
+// on the machine's speed: every update answered, no errors, the Redis cost per update. A
+// second of warm-up keeps each person's /start and first session read out of the figure:
+// without it, a slow or busy machine (the race detector, CI's parallel packages) handles so
+// few updates in the window that those one-off costs alone pushed it past 2.
 func TestBenchRunsTheServePath(t *testing.T) {
 	for _, mode := range []string{"polling", "webhook"} {
 		t.Run(mode, func(t *testing.T) {
 			srv := redistest.Start(t)
 			r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL()},
-				"bench", "--users", "50", "--duration", "2s", "--warmup", "0s", "--mode", mode)
+				"bench", "--users", "50", "--duration", "2s", "--warmup", "1s", "--mode", mode)
 			if r.code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 			}
