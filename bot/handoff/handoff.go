@@ -383,17 +383,27 @@ func (f *Feature) sendMore(t *bot.Turn, n int64) {
 		t.Stale()
 		return
 	}
-	tk, ok, err := f.store.Ticket(t.Ctx, n)
-	if err != nil {
-		t.Unavailable(err)
-		return
-	}
-	if !ok || tk.Closed || tk.User != t.Chat {
-		t.Say(t.Here(t.T(msgTicketNotOpen, map[string]any{"Number": n})))
+	tk, ok := f.ownOpenTicket(t, n)
+	if !ok {
 		return
 	}
 	t.Change(func(s bot.Session) bot.Session { s.Flow, s.Draft = ticketFlow(n, true), ""; return s })
 	f.deliverMore(t, tk, text)
+}
+
+// ownOpenTicket is ticket n when it is open and the chat's own; otherwise it has said so
+// (or that the store is unavailable) and reports false.
+func (f *Feature) ownOpenTicket(t *bot.Turn, n int64) (Ticket, bool) {
+	tk, ok, err := f.store.Ticket(t.Ctx, n)
+	if err != nil {
+		t.Unavailable(err)
+		return Ticket{}, false
+	}
+	if !ok || tk.Closed || tk.User != t.Chat {
+		t.Say(t.Here(t.T(msgTicketNotOpen, map[string]any{"Number": n})))
+		return Ticket{}, false
+	}
+	return tk, true
 }
 
 // deliverMore posts a person's message to their ticket in the operators' chat.
@@ -411,13 +421,7 @@ func (f *Feature) deliverMore(t *bot.Turn, tk Ticket, text string) {
 // writeTo has the chat's next texts go to ticket n directly: the person pressed "Write to
 // the specialist", which is their consent.
 func (f *Feature) writeTo(t *bot.Turn, n int64) {
-	tk, ok, err := f.store.Ticket(t.Ctx, n)
-	if err != nil {
-		t.Unavailable(err)
-		return
-	}
-	if !ok || tk.Closed || tk.User != t.Chat {
-		t.Say(t.Here(t.T(msgTicketNotOpen, map[string]any{"Number": n})))
+	if _, ok := f.ownOpenTicket(t, n); !ok {
 		return
 	}
 	t.Change(func(s bot.Session) bot.Session { s.Flow, s.Draft = ticketFlow(n, true), ""; return s })
