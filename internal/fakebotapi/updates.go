@@ -20,6 +20,14 @@ import (
 // SendText pushes a message update: the person in private chat chatID (user id = chatID,
 // first_name "Test") writes text. /commands get bot_command entities. Returns its update_id.
 func (s *Server) SendText(chatID int64, text string, languageCode string) int64 {
+	id, _ := s.writes(chatID, text, languageCode, nil)
+	return id
+}
+
+// writes pushes a message update of text the person in private chat chatID writes, after
+// shape (if any) sets what else the message carries. Returns the update_id and the
+// message's id.
+func (s *Server) writes(chatID int64, text, languageCode string, shape func(*chat, *storedMessage)) (int64, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chatLocked(chatID)
@@ -27,10 +35,13 @@ func (s *Server) SendText(chatID int64, text string, languageCode string) int64 
 	c.started = true
 	c.lastID++
 	m := &storedMessage{id: c.lastID, date: s.now(), text: text, source: text}
+	if shape != nil {
+		shape(c, m)
+	}
 	s.addMessageLocked(c, m)
 	id := s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
 	s.awaitLocked(c, id)
-	return id
+	return id, m.id
 }
 
 // SetUsername gives the person of private chat chatID the @username name (without "@";
@@ -47,33 +58,14 @@ func (s *Server) SetUsername(chatID int64, name string) {
 // are not marked: a forwarded "/command" is not the sender's. Returns the update_id and
 // the message's id.
 func (s *Server) Forward(chatID int64, text string, origin models.MessageOrigin, languageCode string) (updateID int64, messageID int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.chatLocked(chatID)
-	c.languageCode = languageCode
-	c.started = true
-	c.lastID++
-	m := &storedMessage{id: c.lastID, date: s.now(), text: text, source: text, forward: &origin}
-	s.addMessageLocked(c, m)
-	id := s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
-	s.awaitLocked(c, id)
-	return id, m.id
+	return s.writes(chatID, text, languageCode, func(_ *chat, m *storedMessage) { m.forward = &origin })
 }
 
 // Reply pushes a message the person in chatID writes in reply to message replyTo of that
 // chat (theirs or the bot's), which the update carries as reply_to_message. Returns the
 // update_id.
 func (s *Server) Reply(chatID int64, replyTo int, text string, languageCode string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.chatLocked(chatID)
-	c.languageCode = languageCode
-	c.started = true
-	c.lastID++
-	m := &storedMessage{id: c.lastID, date: s.now(), text: text, source: text, replyTo: c.find(replyTo)}
-	s.addMessageLocked(c, m)
-	id := s.pushLocked(&models.Update{Message: s.modelLocked(c, m)})
-	s.awaitLocked(c, id)
+	id, _ := s.writes(chatID, text, languageCode, func(c *chat, m *storedMessage) { m.replyTo = c.find(replyTo) })
 	return id
 }
 
