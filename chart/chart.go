@@ -8,8 +8,8 @@
 // bytes.
 //
 // Every text on the chart (title, axis labels, tick labels, legend) is set in DejaVu Sans,
-// regular and bold, embedded from fonts/ (fonts/LICENSE is their licence), through a font
-// cache and text handler that belong to this package. DejaVu Sans has a glyph for every
+// regular and bold, the binary's one copy of it (internal/dejavu, which the checklist PDFs
+// use too), through a font cache and text handler that belong to this package. DejaVu Sans has a glyph for every
 // Russian and Kazakh letter (ә ғ қ ң ө ұ ү һ і among them) and for the tenge sign ₸, which
 // the tests check, so no missing-glyph box can appear (gonum/plot's default, Liberation
 // Serif, has the letters in the version used here but not ₸). DejaVu Sans is also the face
@@ -21,7 +21,6 @@ package chart
 
 import (
 	"bytes"
-	_ "embed"
 	"errors"
 	"fmt"
 	"image"
@@ -32,7 +31,6 @@ import (
 	"strings"
 
 	xfont "golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -40,15 +38,14 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/qamqor/qamqor/internal/dejavu"
 )
 
-// The fonts, from Debian's fonts-dejavu-core (the same files as checklist/fonts);
-// fonts/LICENSE is their licence.
+// The fonts' files, for the tests.
 var (
-	//go:embed fonts/DejaVuSans.ttf
-	regularTTF []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	boldTTF []byte
+	regularTTF = dejavu.Regular
+	boldTTF    = dejavu.Bold
 )
 
 // typeface is the name the embedded fonts are registered under in the font cache.
@@ -60,8 +57,7 @@ var (
 )
 
 var (
-	regularFace = mustParse(regularTTF)
-	boldFace    = mustParse(boldTTF)
+	regularFace, boldFace = dejavu.Parsed()
 
 	// fonts holds only DejaVu Sans, regular first so that it is the cache's default: a
 	// lookup of any other typeface falls back to it.
@@ -73,16 +69,6 @@ var (
 	// handler is the text handler every text style on a chart uses.
 	handler text.Handler = text.Plain{Fonts: fonts}
 )
-
-// mustParse parses an embedded font; the fonts are part of the binary, so a failure is a
-// build defect, which the package's tests catch.
-func mustParse(ttf []byte) *opentype.Font {
-	f, err := opentype.Parse(ttf)
-	if err != nil {
-		panic(fmt.Sprintf("chart: parsing embedded font: %v", err))
-	}
-	return f
-}
 
 // Layout constants, in points. A PNG of at least fullWidth×fullHeight pixels is rendered at
 // fullDPI dots per inch; a smaller one at a proportionally lower resolution, down to

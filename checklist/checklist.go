@@ -1,14 +1,13 @@
 // Package checklist turns a bot.Checklist into a document a person can keep, print or
 // forward: an A4 PDF with one part per language, each starting on a new page.
 //
-// The text is set in DejaVu Sans (regular and bold, embedded in the binary and subset into
+// The text is set in DejaVu Sans (regular and bold, internal/dejavu's copy, subset into
 // each PDF), which covers Kazakh and Russian Cyrillic, the tenge sign ₸ and the
 // punctuation the content uses (« » — •). The same checklist always gives the same bytes.
 package checklist
 
 import (
 	"bytes"
-	_ "embed"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,14 +19,13 @@ import (
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/internal/dejavu"
 )
 
-// The fonts, from Debian's fonts-dejavu-core; fonts/LICENSE is their licence.
+// The fonts, the binary's one copy of DejaVu Sans (internal/dejavu, shared with the chart).
 var (
-	//go:embed fonts/DejaVuSans.ttf
-	regularFont []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	boldFont []byte
+	regularFont = dejavu.Regular
+	boldFont    = dejavu.Bold
 )
 
 // fontFamily is the name the fonts are registered under in each document.
@@ -432,14 +430,8 @@ func (g *glyphSet) has(r rune) bool { return r <= 0xFFFF && g[r/64]&(1<<(r%64)) 
 // coverage reads, once, which characters both embedded fonts have glyphs for.
 var coverage = sync.OnceValue(func() *glyphSet {
 	var set glyphSet
-	var fonts []*sfnt.Font
-	for _, data := range [][]byte{regularFont, boldFont} {
-		f, err := sfnt.Parse(data)
-		if err != nil {
-			panic(fmt.Sprintf("checklist: embedded font: %v", err)) // shipped in the binary: a build defect
-		}
-		fonts = append(fonts, f)
-	}
+	regular, bold := dejavu.Parsed()
+	fonts := []*sfnt.Font{regular, bold}
 	var buf sfnt.Buffer
 	for r := rune(0x20); r <= 0xFFFF; r++ {
 		covered := true
