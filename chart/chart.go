@@ -2,21 +2,20 @@
 // command: one group of bars per day, one bar per series, a title and a legend above the
 // bars, a Y axis that starts at 0 with integer ticks.
 //
-// The drawing is done by gonum.org/v1/plot, a maintained pure-Go plotting library: it lays
-// out the axes, ticks, grid, bars and legend and rasterises them without cgo or an external
-// program, so the bot stays a single static binary and the same input always gives the same
-// bytes.
+// The drawing is done with gonum.org/v1/plot's vector graphics (vg, vg/draw) and its
+// rasteriser (vg/vgimg), pure Go without cgo or an external program, so the bot stays a
+// single static binary and the same input always gives the same bytes. The chart lays
+// out its own axes, bars and legend rather than using gonum's plot and plotter packages:
+// importing those links twelve Liberation fonts (4.4 MB) that plot registers at start-up
+// and this chart never uses, and the PDF, SVG and EPS back-ends.
 //
-// Every text on the chart (title, axis labels, tick labels, legend) is set in DejaVu Sans,
-// regular and bold, the binary's one copy of it (internal/dejavu, which the checklist PDFs
-// use too), through a font cache and text handler that belong to this package. DejaVu Sans has a glyph for every
-// Russian and Kazakh letter (ә ғ қ ң ө ұ ү һ і among them) and for the tenge sign ₸, which
-// the tests check, so no missing-glyph box can appear (gonum/plot's default, Liberation
-// Serif, has the letters in the version used here but not ₸). DejaVu Sans is also the face
-// the checklist PDFs use, so the bot's documents and charts look alike. Keeping the
-// cache private, rather than adding to font.DefaultCache, leaves the process-wide
-// gonum/plot defaults untouched and makes any text style that names another font fall
-// back to DejaVu, not to Liberation.
+// Every text on the chart (title, tick labels, legend) is set in DejaVu Sans, regular and
+// bold, the binary's one copy of it (internal/dejavu, which the checklist PDFs use too),
+// through a font cache and text handler that belong to this package. DejaVu Sans has a
+// glyph for every Russian and Kazakh letter (ә ғ қ ң ө ұ ү һ і among them) and for the
+// tenge sign ₸, which the tests check, so no missing-glyph box can appear. Keeping the
+// cache private, rather than adding to font.DefaultCache, leaves the process-wide gonum
+// defaults untouched and makes any text style that names another font fall back to DejaVu.
 package chart
 
 import (
@@ -31,9 +30,7 @@ import (
 	"strings"
 
 	xfont "golang.org/x/image/font"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -84,11 +81,13 @@ const (
 	tickSize   = 10
 	labelSize  = 11
 
-	margin    = vg.Length(8) // around the whole chart
-	titleGap  = vg.Length(6) // between the title and the legend
-	legendGap = vg.Length(8) // between the legend and the plot area
-	rowGap    = vg.Length(3) // between two rows of legend entries
-	entryGap  = vg.Length(14)
+	margin     = vg.Length(8) // around the whole chart
+	titleGap   = vg.Length(6) // between the title and the legend
+	legendGap  = vg.Length(8) // between the legend and the plot area
+	rowGap     = vg.Length(3) // between two rows of legend entries
+	entryGap   = vg.Length(14)
+	tickGap    = vg.Length(3) // between a tick and its label
+	tickLength = vg.Length(4)
 
 	groupFill = 0.8 // share of a day's width its group of bars takes
 	maxTicks  = 6   // at most this many intervals on the Y axis
@@ -167,9 +166,10 @@ func validate(days []string, series []Series, width, height int) error {
 	return nil
 }
 
-// render draws the chart onto cnv. gonum/plot reports some failures by panicking (a font
-// it cannot size, for one); render turns such a panic into an error so that a bad chart
-// never takes the bot down.
+// render draws the chart onto cnv: from the top, the title, the legend, then the plot
+// area with its Y axis (ticks, labels, a light grid), its X axis (a label under every day
+// that fits) and the bars. Drawing text can panic (a font it cannot size, for one); render
+// turns such a panic into an error so that a bad chart never takes the bot down.
 func render(cnv vg.CanvasSizer, title string, days []string, series []Series) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -177,103 +177,108 @@ func render(cnv vg.CanvasSizer, title string, days []string, series []Series) (e
 		}
 	}()
 
-	dc := draw.Crop(draw.New(cnv), margin, -margin, margin, -margin)
+	c := draw.New(cnv)
+	c.FillPolygon(color.White, corners(c.Rectangle))
+	dc := draw.Crop(c, margin, -margin, margin, -margin)
+	width := dc.Max.X - dc.Min.X
 
-	title = fit(title, boldStyle(titleSize), dc.Max.X-dc.Min.X)
-	p := newPlot(title)
-	bars := make([]*plotter.BarChart, len(series))
-	for i, s := range series {
-		b, err := plotter.NewBarChart(plotter.Values(s.Values), 1) // width set below
-		if err != nil {
-			return fmt.Errorf("chart: series %q: %w", s.Name, err)
-		}
-		b.Color = palette[i%len(palette)]
-		b.LineStyle = draw.LineStyle{} // no outline: a day with 0 shows no bar
-		bars[i] = b
+	top := dc.Max.Y
+	if tsty := boldStyle(titleSize); title != "" {
+		title = fit(title, tsty, width)
+		dc.FillText(tsty, vg.Point{X: dc.Min.X + width/2, Y: top}, title)
+		top -= tsty.Height(title) + titleGap
+	}
+	if leg := newLegend(series, width); leg.height > 0 {
+		leg.draw(dc, top)
+		top -= leg.height + legendGap
 	}
 
-	// The legend goes in a band between the title and the plot area. With a title, the
-	// title's padding leaves room for the band, so the plot lays its axes out below it;
-	// without one, the plot gets the canvas below the band.
-	leg := newLegend(series, bars, dc.Max.X-dc.Min.X)
-	pc, legTop := dc, dc.Max.Y
-	switch {
-	case leg.height == 0:
-	case title != "":
-		p.Title.Padding = titleGap + leg.height + legendGap
-		legTop -= p.Title.TextStyle.Rectangle(title).Size().Y + titleGap
-	default:
-		pc = draw.Crop(dc, 0, 0, 0, -(leg.height + legendGap))
-	}
-
-	// The X axis: one category per day, centred on 0, 1, …, len(days)-1; which days are
-	// labelled is settled once the data area's width is known, below.
-	n := len(days)
-	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
-	p.X.Tick.Marker = dayTicks(days, p.X.Tick.Label, 0)
-
-	// The Y axis: from 0 to a round number at or above the highest value.
-	top := 0.0
+	// The Y axis: from 0 to a round number at or above the highest value, its labels
+	// right-aligned left of the plot area, centred on their ticks.
+	most := 0.0
 	for _, s := range series {
 		for _, v := range s.Values {
-			top = math.Max(top, v)
+			most = math.Max(most, v)
 		}
 	}
-	p.Y.Min, p.Y.Max, p.Y.Tick.Marker = yAxis(top)
-
-	grid := plotter.NewGrid()
-	grid.Vertical.Color = nil
-	grid.Horizontal.Color = color.Gray{Y: 0xd8}
-	grid.Horizontal.Width = vg.Points(0.5)
-	p.Add(grid)
-	for _, b := range bars {
-		p.Add(b)
+	_, yMax, yTicks := yAxis(most)
+	ysty := tickStyle(draw.XRight, draw.YCenter)
+	xsty := tickStyle(draw.XCenter, draw.YTop)
+	labelW := vg.Length(0)
+	for _, tk := range yTicks {
+		labelW = max(labelW, ysty.Width(tk.Label))
 	}
-	// Adding the bars widened neither axis (their ranges lie inside the ones set above),
-	// but make sure of it, as the bar widths below depend on the X range.
-	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
-	p.Y.Min, p.Y.Max, _ = yAxis(top)
-
-	// Label as many days as fit in the data area, then size the bars in the data area that
-	// leaves (only the labels at the two ends can move its edges): the group of a day takes
-	// groupFill of the day's width, split evenly between the series.
-	data := p.DataCanvas(pc)
-	p.X.Tick.Marker = dayTicks(days, p.X.Tick.Label, data.Max.X-data.Min.X)
-	data = p.DataCanvas(pc)
-	bw := (data.Max.X - data.Min.X) / vg.Length(n) * groupFill / vg.Length(len(bars))
-	for i, b := range bars {
-		b.Width = bw
-		b.Offset = (vg.Length(i) - vg.Length(len(bars)-1)/2) * bw
+	half := ysty.Height("0") / 2 // the top label reaches this far above the area
+	area := vg.Rectangle{
+		Min: vg.Point{X: dc.Min.X + labelW + tickGap + tickLength, Y: dc.Min.Y + xsty.Height("0") + tickGap + tickLength},
+		Max: vg.Point{X: dc.Max.X, Y: top - half},
 	}
 
-	p.Draw(pc)
-	leg.draw(dc, legTop)
+	// The X axis: one slot per day; which days are labelled depends on the area's width,
+	// and a last label wider than its slot moves the area's right edge in.
+	n := len(days)
+	xTicks := dayTicks(days, xsty, area.Max.X-area.Min.X)
+	if last := xsty.Width(days[n-1]); last > (area.Max.X-area.Min.X)/vg.Length(n) {
+		area.Max.X -= (last - (area.Max.X-area.Min.X)/vg.Length(n)) / 2
+		xTicks = dayTicks(days, xsty, area.Max.X-area.Min.X)
+	}
+	if area.Max.X <= area.Min.X || area.Max.Y <= area.Min.Y {
+		return errors.New("chart: no room left for the bars")
+	}
+	slot := (area.Max.X - area.Min.X) / vg.Length(n)
+	y := func(v float64) vg.Length { return area.Min.Y + vg.Length(v/yMax)*(area.Max.Y-area.Min.Y) }
+
+	grid := draw.LineStyle{Color: color.Gray{Y: 0xd8}, Width: vg.Points(0.5)}
+	axis := draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
+	for _, tk := range yTicks {
+		ty := y(tk.Value)
+		if tk.Value > 0 {
+			dc.StrokeLine2(grid, area.Min.X, ty, area.Max.X, ty)
+		}
+		dc.StrokeLine2(axis, area.Min.X-tickLength, ty, area.Min.X, ty)
+		dc.FillText(ysty, vg.Point{X: area.Min.X - tickLength - tickGap, Y: ty}, tk.Label)
+	}
+
+	// The bars: the group of a day takes groupFill of its slot, split evenly between the
+	// series; a day with 0 shows no bar.
+	bw := slot * groupFill / vg.Length(len(series))
+	for d := range n {
+		x := area.Min.X + slot*vg.Length(d) + slot*(1-groupFill)/2
+		for i, s := range series {
+			if v := s.Values[d]; v > 0 {
+				left := x + bw*vg.Length(i)
+				dc.FillPolygon(palette[i%len(palette)], corners(vg.Rectangle{
+					Min: vg.Point{X: left, Y: area.Min.Y},
+					Max: vg.Point{X: left + bw, Y: y(v)},
+				}))
+			}
+		}
+	}
+
+	for _, tk := range xTicks {
+		tx := area.Min.X + slot*(vg.Length(tk.Value)+0.5)
+		dc.StrokeLine2(axis, tx, area.Min.Y, tx, area.Min.Y-tickLength)
+		dc.FillText(xsty, vg.Point{X: tx, Y: area.Min.Y - tickLength - tickGap}, tk.Label)
+	}
+	dc.StrokeLine2(axis, area.Min.X, area.Min.Y, area.Max.X, area.Min.Y)
+	dc.StrokeLine2(axis, area.Min.X, area.Min.Y, area.Min.X, area.Max.Y)
 	return nil
 }
 
-// newPlot returns a plot whose every text style is set in DejaVu Sans through handler.
-func newPlot(title string) *plot.Plot {
-	p := plot.New()
-	p.TextHandler = handler
-	p.BackgroundColor = color.White
+// corners returns r's corners, to fill it as a polygon.
+func corners(r vg.Rectangle) []vg.Point {
+	return []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}}
+}
 
-	p.Title.Text = title
-	p.Title.TextStyle = boldStyle(titleSize)
-
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = font.From(regularFont, labelSize)
-		a.Label.TextStyle.Handler = handler
-		a.Tick.Label.Font = font.From(regularFont, tickSize)
-		a.Tick.Label.Handler = handler
-		a.Padding = 0 // bars stand on the X axis and the first day starts at the Y axis
+// tickStyle returns the style of an axis's tick labels: DejaVu Sans of tickSize, aligned so.
+func tickStyle(x draw.XAlignment, y draw.YAlignment) text.Style {
+	return text.Style{
+		Color:   color.Black,
+		Font:    font.From(regularFont, tickSize),
+		XAlign:  x,
+		YAlign:  y,
+		Handler: handler,
 	}
-	p.X.Tick.Length = vg.Points(4)
-	p.Y.Tick.Length = vg.Points(4)
-
-	// The plot's own legend is not used (see legend below), but keep it in DejaVu too.
-	p.Legend.TextStyle.Font = font.From(regularFont, legendSize)
-	p.Legend.TextStyle.Handler = handler
-	return p
 }
 
 // boldStyle returns the title's text style: DejaVu Sans Bold of the given size, centred.
@@ -299,10 +304,16 @@ func fit(s string, sty text.Style, width vg.Length) string {
 	return strings.TrimSpace(string(r)) + "…"
 }
 
+// tick is a labelled place on an axis, in the axis's units (days from 0, or a value).
+type tick struct {
+	Value float64
+	Label string
+}
+
 // dayTicks labels every day on the X axis if the labels fit side by side in width, and
 // otherwise every k-th day, counting back from the last so that the latest day is labelled.
 // A width of 0 labels every day.
-func dayTicks(days []string, sty text.Style, width vg.Length) plot.ConstantTicks {
+func dayTicks(days []string, sty text.Style, width vg.Length) []tick {
 	widest := vg.Length(0)
 	for _, d := range days {
 		widest = max(widest, sty.Width(d))
@@ -313,11 +324,11 @@ func dayTicks(days []string, sty text.Style, width vg.Length) plot.ConstantTicks
 	if slot > 0 {
 		step = max(1, int(math.Ceil(float64(need/slot))))
 	}
-	ticks := make(plot.ConstantTicks, 0, len(days))
+	ticks := make([]tick, 0, len(days))
 	last := len(days) - 1
 	for i, d := range days {
 		if (last-i)%step == 0 {
-			ticks = append(ticks, plot.Tick{Value: float64(i), Label: d})
+			ticks = append(ticks, tick{Value: float64(i), Label: d})
 		}
 	}
 	return ticks
@@ -326,7 +337,7 @@ func dayTicks(days []string, sty text.Style, width vg.Length) plot.ConstantTicks
 // yAxis returns the Y axis range for values up to top and its ticks: integers at a step of
 // 1, 2 or 5 times a power of ten, from 0 to the first tick at or above top, with at most
 // maxTicks intervals.
-func yAxis(top float64) (lo, hi float64, ticks plot.ConstantTicks) {
+func yAxis(top float64) (lo, hi float64, ticks []tick) {
 	step := 1.0
 	for pow := 1.0; ; pow *= 10 {
 		found := false
@@ -342,14 +353,13 @@ func yAxis(top float64) (lo, hi float64, ticks plot.ConstantTicks) {
 	}
 	hi = math.Max(step, math.Ceil(top/step)*step)
 	for v := 0.0; v <= hi; v += step {
-		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
+		ticks = append(ticks, tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
 	}
 	return 0, hi, ticks
 }
 
 // legend is a row (or, if the names are long, several rows) of legend entries centred
-// above the plot area, each a gonum/plot legend of one entry: the series' bar colour and
-// its name.
+// above the plot area, each a square of the series' bar colour and its name.
 type legend struct {
 	rows   [][]legendEntry
 	widths []vg.Length // of each row
@@ -358,28 +368,35 @@ type legend struct {
 }
 
 type legendEntry struct {
-	l     plot.Legend
+	name  string
+	color color.Color
 	width vg.Length
 }
 
+// legendStyle is the style of the legend's names.
+func legendStyle() text.Style {
+	return text.Style{
+		Color:   color.Black,
+		Font:    font.From(regularFont, legendSize),
+		XAlign:  draw.XLeft,
+		YAlign:  draw.YCenter,
+		Handler: handler,
+	}
+}
+
+// thumbSize is the side of a legend entry's colour square, and thumbGap the space after it.
+var thumbSize, thumbGap = vg.Points(legendSize * 0.8), vg.Points(4)
+
 // newLegend lays out one entry per series in rows no wider than width.
-func newLegend(series []Series, bars []*plotter.BarChart, width vg.Length) legend {
+func newLegend(series []Series, width vg.Length) legend {
 	var lg legend
 	var row []legendEntry
 	var rowW vg.Length
+	sty := legendStyle()
+	lg.rowH = max(thumbSize, sty.Height("Ag"))
 	for i, s := range series {
-		l := plot.NewLegend()
-		l.TextStyle.Font = font.From(regularFont, legendSize)
-		l.TextStyle.Handler = handler
-		l.TextStyle.Color = color.Black
-		l.Top, l.Left = true, true
-		l.ThumbnailWidth = vg.Points(legendSize)
-		l.Add(fit(s.Name, l.TextStyle, width-l.ThumbnailWidth-l.TextStyle.Width(" ")), bars[i])
-
-		r := l.Rectangle(draw.Canvas{})
-		e := legendEntry{l: l, width: r.Max.X - r.Min.X}
-		lg.rowH = max(lg.rowH, r.Max.Y-r.Min.Y)
-
+		name := fit(s.Name, sty, width-thumbSize-thumbGap)
+		e := legendEntry{name: name, color: palette[i%len(palette)], width: thumbSize + thumbGap + sty.Width(name)}
 		if len(row) > 0 && rowW+entryGap+e.width > width {
 			lg.rows = append(lg.rows, row)
 			lg.widths = append(lg.widths, rowW)
@@ -403,13 +420,18 @@ func newLegend(series []Series, bars []*plotter.BarChart, width vg.Length) legen
 
 // draw draws the legend with its top at y, centred across c.
 func (lg legend) draw(c draw.Canvas, y vg.Length) {
+	sty := legendStyle()
 	for i, row := range lg.rows {
 		x := c.Min.X + (c.Max.X-c.Min.X-lg.widths[i])/2
+		mid := y - lg.rowH/2
 		for _, e := range row {
-			slot := c
-			slot.Min = vg.Point{X: x, Y: y - lg.rowH}
-			slot.Max = vg.Point{X: x + e.width, Y: y}
-			e.l.Draw(slot)
+			c.FillPolygon(e.color, corners(vg.Rectangle{
+				Min: vg.Point{X: x, Y: mid - thumbSize/2},
+				Max: vg.Point{X: x + thumbSize, Y: mid + thumbSize/2},
+			}))
+			if e.name != "" {
+				c.FillText(sty, vg.Point{X: x + thumbSize + thumbGap, Y: mid}, e.name)
+			}
 			x += e.width + entryGap
 		}
 		y -= lg.rowH + rowGap

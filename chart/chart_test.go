@@ -14,6 +14,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
@@ -370,7 +371,7 @@ func TestDayTicksKeepTheLastDay(t *testing.T) {
 	for i := range days {
 		days[i] = fmt.Sprintf("%02d.11", i+1)
 	}
-	sty := newPlot("").X.Tick.Label
+	sty := tickStyle(draw.XCenter, draw.YTop)
 	if got := dayTicks(days, sty, 0); len(got) != 30 {
 		t.Errorf("width 0: %d ticks, want every day", len(got))
 	}
