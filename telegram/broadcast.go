@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,12 +20,11 @@ import (
 // may have been shown: it is bot.ErrRejected too, so nobody gets the message twice. The
 // broadcaster keeps the pace, so nothing here waits.
 func (b *Bot) Deliver(ctx context.Context, chat int64, r bot.Reply) error {
-	params := &tg.SendMessageParams{ChatID: chat, Text: r.Text}
-	if len(r.Buttons) > 0 {
-		params.ReplyMarkup = keyboard(r.Buttons)
-	}
-	sendCtx, sent := traced(ctx)
-	_, err := b.api.SendMessage(sendCtx, params)
+	body := &sendMessageBody{ChatID: chat, Text: r.Text, ReplyMarkup: jsonButtons(r.Buttons)}
+	sendCtx, cancel := context.WithTimeout(ctx, cmp.Or(b.cfg.RequestTimeout, defaultRequestTimeout))
+	defer cancel()
+	sendCtx, sent := traced(sendCtx)
+	err := b.send.direct.call(sendCtx, "sendMessage", body)
 	var tooMany *tg.TooManyRequestsError
 	switch {
 	case err == nil:

@@ -37,6 +37,7 @@ var errBlocked = errors.New("telegram: the user blocked the bot")
 // longer than maxRetryAfter or the waits add up to more than maxRetryWait.
 type sender struct {
 	api        *tg.Bot
+	direct     *botAPI // the calls of a common update, as JSON (see botAPI)
 	log        *slog.Logger
 	maxBackoff time.Duration
 	// renders bounds the checklist PDFs rendered at once (each takes a few tens of
@@ -97,15 +98,16 @@ func (s *sender) deliver(ctx context.Context, chat int64, editID int, replies []
 // reply sends one reply to chat: its picture or text, then its checklist. With editID set,
 // a text replaces that message; a picture cannot, so it comes as a new message.
 func (s *sender) reply(ctx context.Context, chat int64, editID int, r bot.Reply) error {
-	var markup models.ReplyMarkup
-	if len(r.Buttons) > 0 {
-		markup = keyboard(r.Buttons)
-	}
+	markup := jsonButtons(r.Buttons)
 	text := r.Text
 	if r.Image != nil {
 		// The text is the picture's caption, unless it is too long for one: then the picture
 		// goes bare and the text follows as messages, the buttons under the last.
-		caption, photoMarkup := text, markup
+		caption := text
+		var photoMarkup models.ReplyMarkup
+		if len(r.Buttons) > 0 {
+			photoMarkup = keyboard(r.Buttons)
+		}
 		if strings.TrimSpace(caption) == "" {
 			caption = ""
 		}
@@ -122,7 +124,7 @@ func (s *sender) reply(ctx context.Context, chat int64, editID int, r bot.Reply)
 	if r.Image == nil || text != "" {
 		parts := splitText(text, maxMessage)
 		for i, part := range parts {
-			var partMarkup models.ReplyMarkup
+			var partMarkup *jsonKeyboard
 			if i == len(parts)-1 {
 				partMarkup = markup
 			}
@@ -192,10 +194,10 @@ func (s *sender) document(ctx context.Context, chat int64, c bot.Checklist) erro
 
 // edit replaces a message's text and buttons. It reports false, with no error, when the
 // message can no longer be edited, so the caller sends a new one instead.
-func (s *sender) edit(ctx context.Context, chat int64, id int, text string, markup models.ReplyMarkup) (bool, error) {
+func (s *sender) edit(ctx context.Context, chat int64, id int, text string, markup *jsonKeyboard) (bool, error) {
+	body := &editMessageTextBody{ChatID: chat, MessageID: id, Text: text, ReplyMarkup: markup}
 	err := s.again(ctx, "editMessageText", func(ctx context.Context) error {
-		_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: id, Text: text, ReplyMarkup: markup})
-		return err
+		return s.direct.call(ctx, "editMessageText", body)
 	})
 	switch {
 	case err == nil:
@@ -208,18 +210,19 @@ func (s *sender) edit(ctx context.Context, chat int64, id int, text string, mark
 	return false, err
 }
 
-func (s *sender) send(ctx context.Context, chat int64, text string, markup models.ReplyMarkup) error {
+// send shows text as a new message in chat, with buttons when markup is not nil.
+func (s *sender) send(ctx context.Context, chat int64, text string, markup *jsonKeyboard) error {
+	body := &sendMessageBody{ChatID: chat, Text: text, ReplyMarkup: markup}
 	return s.once(ctx, chat, "sendMessage", func(ctx context.Context) error {
-		_, err := s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chat, Text: text, ReplyMarkup: markup})
-		return err
+		return s.direct.call(ctx, "sendMessage", body)
 	})
 }
 
 // answer stops the spinner on a pressed button; Telegram expects every press answered.
 func (s *sender) answer(ctx context.Context, callbackID string) error {
+	body := &answerCallbackQueryBody{CallbackQueryID: callbackID}
 	return s.again(ctx, "answerCallbackQuery", func(ctx context.Context) error {
-		_, err := s.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: callbackID})
-		return err
+		return s.direct.call(ctx, "answerCallbackQuery", body)
 	})
 }
 

@@ -42,7 +42,7 @@ func refusingSender(t *testing.T, api *fakebotapi.Server, refusals int32) (*send
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return &sender{api: b, log: log, maxBackoff: 10 * time.Millisecond, requestTimeout: time.Second}, &dials
+	return &sender{api: b, direct: newBotAPI(client, api.URL, api.Token), log: log, maxBackoff: 10 * time.Millisecond, requestTimeout: time.Second}, &dials
 }
 
 func TestANewMessageIsSentAgainWhenItsConnectionWasRefused(t *testing.T) {

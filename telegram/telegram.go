@@ -22,6 +22,10 @@ import (
 	"github.com/qamqor/qamqor/content"
 )
 
+// requestBufferSize is the write buffer of a connection to the Bot API: a message of 4,096
+// characters of Cyrillic with a keyboard of long buttons, headers included, fits.
+const requestBufferSize = 32 << 10
+
 // DefaultAPIURL is the public Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
 
@@ -151,6 +155,9 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	// TLS-handshake, a new connection for most calls.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = cfg.Workers + 2
+	// A request goes out in one write when it fits the connection's write buffer, headers
+	// and body together; the default 4 KB is less than a long message with its buttons.
+	transport.WriteBufferSize = requestBufferSize
 	// A request on a kept-alive connection the server has just closed fails after it went
 	// out; a new message is then not sent again (it may have arrived). Letting connections
 	// go after 30 idle seconds, before servers usually do, makes that race rare.
@@ -174,7 +181,7 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 		return nil, err
 	}
 	b.api = api
-	b.send = &sender{api: api, log: log, maxBackoff: 5 * time.Second, requestTimeout: cfg.RequestTimeout, renders: make(chan struct{}, 2)}
+	b.send = &sender{api: api, direct: newBotAPI(b.client, cfg.APIURL, cfg.Token), log: log, maxBackoff: 5 * time.Second, requestTimeout: cfg.RequestTimeout, renders: make(chan struct{}, 2)}
 	return b, nil
 }
 

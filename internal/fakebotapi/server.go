@@ -179,6 +179,12 @@ type Call struct {
 	Time   time.Time      // when the request arrived
 	Code   int            // 200 when the call succeeded, otherwise the error_code it got
 	Error  string         // the error description it got, "" on success
+	// How the request's body came: its media type ("application/json",
+	// "multipart/form-data"), its Content-Length (-1 when the request gave none, as with a
+	// chunked body), and whether it came chunked.
+	ContentType   string
+	ContentLength int64
+	Chunked       bool
 }
 
 // Param returns a scalar parameter as the string it came as ("" when absent or not a scalar).
@@ -439,7 +445,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	call := Call{Method: method, Params: p, Time: arrived, Code: rep.statusCode(), Error: rep.description}
+	call := Call{Method: method, Params: p, Time: arrived, Code: rep.statusCode(), Error: rep.description,
+		ContentLength: r.ContentLength, Chunked: slices.Contains(r.TransferEncoding, "chunked")}
+	call.ContentType, _, _ = mime.ParseMediaType(r.Header.Get("Content-Type"))
 	s.record(call)
 	s.replied(call, p)
 	if late != nil {

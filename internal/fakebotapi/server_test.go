@@ -892,6 +892,16 @@ func TestWireErrorsAndEncodings(t *testing.T) {
 			t.Fatalf("params differ by encoding:\n%#v\n%#v", c.Params, calls[0].Params)
 		}
 	}
+	// Each call is recorded with how its body came: its media type and its length.
+	wantFraming := []struct {
+		contentType string
+		length      int
+	}{{"application/json", len(jsonBody)}, {"application/x-www-form-urlencoded", len(form.Encode())}, {"multipart/form-data", multi.Len()}}
+	for i, w := range wantFraming {
+		if c := calls[i]; c.ContentType != w.contentType || c.ContentLength != int64(w.length) || c.Chunked {
+			t.Errorf("call %d came as %q, %d bytes, chunked %v; want %q, %d bytes, not chunked", i, c.ContentType, c.ContentLength, c.Chunked, w.contentType, w.length)
+		}
+	}
 	if got := srv.Messages(chatID); len(got) != 3 || got[2].ID != 3 || got[2].Buttons[0][0].CallbackData != "a" {
 		t.Fatalf("Messages = %+v", got)
 	}
