@@ -27,7 +27,7 @@ func (b *Bot) fetch(ctx context.Context, chat int64, doc *models.Document) []byt
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.FileTimeout)
 	defer cancel()
 	var f *models.File
-	err := b.send.retry(ctx, func() error {
+	err := b.send.patiently(ctx, "getFile", func(ctx context.Context) error {
 		var err error
 		f, err = b.api.GetFile(ctx, &tg.GetFileParams{FileID: doc.FileID})
 		return err

@@ -6,6 +6,7 @@
 package telegram
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -149,10 +150,12 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	}
 	b := &Bot{cfg: cfg, handler: h, commands: commands, ready: ready, log: log, registry: reg, metrics: newMetrics(reg),
 		journal: cfg.Journal, floodNotice: newOncePer(time.Minute, 10_000), asides: make(chan struct{}, 16)}
-	// One client for every call: its transport counts calls by method and status, and its
-	// timeout outlasts a long poll. It keeps a connection per worker (and the poll) open:
-	// the default keeps two per host, so busy workers would open, and with Telegram
-	// TLS-handshake, a new connection for most calls.
+	// One client for every call: its transport counts calls by method and status. It keeps
+	// a connection per worker (and the poll) open: the default keeps two per host, so busy
+	// workers would open, and with Telegram TLS-handshake, a new connection for most calls.
+	// It has no Timeout: every call has a deadline of its own in its context (a try of a
+	// send, a poll's wait and a margin), and a client timeout would add a timer and a
+	// goroutine to each request besides.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = cfg.Workers + 2
 	// A request goes out in one write when it fits the connection's write buffer, headers
@@ -162,10 +165,7 @@ func New(cfg Config, h Handler, commands func(content.Lang) []bot.Command, ready
 	// out; a new message is then not sent again (it may have arrived). Letting connections
 	// go after 30 idle seconds, before servers usually do, makes that race rare.
 	transport.IdleConnTimeout = 30 * time.Second
-	b.client = &http.Client{
-		Timeout:   cfg.PollTimeout + 15*time.Second,
-		Transport: &countingTransport{base: transport, calls: b.metrics.apiCalls},
-	}
+	b.client = &http.Client{Transport: &countingTransport{base: transport, calls: b.metrics.apiCalls}}
 	// A download's URL ends in a file path, not a method: it is counted as "download".
 	b.files = &http.Client{
 		Timeout:   30 * time.Second,
@@ -241,7 +241,10 @@ func (b *Bot) Run(ctx context.Context) error {
 			return err
 		}
 	} else {
-		if _, err := b.api.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil && ctx.Err() == nil {
+		dctx, cancel := context.WithTimeout(ctx, cmp.Or(b.cfg.RequestTimeout, defaultRequestTimeout))
+		_, err := b.api.DeleteWebhook(dctx, &tg.DeleteWebhookParams{})
+		cancel()
+		if err != nil && ctx.Err() == nil {
 			b.log.Warn("could not remove a webhook before polling", "err", err)
 		}
 		p = &poller{bot: b}
