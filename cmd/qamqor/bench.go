@@ -27,10 +27,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/news"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/locales"
 	"github.com/qamqor/qamqor/store"
+	"github.com/qamqor/qamqor/telegram"
 )
 
 // The targets of issue 8, printed beside what was measured.
@@ -54,7 +56,8 @@ const benchUsage = `usage: qamqor bench [--users N] [--duration D] [--mode polli
 
 Runs the serve path (Telegram adapter, Service, Redis sessions) against an in-process fake
 Bot API with simulated people pressing random buttons, and prints throughput, reply
-latency and Redis cost per update; --memory measures Redis memory per idle session.
+latency, Redis cost and CPU per update (the bot's told from the harness's by pprof labels);
+--memory measures Redis memory per idle session.
 Redis: REDIS_URL (an empty database), or a throwaway redis-server from PATH when unset.
 `
 
@@ -70,7 +73,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Float64Var(&o.rate, "rate", 0, "cap on updates offered per second, across all people (0: as fast as replies come)")
 	fs.IntVar(&o.connections, "connections", 40, "webhook connections at once (Telegram's max_connections)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the people's choices")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run (bot and simulated people alike) to this file")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured window (bot and simulated people alike, told apart by the pprof label qamqor) to this file")
 	memory := fs.Bool("memory", false, "measure Redis memory per idle session instead of a load")
 	sessions := fs.Int("sessions", 100_000, "with --memory: how many idle sessions to store")
 	if err := fs.Parse(args); err != nil {
@@ -86,8 +89,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+	if *memory && o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
 		if err == nil {
 			err = pprof.StartCPUProfile(f)
 		}
@@ -148,6 +151,7 @@ type benchOptions struct {
 	rate             float64
 	connections      int
 	seed             uint64
+	cpuProfile       string
 }
 
 // person is one simulated user; events carries the bot's first reply to each action.
@@ -173,6 +177,9 @@ type loadResult struct {
 }
 
 func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB, o benchOptions, stdout, stderr io.Writer) int {
+	// Everything started from here is the harness's, but for the bot below (see benchcpu.go).
+	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels(cpuLabel, cpuHarness)))
+	defer pprof.SetGoroutineLabels(ctx)
 	var res loadResult
 	people := make(map[int64]*person, o.users)
 	list := make([]*person, 0, o.users)
@@ -220,24 +227,31 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	}
 	botCtx, stopBot := context.WithCancel(ctx)
 	defer stopBot()
-	app, err := open(botCtx, cfg, log)
+	// The bot, and every goroutine it starts, runs under the bot's label.
+	var a *app
+	var tgBot *telegram.Bot
+	var broadcaster *news.Broadcaster
+	labelled(botCtx, cpuBot, func(botCtx context.Context) {
+		if a, err = open(botCtx, cfg, log); err == nil {
+			tgBot, broadcaster, err = a.telegram(cfg, log, prometheus.NewRegistry()) // as serve wires it
+		}
+	})
+	if a != nil {
+		defer a.close()
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 1
 	}
-	defer app.close()
-	store.CountRoundTrips(app.rdb, &res.commands, &res.pipelines)
-	store.OnError(app.rdb, func(error) { res.redisErrors.Add(1) })
+	store.CountRoundTrips(a.rdb, &res.commands, &res.pipelines)
+	store.OnError(a.rdb, func(error) { res.redisErrors.Add(1) })
 
-	tgBot, broadcaster, err := app.telegram(cfg, log, prometheus.NewRegistry()) // as serve wires it
-	if err != nil {
-		fmt.Fprintln(stderr, "qamqor:", err)
-		return 1
-	}
 	var background sync.WaitGroup
-	background.Go(func() { broadcaster.Run(botCtx) })
 	ran := make(chan error, 1)
-	go func() { ran <- tgBot.Run(botCtx) }()
+	labelled(botCtx, cpuBot, func(botCtx context.Context) {
+		background.Go(func() { broadcaster.Run(botCtx) })
+		go func() { ran <- tgBot.Run(botCtx) }()
+	})
 	defer func() {
 		stopBot()
 		<-ran
@@ -266,12 +280,22 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	defer stopDraining()
 
 	var before, after redisCounters
+	var cpu cpuWindow
+	var cpuErr error
 	snapshots := sync.WaitGroup{}
 	snapshots.Go(func() {
 		sleepUntil(ctx, res.start)
-		before = snapshot(ctx, admin, &res)
+		stopCPU, err := startCPUWindow()
+		before = snapshot(ctx, admin, api, &res)
 		sleepUntil(ctx, res.end)
-		after = snapshot(ctx, admin, &res)
+		after = snapshot(ctx, admin, api, &res)
+		if err == nil {
+			cpu, err = stopCPU()
+		}
+		if err == nil {
+			err = writeProfile(o.cpuProfile, cpu)
+		}
+		cpuErr = err
 	})
 	var acts sync.WaitGroup
 	for _, p := range list {
@@ -288,7 +312,10 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	for _, p := range list {
 		samples = append(samples, p.samples...)
 	}
-	return report(stdout, o, &res, samples, before, after)
+	if cpuErr != nil {
+		fmt.Fprintln(stderr, "qamqor: CPU profile:", cpuErr)
+	}
+	return report(stdout, o, &res, samples, before, after, cpu)
 }
 
 // act is one person: /start, then a random button of the bot's last message, again and
@@ -381,11 +408,14 @@ type redisCounters struct {
 	at                      time.Time
 	roundTrips, serverCalls int64
 	answered                int64
+	downloaded              int64 // updates in getUpdates answers (an update sent again counts again)
+	downloadedBytes         int64 // and those answers' bytes
 	ok                      bool
 }
 
-func snapshot(ctx context.Context, admin store.DB, res *loadResult) redisCounters {
+func snapshot(ctx context.Context, admin store.DB, api *fakebotapi.Server, res *loadResult) redisCounters {
 	c := redisCounters{at: time.Now(), roundTrips: res.commands.Load() + res.pipelines.Load(), answered: res.answered.Load()}
+	c.downloaded, c.downloadedBytes = api.Downloaded()
 	stats, err := redisInfo(ctx, admin, "commandstats")
 	if err != nil {
 		return c
@@ -402,7 +432,7 @@ func snapshot(ctx context.Context, admin store.DB, res *loadResult) redisCounter
 	return c
 }
 
-func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duration, before, after redisCounters) int {
+func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duration, before, after redisCounters, cpu cpuWindow) int {
 	window := res.end.Sub(res.start).Seconds()
 	handled := res.handled.Load()
 	perSecond := float64(handled) / window
@@ -434,6 +464,22 @@ func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duratio
 			// Less the INFO call that took the second snapshot.
 			calls := float64(after.serverCalls-before.serverCalls-1) / float64(updates)
 			fmt.Fprintf(w, "redis commands per update: %.2f (INFO commandstats: a script's own GET and SET count)\n", calls)
+		}
+		if o.mode == "polling" && after.downloaded > before.downloaded {
+			n := float64(after.downloaded - before.downloaded)
+			fmt.Fprintf(w, "getUpdates: each update downloaded %.2f times, %.0f bytes of answer per update\n",
+				n/float64(updates), float64(after.downloadedBytes-before.downloadedBytes)/float64(updates))
+		}
+		if profiled := cpu.bot + cpu.harness + cpu.runtime; profiled > 0 {
+			per1000 := func(d time.Duration) string { return ms(d * 1000 / time.Duration(updates)) }
+			process := "unknown"
+			if cpu.process > 0 {
+				process = per1000(cpu.process)
+			}
+			fmt.Fprintf(w, "CPU per 1,000 updates: bot alone %s (its goroutines %s, and %s of the runtime's %s, in proportion); "+
+				"fake Bot API and people %s; whole process %s (getrusage; the profile caught %s)\n",
+				per1000(cpu.botAlone()), per1000(cpu.bot), per1000(cpu.botAlone()-cpu.bot), per1000(cpu.runtime),
+				per1000(cpu.harness), process, per1000(profiled))
 		}
 	}
 	unanswered := res.pushed.Load() - res.answered.Load()

@@ -43,6 +43,21 @@ func TestBenchRunsTheServePath(t *testing.T) {
 			if rt := number(`redis round trips per update: ([\d.]+)`); rt == 0 || rt > 2 {
 				t.Errorf("%.2f Redis round trips per update, want (0, 2]:\n%s", rt, r.stdout)
 			}
+			// The bot's CPU is told from the harness's, and is part of the process's.
+			bot := number(`CPU per 1,000 updates: bot alone ([\d.]+)ms`)
+			harness := number(`fake Bot API and people ([\d.]+)ms`)
+			process := number(`whole process ([\d.]+)ms`)
+			if bot <= 0 || harness <= 0 || bot+harness > 1.5*process {
+				t.Errorf("CPU per 1,000 updates: bot %gms, harness %gms, process %gms; want both above 0 and together about the process's:\n%s", bot, harness, process, r.stdout)
+			}
+			if mode == "polling" {
+				// The journal confirms updates at once: none is downloaded again (the edges of
+				// the window may count one in a batch twice), where holding the offset at the
+				// oldest in hand downloaded each 7–9 times.
+				if n := number(`each update downloaded ([\d.]+) times`); n > 1.2 {
+					t.Errorf("each update downloaded %g times, want once:\n%s", n, r.stdout)
+				}
+			}
 			if n := number(`unanswered updates: (\d+) of`); n != 0 {
 				t.Errorf("%g updates unanswered:\n%s", n, r.stdout)
 			}

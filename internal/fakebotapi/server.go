@@ -34,6 +34,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -135,6 +136,8 @@ type Server struct {
 
 	replyHook    func(ReplyEvent)
 	unrecorded   bool
+	// Of getUpdates' answers: how many updates they carried, and their bytes.
+	downloaded, downloadedBytes atomic.Int64
 	webhookConns int
 
 	mu      sync.Mutex
@@ -463,7 +466,19 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler) // net/http closes the connection without an answer
 		}
 	}
-	writeReply(w, rep)
+	n := writeReply(w, rep)
+	if method == "getUpdates" && rep.code == 0 {
+		if batch, isBatch := rep.result.([]json.RawMessage); isBatch {
+			s.downloaded.Add(int64(len(batch)))
+		}
+		s.downloadedBytes.Add(int64(n))
+	}
+}
+
+// Downloaded says how many updates getUpdates' answers have carried, an update asked for
+// again counted again, and how many bytes those answers took.
+func (s *Server) Downloaded() (updates, bytes int64) {
+	return s.downloaded.Load(), s.downloadedBytes.Load()
 }
 
 func (r reply) statusCode() int {
@@ -473,7 +488,8 @@ func (r reply) statusCode() int {
 	return r.code
 }
 
-func writeReply(w http.ResponseWriter, r reply) {
+// writeReply writes r and returns the length of its body.
+func writeReply(w http.ResponseWriter, r reply) int {
 	resp := apiResponse{OK: r.code == 0, Result: r.result}
 	if r.code != 0 {
 		resp = apiResponse{ErrorCode: r.code, Description: r.description}
@@ -489,6 +505,7 @@ func writeReply(w http.ResponseWriter, r reply) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(r.statusCode())
 	_, _ = w.Write(data)
+	return len(data)
 }
 
 func (s *Server) record(c Call) {
