@@ -136,9 +136,10 @@ type Server struct {
 
 	replyHook    func(ReplyEvent)
 	unrecorded   bool
+	webhookConns int
+
 	// Of getUpdates' answers: how many updates they carried, and their bytes.
 	downloaded, downloadedBytes atomic.Int64
-	webhookConns int
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever anything happens
