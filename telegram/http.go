@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -166,7 +165,7 @@ func (b *Bot) webhook(work context.Context) http.HandlerFunc {
 		// answer than the server's writeTimeout lets others.
 		rc := http.NewResponseController(w)
 		_ = rc.SetWriteDeadline(time.Now().Add(webhookAnswerTimeout + writeTimeout))
-		var u models.Update
+		var u update
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdateBytes+1))
 		if err != nil || len(body) > maxUpdateBytes || json.Unmarshal(body, &u) != nil || u.ID <= 0 {
 			b.metrics.webhookRejected.WithLabelValues("malformed").Inc()

@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/go-telegram/bot/models"
 )
 
 // poller fetches updates with getUpdates. Telegram forgets an update once a call asks for a
@@ -145,7 +143,7 @@ func (p *poller) replay(ctx, work context.Context) bool {
 		p.bot.log.Info("handling updates left in hand by an earlier run", "count", len(ids), "first", ids[0], "last", ids[len(ids)-1])
 	}
 	for _, id := range ids {
-		var u models.Update
+		var u update
 		if err := json.Unmarshal(raws[id], &u); err != nil || u.ID != id {
 			p.bot.log.Warn("dropping an unreadable update from the journal", "update", id)
 			p.bot.recorder.end(id)
@@ -216,7 +214,7 @@ func (e *apiError) Error() string { return fmt.Sprintf("telegram: %d %s", e.Code
 // the library's models.
 // It returns the updates newer than after, decoded and as sent, the newest id it got, and
 // how many it got in all.
-func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, limit int, after int64) (fresh []models.Update, raws map[int64][]byte, newest int64, total int, err error) {
+func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, limit int, after int64) (fresh []update, raws map[int64][]byte, newest int64, total int, err error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset": offset, "limit": limit, "timeout": int(wait.Seconds()), "allowed_updates": allowedUpdates,
 	})
@@ -265,7 +263,7 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, wait time.Duration, 
 		if id <= after {
 			continue
 		}
-		var u models.Update
+		var u update
 		if err := json.Unmarshal(raw, &u); err != nil || u.ID != id {
 			// Skipped rather than failing the call: asked for again, it would stop polling.
 			b.log.Warn("skipping an update that cannot be read", "update", id)

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-telegram/bot/models"
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/qamqor/qamqor/bot"
 )
@@ -120,7 +119,7 @@ func (h *inHand) split() (running, waiting, cut []int64) {
 // settled is called once the update's fate is known — handled (its replies are then sent),
 // given up, or left unsettled by a shutdown, which ok says — so a webhook can answer
 // Telegram without waiting for a long retry_after on the replies.
-func (b *Bot) accept(ctx, work context.Context, u *models.Update, from origin, settled func(ok bool)) bool {
+func (b *Bot) accept(ctx, work context.Context, u *update, from origin, settled func(ok bool)) bool {
 	durable := from != fromWebhook && b.recorder != nil
 	chat := chatOf(u)
 	b.hand.add(u.ID, durable)
@@ -147,7 +146,7 @@ func (b *Bot) accept(ctx, work context.Context, u *models.Update, from origin, s
 // yet known, skips an update that failed a process before, runs one that might have alone,
 // and forgets it in the journal once it is settled: handled, or given up. An update a
 // shutdown cuts off first is left for the next start or for Telegram.
-func (b *Bot) process(ctx context.Context, u *models.Update, received time.Time, from origin, settled func(ok bool)) {
+func (b *Bot) process(ctx context.Context, u *update, received time.Time, from origin, settled func(ok bool)) {
 	b.hand.start(u.ID)
 	done, now := false, false
 	settle := func(ok bool) {
@@ -213,7 +212,7 @@ func (b *Bot) endNow(ctx context.Context, id int64) {
 }
 
 // skip answers an update it gives up on with an apology, when the Handler has one.
-func (b *Bot) skip(ctx context.Context, u *models.Update) {
+func (b *Bot) skip(ctx context.Context, u *update) {
 	in, ok := toInput(u)
 	n, hasNotices := b.handler.(Notices)
 	if !ok || !hasNotices {
@@ -227,7 +226,7 @@ func (b *Bot) skip(ctx context.Context, u *models.Update) {
 // tooFast tells a flooding chat, at most once a minute, that some messages were dropped,
 // and stops the spinner of a dropped button press when it can do so at once. Neither
 // waits: the caller is the poller or a webhook request, which other chats wait behind.
-func (b *Bot) tooFast(ctx context.Context, chat int64, u *models.Update) {
+func (b *Bot) tooFast(ctx context.Context, chat int64, u *update) {
 	in, ok := toInput(u)
 	if !ok {
 		return
@@ -260,7 +259,7 @@ func (b *Bot) tooFast(ctx context.Context, chat int64, u *models.Update) {
 // unless the update runs alone (afterReply): then its replies go out before anything else
 // runs, so a crash that follows is not theirs to lose. When ctx ends before the Handler is
 // done (a shutdown cut it off), settle is not called.
-func (b *Bot) handle(ctx context.Context, u *models.Update, received time.Time, unlock func(), afterReply bool, settle func(bool)) {
+func (b *Bot) handle(ctx context.Context, u *update, received time.Time, unlock func(), afterReply bool, settle func(bool)) {
 	unlocked := false
 	release := func() {
 		if !unlocked {

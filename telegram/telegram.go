@@ -492,7 +492,7 @@ type input struct {
 // toInput reads an update from a private chat, or a text message in a group (the
 // operators' chat: the Service decides which group that is); other updates are not for
 // the bot. A document in a private chat is an InputFile whose bytes handle fetches.
-func toInput(u *models.Update) (input, bool) {
+func toInput(u *update) (input, bool) {
 	switch {
 	case u.Message != nil:
 		m := u.Message
@@ -532,15 +532,15 @@ func toInput(u *models.Update) (input, bool) {
 		in.LangHint, _ = content.ParseLang(q.From.LanguageCode)
 		in.Username = q.From.Username
 		switch m := q.Message; {
-		case m.Message != nil:
-			if m.Message.Chat.Type != models.ChatTypePrivate {
+		case m == nil:
+			return input{}, false
+		case m.Date != 0:
+			if m.Chat.Type != models.ChatTypePrivate {
 				return input{}, false
 			}
-			in.chat, in.editID = m.Message.Chat.ID, m.Message.ID
-		case m.InaccessibleMessage != nil:
-			in.chat = m.InaccessibleMessage.Chat.ID
-		default:
-			return input{}, false
+			in.chat, in.editID = m.Chat.ID, m.ID
+		default: // too old to see or edit: the chat is still the one to answer
+			in.chat = m.Chat.ID
 		}
 		return in, true
 	}
@@ -561,7 +561,7 @@ func originOf(o *models.MessageOrigin) *bot.Origin {
 }
 
 // chatOf returns the chat an update belongs to, for ordering; 0 when it has none.
-func chatOf(u *models.Update) int64 {
+func chatOf(u *update) int64 {
 	in, ok := toInput(u)
 	if !ok {
 		return 0
