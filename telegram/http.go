@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -165,9 +166,14 @@ func (b *Bot) webhook(work context.Context) http.HandlerFunc {
 		// answer than the server's writeTimeout lets others.
 		rc := http.NewResponseController(w)
 		_ = rc.SetWriteDeadline(time.Now().Add(webhookAnswerTimeout + writeTimeout))
+		// Read into a pooled buffer, given back once decoded: decoding copies out what it keeps.
 		var u update
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdateBytes+1))
-		if err != nil || len(body) > maxUpdateBytes || json.Unmarshal(body, &u) != nil || u.ID <= 0 {
+		buf := buffers.Get().(*bytes.Buffer)
+		_, err := buf.ReadFrom(io.LimitReader(r.Body, maxUpdateBytes+1))
+		body := buf.Bytes()
+		readable := err == nil && len(body) <= maxUpdateBytes && json.Unmarshal(body, &u) == nil && u.ID > 0
+		putBuffer(buf)
+		if !readable {
 			b.metrics.webhookRejected.WithLabelValues("malformed").Inc()
 			http.Error(w, "malformed update", http.StatusBadRequest)
 			return
