@@ -21,6 +21,7 @@ type Referrals struct {
 	partners map[int64]referrals.Partner
 	refs     map[string]referrals.Referral
 	made     []string // codes in the order they were made
+	consult  map[string]int // consultations by organisation and day (referrals_consult.go)
 	// Fail, when set, is the error every call returns (a store that does not answer).
 	Fail error
 }

@@ -97,6 +97,8 @@ func (f *Feature) Register(r *bot.Router) {
 	}))
 	r.Button(dataOutcome, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.outcome(t, strings.TrimPrefix(t.Data, dataOutcome)) }))
 
+	f.registerForClient(r) // onbehalf.go
+
 	// Clients.
 	r.Button(dataConsent, "", f.consent)
 	r.Adjust(endIntro)
@@ -558,7 +560,7 @@ func goTo(e *bot.Engine, s bot.Session, target, note string) (bot.Session, []bot
 // consenting client's partner what matched.
 func (f *Feature) afterStep(t *bot.Turn, before, after bot.Session, _ []bot.Reply) {
 	switch {
-	case after.Ref == "":
+	case after.Ref == "" || after.ForClient: // a partner's run for a client is no referral's
 	case before.Flow == flowIntro && after.Flow != flowIntro && after.Lang != "":
 		f.showIntro(t, after)
 	case after.Step == bot.StepResult && before.Step != bot.StepResult:
