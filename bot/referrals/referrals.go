@@ -57,6 +57,8 @@ type Feature struct {
 	store Store
 	link  func(payload string) string
 	qr    func(link string) ([]byte, error)
+	// captioned draws the QR code sent with a new referral, with a caption (slip.go).
+	captioned CaptionedQR
 }
 
 // New returns the referrals over store. link makes a deep link from a /start payload
@@ -98,6 +100,7 @@ func (f *Feature) Register(r *bot.Router) {
 	r.Button(dataOutcome, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.outcome(t, strings.TrimPrefix(t.Data, dataOutcome)) }))
 
 	f.registerForClient(r) // onbehalf.go
+	f.registerSlips(r)     // slip.go
 
 	// Clients.
 	r.Button(dataConsent, "", f.consent)
@@ -327,13 +330,12 @@ func (f *Feature) createReferral(t *bot.Turn, p Partner, note *string) {
 		"Target": targetName(t.Engine, target, lang), "Link": link, "Code": short(r.Code),
 		"Count": int(r.Expires.Sub(r.Created).Hours() / 24),
 	})}
-	if f.qr != nil {
-		if png, err := f.qr(link); err == nil {
-			reply.Image = &bot.Image{Name: "qamqor-referral.png", PNG: png}
-		} else {
-			t.Log().Warn("the referral's QR code could not be made; the link is sent alone", "err", err)
-		}
+	if png, err := f.qrPicture(t.Engine, r, link); err == nil && png != nil {
+		reply.Image = &bot.Image{Name: "qamqor-referral.png", PNG: png}
+	} else if err != nil {
+		t.Log().Warn("the referral's QR code could not be made; the link is sent alone", "err", err)
 	}
+	reply.Buttons = slipButtons(t, r.Code) // slip.go
 	t.Say(reply)
 }
 
