@@ -29,19 +29,25 @@ func slipSection(t *testing.T, lang content.Lang, withQR bool) bot.ChecklistSect
 		}
 		s.QR = png
 	}
-	items := russianItems
 	switch lang {
 	case content.KK:
 		s.Lines = []string{"Не үшін: Мүгедектігі бар адамға не тиесілі", "Сілтеме 01.01.2027 дейін жарамды және тек бір адамда ашылады."}
 		s.Scan = "Телефон камерасын QR-кодқа бағыттаңыз немесе сілтемені ашыңыз — Qamqor Telegram-да ашылады:"
 		s.Note = "Telegram жоқ па? Төменде — қандай құжаттарды алу керек және қайда бару керек."
-		items = kazakhItems
-		return bot.ChecklistSection{Lang: lang, Title: "«Бота үміт» ұйымының жолдамасы", Made: "Құрастырылды 02.12.2026", Slip: s, Items: items[:2]}
+		return bot.ChecklistSection{Lang: lang, Title: "«Бота үміт» ұйымының жолдамасы", Made: "Құрастырылды 02.12.2026", Slip: s, Items: []bot.ChecklistItem{{
+			Name:      "Мүгедектігі бойынша мемлекеттік әлеуметтік жәрдемақы",
+			Documents: []string{"Жеке куәлік немесе туу туралы куәлік", "МӘСК анықтамасы"},
+			Apply:     "ХҚО немесе egov.kz.",
+		}}}
 	default:
 		s.Lines = []string{"Для чего: Что положено лицу с инвалидностью", "Ссылка действует до 01.01.2027 и откроется только у одного человека."}
 		s.Scan = "Наведите камеру телефона на QR-код или откройте ссылку — Qamqor откроется в Telegram:"
 		s.Note = "Нет Telegram? Ниже — какие документы взять и куда обратиться."
-		return bot.ChecklistSection{Lang: lang, Title: "Направление от организации «Бота үміт»", Made: "Составлено 02.12.2026", Slip: s, Items: items[:2]}
+		return bot.ChecklistSection{Lang: lang, Title: "Направление от организации «Бота үміт»", Made: "Составлено 02.12.2026", Slip: s, Items: []bot.ChecklistItem{{
+			Name:      "Государственное социальное пособие по инвалидности",
+			Documents: []string{"Удостоверение личности или свидетельство о рождении", "Справка МСЭ"},
+			Apply:     "ЦОН или egov.kz.",
+		}}}
 	}
 }
 
