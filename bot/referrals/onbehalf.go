@@ -191,5 +191,5 @@ const (
 var ForClientMessageIDs = []bot.MessageID{
 	msgCommandScreen, msgScreenChoose, msgScreenNone, msgScreenStart, msgScreenButtonsOnly,
 	msgScreenDone, msgScreenChecklistBelow, msgScreenAnother, msgButtonMainMenu,
-	msgSlipButton, msgSlipTitle, msgSlipFor, msgSlipValid, msgSlipScan, msgSlipNoTelegram, msgSlipSent, msgSlipGone,
+	msgSlipButton, msgSlipButtonOf, msgSlipTitle, msgSlipFor, msgSlipValid, msgSlipScan, msgSlipNoTelegram, msgSlipSent, msgSlipGone,
 }

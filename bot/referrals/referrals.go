@@ -368,6 +368,9 @@ func (f *Feature) listReferrals(t *bot.Turn, offset int) {
 		if status == StatusOpened || status == StatusCompleted {
 			buttons = append(buttons, []bot.Button{{Label: t.T(msgReferralClose, map[string]any{"Code": short(r.Code)}), Data: dataOutcome + r.Code}})
 		}
+		if status == StatusCreated {
+			buttons = append(buttons, listedSlipButtons(t, r.Code)...) // slip.go
+		}
 	}
 	var nav []bot.Button
 	if offset > 0 {

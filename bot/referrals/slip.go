@@ -61,6 +61,15 @@ func slipButtons(t *bot.Turn, code string) [][]bot.Button {
 	return [][]bot.Button{row}
 }
 
+// listedSlipButtons offer the slip of a referral /referrals lists, named by its code.
+func listedSlipButtons(t *bot.Turn, code string) [][]bot.Button {
+	var row []bot.Button
+	for _, l := range content.Langs {
+		row = append(row, bot.Button{Label: t.T(msgSlipButtonOf, map[string]any{"Code": short(code), "Lang": bot.LanguageName(l)}), Data: dataSlip + code + ":" + string(l)})
+	}
+	return [][]bot.Button{row}
+}
+
 // slip sends a partner the printable slip of one of their referrals whose link nobody has
 // opened yet, in the language chosen.
 func (f *Feature) slip(t *bot.Turn, _ Partner) {
@@ -148,6 +157,7 @@ func targetServices(c *content.Content, target string) []*content.Service {
 // issue 18: referral slips.
 const (
 	msgSlipButton     bot.MessageID = "SlipButton"
+	msgSlipButtonOf   bot.MessageID = "SlipButtonOf"
 	msgSlipTitle      bot.MessageID = "SlipTitle"
 	msgSlipFor        bot.MessageID = "SlipFor"
 	msgSlipValid      bot.MessageID = "SlipValid"

@@ -99,7 +99,18 @@ func TestASlipIsOnlyForTheirOwnUnopenedReferral(t *testing.T) {
 	says(t, w.press(staff, "Q:"+code+":RU"), staleButton)
 	says(t, w.press(staff, "Q:AAAAAAAAAAAAAAAA:ru"), staleButton)
 	says(t, w.press(stranger, "Q:"+code+":ru"), staleButton)
+	// /referrals offers the slip of a referral nobody opened, named by its code.
+	listed := w.text(staff, "/referrals")
+	if got := bottest.Button(listed, "🖨 "+code[:4]+" — для печати, Қазақша"); got != "Q:"+code+":kk" {
+		t.Fatalf("/referrals offers no slip: %+v", listed.Replies)
+	}
+	if _, c := w.slipOf(code, content.KK); c == nil || c.Sections[0].Lang != content.KK {
+		t.Fatalf("the listed slip is %+v", c)
+	}
 	w.text(client, "/start "+payload)
+	if listed := w.text(staff, "/referrals"); bottest.Button(listed, "🖨 "+code[:4]+" — для печати, Қазақша") != "" {
+		t.Errorf("/referrals offers the slip of an opened referral")
+	}
 	says(t, w.press(staff, "Q:"+code+":ru"), "лист уже не нужен")
 	w.text(staff, "/lang")
 	says(t, w.press(staff, "Q:"+code+":kk"), "парақ енді қажет емес")
