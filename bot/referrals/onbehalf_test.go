@@ -129,6 +129,9 @@ func TestAPartnerScreensAClientAndNothingOfTheClientIsKept(t *testing.T) {
 		}
 		if bottest.Button(r, map[content.Lang]string{content.RU: "Опрос для другого клиента", content.KK: "Басқа клиентке сауалнама"}[lang]) == "" {
 			t.Errorf("%s: no way to screen another client: %q", lang, bottest.Texts(r))
+		} else {
+			says(t, w.press(staff, "W:"), map[content.Lang]string{content.RU: "Опрос за клиента, который сейчас рядом", content.KK: "Қасыңыздағы клиент үшін"}[lang])
+			w.chat(staff).Last = r
 		}
 		s, _ := w.sessions.Get(staff)
 		if len(s.Answers) != 0 {
