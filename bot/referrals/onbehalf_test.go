@@ -237,3 +237,39 @@ func TestOnlyPartnersScreenForClients(t *testing.T) {
 		t.Fatalf("the engine's own start kept the run for a client: %+v", s)
 	}
 }
+
+// A partner who once came as a referred client of another organisation, and agreed to
+// share their progress, screens a client: the other organisation hears nothing of it,
+// and their referral is not marked completed.
+func TestARunForAClientIsNoReferralsProgress(t *testing.T) {
+	w, _ := newScreeningWorld(t)
+	ctx := context.Background()
+	code, _ := w.refs.CreateInvite(ctx, "Другая организация", admin)
+	if _, ok, err := w.refs.ClaimInvite(ctx, code, other); !ok || err != nil {
+		t.Fatal("the other partner could not join", err)
+	}
+	ref, err := w.refs.CreateReferral(ctx, referrals.Referral{Partner: other, Org: "Другая организация", Target: bot.ScreenerTarget(w.screener().ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.invitePartner("Бота үміт")
+	if _, ok, err := w.refs.ClaimReferral(ctx, ref.Code, staff); !ok || err != nil {
+		t.Fatal("staff could not open the referral", err)
+	}
+	w.refs.UpdateReferral(ctx, ref.Code, func(r *referrals.Referral) { r.Asked, r.Consent = true, true })
+	s, _ := w.sessions.Get(staff)
+	s.Ref = ref.Code
+	w.sessions.Set(staff, s)
+
+	w.startForClient(content.RU)
+	r, _ := w.walkScreener(staff, content.RU)
+	if n := notices(r, other); len(n) != 0 {
+		t.Errorf("the other organisation was told of a run for a client: %q", n)
+	}
+	if got, _, _ := w.refs.Referral(ctx, ref.Code); !got.Completed.IsZero() || len(got.Matched) != 0 {
+		t.Errorf("the referral took the client's result: %+v", got)
+	}
+	if n := w.consultations("Бота үміт"); n != 1 {
+		t.Errorf("%d consultations, want 1", n)
+	}
+}
