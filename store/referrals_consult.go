@@ -8,9 +8,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/redis/go-redis/v9"
 )
+
+// The referrals count consultations here (found by type assertion on their Store).
+var _ referrals.Consultations = (*Referrals)(nil)
 
 // ConsultationTTL is how long an organisation's count of consultations for a day is kept:
 // a count identifies no one, and funders ask for last year's figures.

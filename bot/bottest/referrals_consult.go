@@ -4,8 +4,11 @@ import (
 	"context"
 	"time"
 
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/stats"
 )
+
+var _ referrals.Consultations = (*Referrals)(nil)
 
 func consultDay(org string, day time.Time) string { return org + "\x00" + day.Format("2006-01-02") }
 
