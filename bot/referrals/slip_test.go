@@ -140,3 +140,51 @@ func TestTheReferralPictureIsCaptionedWithTheOrganisationAndTopic(t *testing.T) 
 		t.Errorf("no slip buttons under the referral: %+v", r.Replies[0].Buttons)
 	}
 }
+
+// A slip for a topic lists the services of the topic's screens.
+func TestASlipForATopicListsItsServices(t *testing.T) {
+	w := newWorld(t)
+	w.invitePartner("Бота үміт")
+	var topic *content.Node
+	var services []string
+	for _, id := range w.content.Main().Buttons {
+		n, _ := w.content.Node(id)
+		var svs []string
+		for _, b := range n.Buttons {
+			if child, ok := w.content.Node(b); ok && child.Service != "" {
+				svs = append(svs, child.Service)
+			}
+		}
+		if topic == nil && len(svs) > 0 {
+			topic, services = n, svs
+		}
+	}
+	if topic == nil {
+		t.Skip("no topic of the shipped content leads to a service's screen")
+	}
+	w.text(staff, "/refer")
+	w.pressLabel(staff, topic.ButtonLabel(content.RU))
+	r := w.pressLabel(staff, "Без записки")
+	m := referralPayload.FindStringSubmatch(r.Replies[0].Text)
+	if m == nil {
+		t.Fatalf("no referral link in %q", bottest.Texts(r))
+	}
+	_, c := w.slipOf(strings.TrimPrefix(m[1], "r_"), content.KK)
+	if c == nil {
+		t.Fatal("no slip")
+	}
+	sec := c.Sections[0]
+	if !strings.Contains(strings.Join(sec.Slip.Lines, "\n"), "Не үшін: "+topic.ButtonLabel(content.KK)) {
+		t.Errorf("the slip does not say what it is for: %q", sec.Slip.Lines)
+	}
+	var names []string
+	for _, it := range sec.Items {
+		names = append(names, it.Name)
+	}
+	for _, id := range services {
+		sv, _ := w.content.Service(id)
+		if !strings.Contains(strings.Join(names, "\n"), sv.Name.KK) {
+			t.Errorf("the slip for %s lacks %q: %q", topic.ID, sv.Name.KK, names)
+		}
+	}
+}
