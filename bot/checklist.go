@@ -23,6 +23,19 @@ type ChecklistSection struct {
 	Answers []string // the answers it is based on, e.g. "Для кого: мой ребенок"
 	Items   []ChecklistItem
 	Footer  string // what to check before relying on it
+	// Slip, on a referral slip for a client without Telegram, is the referral, printed
+	// before the items.
+	Slip *ChecklistSlip
+}
+
+// ChecklistSlip is a referral as a printed slip shows it: its link as a QR code and as
+// text, what it is for, and how to open it, every text in the section's language.
+type ChecklistSlip struct {
+	QR    []byte   // the link's QR code as a PNG; nil: the link in text only
+	Lines []string // what it is for, until when the link works
+	Scan  string   // how to open the link
+	Link  string
+	Note  string // what the items below are, for someone who cannot open the link
 }
 
 // ChecklistItem is one service or benefit that matches.

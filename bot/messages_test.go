@@ -37,7 +37,7 @@ func messageFile(t *testing.T, name string) map[string]any {
 func allMessageIDs() []bot.MessageID {
 	return slices.Concat(bot.MessageIDs, handoff.MessageIDs, privacy.MessageIDs, referrals.MessageIDs,
 		admin.MessageIDs, publishing.MessageIDs, stats.MessageIDs, news.MessageIDs, safety.MessageIDs,
-		console.MessageIDs)
+		console.MessageIDs, referrals.ForClientMessageIDs)
 }
 
 func keys(m map[string]any) []string {

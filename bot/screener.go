@@ -252,7 +252,7 @@ func (e *Engine) screenerBack(s Session, sc *content.Screener) Session {
 
 // leaveScreener forgets the screener and its answers: they are kept only while in use.
 func (s Session) leaveScreener() Session {
-	s.Screener, s.Step, s.Answers, s.Done, s.Asked = "", "", nil, false, 0
+	s.Screener, s.Step, s.Answers, s.Done, s.Asked, s.ForClient = "", "", nil, false, 0, false
 	return s
 }
 
@@ -266,6 +266,7 @@ func (e *Engine) startScreener(s Session, id string) (Session, []Reply) {
 		s = s.open(sc.Topic)
 	}
 	s.Screener, s.Answers, s.Done = id, map[string]string{}, false
+	s.ForClient = false // a run the engine starts is the person's own
 	_, first := e.settle(sc, s.Answers)
 	s.Step = stepQuestion + first.ID
 	// What happens to the answers, said under every screener's own intro, from the same

@@ -44,6 +44,10 @@ type Session struct {
 	// Asked is when the open screener last had a turn (Unix seconds, to the minute), so a
 	// run left unanswered for a day is counted as abandoned when the chat turns again.
 	Asked int64 `json:"qt,omitempty"`
+	// ForClient says the open screener is answered by a partner for a client who is with
+	// them (bot/referrals): its answers are dropped as soon as it shows its result, and
+	// with the screener when it is left, like every run's.
+	ForClient bool `json:"qc,omitempty"`
 
 	// Referrals: the code of the referral this client came with, so finishing a screener
 	// can be reported to the partner (with consent); and what the next input means while a

@@ -181,6 +181,9 @@ func (w *writer) section(s bot.ChecklistSection) {
 		w.font("", smallSize, mutedGrey)
 		w.paragraph(smallSize, made)
 	}
+	if s.Slip != nil {
+		w.slip(*s.Slip) // slip.go
+	}
 
 	if len(s.Answers) > 0 {
 		w.space(3)

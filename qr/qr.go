@@ -64,6 +64,16 @@ var palette = color.Palette{color.White, color.Black}
 // (ErrTooSmall), and text too long for any QR code (ErrTooLong). Error
 // messages never contain the text.
 func PNG(text string, size int) ([]byte, error) {
+	img, err := drawCode(text, size, palette)
+	if err != nil {
+		return nil, err
+	}
+	return encode(img)
+}
+
+// drawCode draws text's QR code on a size×size image of pal, whose index 0 must be white and
+// 1 black.
+func drawCode(text string, size int, pal color.Palette) (*image.Paletted, error) {
 	if text == "" {
 		return nil, errors.New("qr: empty text")
 	}
@@ -87,7 +97,7 @@ func PNG(text string, size int) ([]byte, error) {
 
 	// A two-colour paletted image: index 0 is white, so the zero-filled image
 	// is already the background, and image/png writes it at 1 bit per pixel.
-	img := image.NewPaletted(image.Rect(0, 0, size, size), palette)
+	img := image.NewPaletted(image.Rect(0, 0, size, size), pal)
 	bounds := code.Bounds()
 	for my := range n {
 		for mx := range n {
@@ -104,6 +114,11 @@ func PNG(text string, size int) ([]byte, error) {
 		}
 	}
 
+	return img, nil
+}
+
+// encode writes img as a PNG, as small as the encoder makes it.
+func encode(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}
 	if err := enc.Encode(&buf, img); err != nil {

@@ -64,6 +64,11 @@ func TestMultiKeyOperationsKeepToOneClusterSlot(t *testing.T) {
 	must("updating a referral", err)
 	_, err = refs.Forget(ctx, 300)
 	must("forgetting a client", err)
+	// Consultations: a period's days in one MGET.
+	must("counting a consultation", refs.RecordConsultation(ctx, "Org", time.Now()))
+	if n, err := refs.Consultations(ctx, "Org", time.Now().AddDate(0, -1, 0), time.Now()); err != nil || n != 1 {
+		t.Fatalf("consultations: %d %v", n, err)
+	}
 
 	// Tickets.
 	tickets := store.NewTickets(rdb, key)

@@ -20,7 +20,8 @@ type Referrals struct {
 	invites  map[string]invite
 	partners map[int64]referrals.Partner
 	refs     map[string]referrals.Referral
-	made     []string // codes in the order they were made
+	made     []string       // codes in the order they were made
+	consult  map[string]int // consultations by organisation and day (referrals_consult.go)
 	// Fail, when set, is the error every call returns (a store that does not answer).
 	Fail error
 }

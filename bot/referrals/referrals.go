@@ -57,6 +57,8 @@ type Feature struct {
 	store Store
 	link  func(payload string) string
 	qr    func(link string) ([]byte, error)
+	// captioned draws the QR code sent with a new referral, with a caption (slip.go).
+	captioned CaptionedQR
 }
 
 // New returns the referrals over store. link makes a deep link from a /start payload
@@ -96,6 +98,9 @@ func (f *Feature) Register(r *bot.Router) {
 		f.listReferrals(t, max(0, offset))
 	}))
 	r.Button(dataOutcome, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.outcome(t, strings.TrimPrefix(t.Data, dataOutcome)) }))
+
+	f.registerForClient(r) // onbehalf.go
+	f.registerSlips(r)     // slip.go
 
 	// Clients.
 	r.Button(dataConsent, "", f.consent)
@@ -325,13 +330,12 @@ func (f *Feature) createReferral(t *bot.Turn, p Partner, note *string) {
 		"Target": targetName(t.Engine, target, lang), "Link": link, "Code": short(r.Code),
 		"Count": int(r.Expires.Sub(r.Created).Hours() / 24),
 	})}
-	if f.qr != nil {
-		if png, err := f.qr(link); err == nil {
-			reply.Image = &bot.Image{Name: "qamqor-referral.png", PNG: png}
-		} else {
-			t.Log().Warn("the referral's QR code could not be made; the link is sent alone", "err", err)
-		}
+	if png, err := f.qrPicture(t.Engine, r, link); err == nil && png != nil {
+		reply.Image = &bot.Image{Name: "qamqor-referral.png", PNG: png}
+	} else if err != nil {
+		t.Log().Warn("the referral's QR code could not be made; the link is sent alone", "err", err)
 	}
+	reply.Buttons = slipButtons(t, r.Code) // slip.go
 	t.Say(reply)
 }
 
@@ -363,6 +367,9 @@ func (f *Feature) listReferrals(t *bot.Turn, offset int) {
 		lines = append(lines, line)
 		if status == StatusOpened || status == StatusCompleted {
 			buttons = append(buttons, []bot.Button{{Label: t.T(msgReferralClose, map[string]any{"Code": short(r.Code)}), Data: dataOutcome + r.Code}})
+		}
+		if status == StatusCreated {
+			buttons = append(buttons, listedSlipButtons(t, r.Code)...) // slip.go
 		}
 	}
 	var nav []bot.Button
@@ -558,7 +565,7 @@ func goTo(e *bot.Engine, s bot.Session, target, note string) (bot.Session, []bot
 // consenting client's partner what matched.
 func (f *Feature) afterStep(t *bot.Turn, before, after bot.Session, _ []bot.Reply) {
 	switch {
-	case after.Ref == "":
+	case after.Ref == "" || after.ForClient: // a partner's run for a client is no referral's
 	case before.Flow == flowIntro && after.Flow != flowIntro && after.Lang != "":
 		f.showIntro(t, after)
 	case after.Step == bot.StepResult && before.Step != bot.StepResult:

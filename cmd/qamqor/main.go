@@ -32,6 +32,7 @@ import (
 	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/chart"
+	"github.com/qamqor/qamqor/checklist"
 	"github.com/qamqor/qamqor/console"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
@@ -476,7 +477,15 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 		return "https://t.me/" + name + "?start=" + payload
 	}
 	qrCode := func(link string) ([]byte, error) { return qr.PNG(link, 512) }
-	if err := a.service.Register(referrals.New(store.NewReferrals(a.rdb, key, cfg.ReferralTTL), link, qrCode)); err != nil {
+	feature := referrals.New(store.NewReferrals(a.rdb, key, cfg.ReferralTTL), link, qrCode)
+	// The picture sent with a new referral says under its code who refers and to what, in
+	// the checklist's typeface, which has the Kazakh letters.
+	captioner, err := qr.NewCaptioner(checklist.Font())
+	if err != nil {
+		return err
+	}
+	feature.WithCaptionedQR(func(link string, caption []string) ([]byte, error) { return captioner.PNG(link, 512, caption...) })
+	if err := a.service.Register(feature); err != nil {
 		return err
 	}
 	log.Info("referrals are on")
