@@ -53,6 +53,17 @@ type Options struct {
 	LoginTTL       time.Duration
 	IdleTimeout    time.Duration
 	InitDataMaxAge time.Duration
+
+	// The admins' pages (admin.go): each is served only when its port is set.
+	Stats      StatsReader  // statistics (store.Stats)
+	Partners   PartnerAdmin // partners and invitations (store.Referrals)
+	InviteLink func(code string) string
+	QR         func(link string) ([]byte, error) // an invitation's QR code as PNG (qr.PNG)
+	AuditLog   AuditReader                       // the audit log (store.Admin)
+	Broadcasts Broadcasts                        // broadcasts (store.News)
+	// Deliver sends a message to a chat (telegram.Bot.Deliver): a broadcast's test to
+	// its author; nil: no test sending.
+	Deliver bot.Deliver
 }
 
 // Handler serves the console; make it with New.
@@ -91,6 +102,7 @@ func New(o Options) *Handler {
 	h.mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", immutable(http.FileServerFS(static))))
 	h.routeAuth()
 	h.routeBrowse()
+	h.routeAdmin()
 	// A cross-origin POST is refused by the browser's own word (Sec-Fetch-Site, Origin)
 	// before anything runs; forms also carry the session's CSRF token (see checkCSRF).
 	h.guard = http.NewCrossOriginProtection().Handler(http.HandlerFunc(h.route))
