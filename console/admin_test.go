@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/console"
 	"github.com/qamqor/qamqor/content"
+	"github.com/qamqor/qamqor/qr"
 )
 
 // In-memory fakes of the admins' ports.
@@ -180,7 +182,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		Store: console.NewMemoryStore(), Audit: f.audit, BotToken: botToken, URL: url, Now: f.clock.Now,
 		Stats: a.stats, Partners: a.partners, AuditLog: a.audit, Broadcasts: a.news, Deliver: a.delivered.deliver,
 		InviteLink: func(code string) string { return "https://t.me/QamqorBot?start=i_" + code },
-		QR:         func(link string) ([]byte, error) { return []byte("\x89PNG " + link), nil },
+		QR:         func(link string) ([]byte, error) { return qr.PNG(link, 256) },
 	})
 	return f, a
 }
@@ -357,9 +359,10 @@ func TestPartnersAreListedByOrganisationInvitedAndRevoked(t *testing.T) {
 	if !strings.Contains(body, `href="https://t.me/QamqorBot?start=i_code0001"`) || !strings.Contains(body, `<img src="/console/partners/qr?c=code0001"`) {
 		t.Errorf("the invitation's link and QR code are not shown:\n%s", body)
 	}
-	qr := f.do("GET", "/console/partners/qr?c=code0001", nil, c)
-	if qr.Header().Get("Content-Type") != "image/png" || qr.Body.String() != "\x89PNG https://t.me/QamqorBot?start=i_code0001" {
-		t.Errorf("the QR code: %q %q", qr.Header().Get("Content-Type"), qr.Body.String())
+	png := f.do("GET", "/console/partners/qr?c=code0001", nil, c)
+	wantPNG, _ := qr.PNG("https://t.me/QamqorBot?start=i_code0001", 256)
+	if png.Header().Get("Content-Type") != "image/png" || !bytes.Equal(png.Body.Bytes(), wantPNG) {
+		t.Errorf("the QR code is not the invitation link's: %q", png.Header().Get("Content-Type"))
 	}
 	if w := f.do("GET", "/console/partners/qr?c=../x", nil, c); w.Code != http.StatusNotFound {
 		t.Errorf("a QR code of a malformed code: %d", w.Code)

@@ -43,7 +43,7 @@ func chartTop(max int64) int64 {
 
 // columnsSVG draws series as columns grouped by day, with a legend.
 func columnsSVG(id, title string, days []string, series []chartSeries) template.HTML {
-	const w, h, left, right, top, bottom = 720.0, 320.0, 44.0, 8.0, 40.0, 36.0
+	const w, left, right, bottom, legendRow = 480.0, 36.0, 8.0, 30.0, 22.0
 	var peak int64
 	for _, s := range series {
 		for _, v := range s.Values {
@@ -51,17 +51,26 @@ func columnsSVG(id, title string, days []string, series []chartSeries) template.
 		}
 	}
 	ceil := chartTop(peak)
+	// The legend above the plot, in as many rows as its names need (a name's width
+	// guessed at 8 units a letter, generous for 13-unit text).
+	var legend strings.Builder
+	x, y := 0.0, 4.0
+	for i, s := range series {
+		width := 18 + float64(utf8.RuneCountInString(s.Name))*8 + 14
+		if x > 0 && x+width > w {
+			x, y = 0, y+legendRow
+		}
+		fmt.Fprintf(&legend, `<rect x="%g" y="%g" width="14" height="14" fill="%s"/>`, x, y, seriesColours[i%len(seriesColours)])
+		fmt.Fprintf(&legend, `<text x="%g" y="%g" font-size="13" fill="currentColor">%s</text>`, x+18, y+12, html.EscapeString(s.Name))
+		x += width
+	}
+	top := y + legendRow + 8
+	h := top + 220 + bottom
 	plotW, plotH := w-left-right, h-top-bottom
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" id="%s" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-t" xmlns="http://www.w3.org/2000/svg">`, id, w, h, id)
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title>`, id, html.EscapeString(title))
-	// The legend, in one row above the plot.
-	x := left
-	for i, s := range series {
-		fmt.Fprintf(&b, `<rect x="%g" y="8" width="14" height="14" fill="%s"/>`, x, seriesColours[i%len(seriesColours)])
-		fmt.Fprintf(&b, `<text x="%g" y="20" font-size="13" fill="currentColor">%s</text>`, x+18, html.EscapeString(s.Name))
-		x += 18 + float64(utf8.RuneCountInString(s.Name))*7.2 + 16
-	}
+	b.WriteString(legend.String())
 	// The value axis: 0, half and the top.
 	for _, v := range []int64{0, ceil / 2, ceil} {
 		y := top + plotH - plotH*float64(v)/float64(ceil)
@@ -71,7 +80,7 @@ func columnsSVG(id, title string, days []string, series []chartSeries) template.
 	if n := len(days); n > 0 {
 		slot := plotW / float64(n)
 		barW := slot * 0.8 / float64(max(1, len(series)))
-		every := max(1, n/12) // at most about twelve day labels, the last always
+		every := max(1, (n+7)/8) // at most about eight day labels, the last always
 		for d, label := range days {
 			x0 := left + slot*float64(d) + slot*0.1
 			for i, s := range series {
@@ -90,23 +99,23 @@ func columnsSVG(id, title string, days []string, series []chartSeries) template.
 
 // barsSVG draws one horizontal bar per label, with its value at its end.
 func barsSVG(id, title string, labels []string, values []int64) template.HTML {
-	const w, rowH, labelW, top = 720.0, 28.0, 300.0, 8.0
+	const w, rowH, labelW, top = 480.0, 26.0, 200.0, 4.0
 	h := top*2 + rowH*float64(len(labels))
 	var peak int64
 	for _, v := range values {
 		peak = max(peak, v)
 	}
 	ceil := chartTop(peak)
-	plotW := w - labelW - 50
+	plotW := w - labelW - 40
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" id="%s" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-t" xmlns="http://www.w3.org/2000/svg">`, id, w, h, id)
 	fmt.Fprintf(&b, `<title id="%s-t">%s</title>`, id, html.EscapeString(title))
 	for i, label := range labels {
 		y := top + rowH*float64(i)
-		if r := []rune(label); len(r) > 40 {
-			label = string(r[:39]) + "…"
+		if r := []rune(label); len(r) > 24 { // the table beside has it whole
+			label = string(r[:23]) + "…"
 		}
-		fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="13" text-anchor="end" fill="currentColor">%s</text>`, labelW-8, y+18, html.EscapeString(label))
+		fmt.Fprintf(&b, `<text x="%g" y="%g" font-size="12" text-anchor="end" fill="currentColor">%s</text>`, labelW-8, y+18, html.EscapeString(label))
 		bw := plotW * float64(values[i]) / float64(ceil)
 		fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%.1f" height="%g" fill="%s"/>`, labelW, y+4, bw, rowH-8, seriesColours[1])
 		fmt.Fprintf(&b, `<text x="%.1f" y="%g" font-size="13" fill="currentColor">%d</text>`, labelW+bw+6, y+18, values[i])
