@@ -46,6 +46,11 @@ type Broadcasts interface {
 	CreateBroadcast(ctx context.Context, b news.Broadcast, to []news.Recipient) (news.Broadcast, error)
 	Broadcast(ctx context.Context, number int64) (b news.Broadcast, ok bool, err error)
 	Broadcasts(ctx context.Context, n int) ([]news.Broadcast, error)
+	// Scheduling (news.ScheduleStore): the broadcaster of every replica releases what is
+	// due.
+	Schedule(ctx context.Context, s news.Scheduled) error
+	Scheduled(ctx context.Context) ([]news.Scheduled, error)
+	Unschedule(ctx context.Context, draft string) (bool, error)
 }
 
 // forAdmins is the admins' pages: nobody else holds RoleAdmin.
@@ -72,6 +77,8 @@ var adminMessageIDs = []bot.MessageID{
 	"ConsoleBroadcastList", "ConsoleBroadcastNumber", "ConsoleBroadcastSent",
 	"ConsoleBroadcastFailed", "ConsoleBroadcastLeft", "ConsoleBroadcastState", "ConsoleBroadcastRunning",
 	"ConsoleBroadcastDone", "ConsoleBroadcastConfirm", "ConsoleBroadcastRefresh",
+	"ConsoleBroadcastAt", "ConsoleBroadcastAtHint", "ConsoleBroadcastScheduleButton", "ConsoleBroadcastAtBad", "ConsoleBroadcastScheduled",
+	"ConsoleBroadcastScheduledList", "ConsoleBroadcastUnschedule", "ConsoleBroadcastUnscheduled", "ConsoleBroadcastDue",
 }
 
 func init() { MessageIDs = append(MessageIDs, adminMessageIDs...) }

@@ -90,6 +90,31 @@ type fakeNews struct {
 	subscribers []news.Recipient
 	broadcasts  []news.Broadcast
 	audiences   []news.Audience
+	scheduled   []news.Scheduled
+}
+
+func (n *fakeNews) Schedule(_ context.Context, s news.Scheduled) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.scheduled = append(n.scheduled, s)
+	return nil
+}
+
+func (n *fakeNews) Scheduled(context.Context) ([]news.Scheduled, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.scheduled), nil
+}
+
+func (n *fakeNews) Unschedule(_ context.Context, draft string) (bool, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	i := slices.IndexFunc(n.scheduled, func(s news.Scheduled) bool { return s.Draft == draft })
+	if i < 0 {
+		return false, nil
+	}
+	n.scheduled = slices.Delete(n.scheduled, i, i+1)
+	return true, nil
 }
 
 func (n *fakeNews) Audience(_ context.Context, a news.Audience) ([]news.Recipient, error) {
@@ -196,7 +221,7 @@ func TestAdminPagesAreForAdminsAndNobodyElseLearnsTheyExist(t *testing.T) {
 	editor, partner, admin := f.signIn(t, editorID, "ru"), f.signIn(t, partnerID, "ru"), f.signIn(t, adminID, "ru")
 	notFound := f.do("GET", "/console/no-such-page", nil, nil).Body.String()
 	pages := append(slices.Clone(adminPages), "/console/broadcasts/1", "/console/partners/qr?c=code0001")
-	posts := []string{"/console/partners/invite", "/console/partners/revoke", "/console/broadcasts"}
+	posts := []string{"/console/partners/invite", "/console/partners/revoke", "/console/broadcasts", "/console/broadcasts/unschedule"}
 	for _, page := range pages {
 		if w := f.do("GET", page, nil, admin); w.Code != http.StatusOK {
 			t.Errorf("admin %s: %d", page, w.Code)
@@ -498,7 +523,21 @@ func TestABroadcastIsComposedInBothLanguagesTestedSentAndFollowed(t *testing.T) 
 	if w := f.do("GET", "/console/broadcasts/2", nil, c); w.Code != http.StatusNotFound {
 		t.Errorf("a broadcast that does not exist: %d", w.Code)
 	}
-	wantAudit := []string{"100 console.login", "100 broadcast.test", "100 broadcast.send"}
+	// Scheduled for a time in Kazakhstan (the clock says 15:00 there): kept, listed, taken back.
+	if w := f.do("POST", "/console/broadcasts", form("schedule", "draft", "draft-for-later-0001", "at", "2026-03-02T14:00"), c); w.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(w.Body.String(), `id="at-error" class="error" role="alert">Укажите дату`) {
+		t.Errorf("scheduling in the past: %d", w.Code)
+	}
+	body = f.do("POST", "/console/broadcasts", form("schedule", "draft", "draft-for-later-0001", "at", "2026-03-03T09:30"), c).Body.String()
+	if len(a.news.scheduled) != 1 || !a.news.scheduled[0].Due.Equal(time.Date(2026, 3, 3, 4, 30, 0, 0, time.UTC)) ||
+		a.news.scheduled[0].Texts[content.RU] != "О новом пособии" || !strings.Contains(body, "Отправка 2026-03-03 09:30") {
+		t.Fatalf("scheduled: %+v", a.news.scheduled)
+	}
+	f.do("POST", "/console/broadcasts/unschedule", url.Values{"csrf": {csrf}, "draft": {"draft-for-later-0001"}}, c)
+	if len(a.news.scheduled) != 0 {
+		t.Error("the scheduled broadcast was not taken back")
+	}
+	wantAudit := []string{"100 console.login", "100 broadcast.test", "100 broadcast.send", "100 broadcast.schedule", "100 broadcast.unschedule"}
 	if got := f.audit.all(); !slices.Equal(got, wantAudit) {
 		t.Errorf("audit %q, want %q", got, wantAudit)
 	}

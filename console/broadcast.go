@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/qamqor/qamqor/bot"
@@ -27,6 +28,7 @@ type broadcastForm struct {
 	Draft                 string
 	KK, RU                string
 	Topic, Region, Lang   string
+	At                    string // when to send it, "2006-01-02T15:04" in Kazakhstan; "" now
 	Topics, Regions, Lngs []option
 	Errors                map[string]string // by field: kk, ru
 	Notice                string
@@ -41,16 +43,42 @@ type broadcastRow struct {
 	Done                           bool
 }
 
-type broadcastsPage struct {
-	Form broadcastForm
-	List []broadcastRow
+type scheduledRow struct {
+	Draft, Due, Audience, KK, RU string
 }
+
+type broadcastsPage struct {
+	Form      broadcastForm
+	List      []broadcastRow
+	Scheduled []scheduledRow
+}
+
+// scheduleWithin is how far ahead a broadcast may be scheduled.
+const scheduleWithin = 90 * 24 * time.Hour
+
+// localTime is the format of a datetime-local field.
+const localTime = "2006-01-02T15:04"
 
 func (h *Handler) routeBroadcasts() {
 	h.page("GET "+Prefix+"broadcasts", forAdmins, func(q *request) {
 		q.broadcastsPage(broadcastForm{Draft: rand.Text(), Audience: -1}, http.StatusOK)
 	})
 	h.page("POST "+Prefix+"broadcasts", forAdmins, func(q *request) { q.postBroadcast() })
+	h.page("POST "+Prefix+"broadcasts/unschedule", forAdmins, func(q *request) {
+		draft := q.r.PostForm.Get("draft")
+		ok, err := q.h.opts.Broadcasts.Unschedule(q.r.Context(), draft)
+		if err != nil {
+			q.unavailable(err)
+			return
+		}
+		form := broadcastForm{Draft: rand.Text(), Audience: -1, Notice: q.t("ConsoleBroadcastUnscheduled")}
+		if ok {
+			q.audit("broadcast.unschedule", draft)
+		} else {
+			form.Notice = q.t("ConsoleNone")
+		}
+		q.broadcastsPage(form, http.StatusOK)
+	})
 	h.page("GET "+Prefix+"broadcasts/{n}", forAdmins, func(q *request) {
 		n, err := strconv.ParseInt(q.r.PathValue("n"), 10, 64)
 		if err != nil {
@@ -75,7 +103,8 @@ func (h *Handler) routeBroadcasts() {
 func (q *request) postBroadcast() {
 	f := q.r.PostForm
 	form := broadcastForm{Draft: f.Get("draft"), KK: strings.TrimSpace(f.Get("kk")), RU: strings.TrimSpace(f.Get("ru")),
-		Topic: f.Get("topic"), Region: f.Get("region"), Lang: f.Get("lang"), Errors: map[string]string{}, Audience: -1}
+		Topic: f.Get("topic"), Region: f.Get("region"), Lang: f.Get("lang"), At: strings.TrimSpace(f.Get("at")),
+		Errors: map[string]string{}, Audience: -1}
 	if len(form.Draft) < 16 || len(form.Draft) > 64 {
 		form.Draft = rand.Text()
 	}
@@ -91,6 +120,14 @@ func (q *request) postBroadcast() {
 	if !ok { // a choice the content does not offer: a forged or stale form
 		http.NotFound(q.w, q.r)
 		return
+	}
+	var due time.Time
+	if f.Get("do") == "schedule" {
+		at, err := time.ParseInLocation(localTime, form.At, kazakhstan)
+		if err != nil || !at.After(q.now) || at.Sub(q.now) > scheduleWithin {
+			form.Errors["at"] = q.t("ConsoleBroadcastAtBad")
+		}
+		due = at
 	}
 	if len(form.Errors) > 0 {
 		q.broadcastsPage(form, http.StatusUnprocessableEntity)
@@ -118,6 +155,17 @@ func (q *request) postBroadcast() {
 		}
 		q.audit("broadcast.test", audienceKey(aud))
 		form.Notice = q.t("ConsoleBroadcastTested")
+	case "schedule":
+		err := q.h.opts.Broadcasts.Schedule(ctx, news.Scheduled{Draft: form.Draft, Author: b.Author, AuthorLang: b.AuthorLang,
+			Texts: b.Texts, Audience: aud, Due: due, Created: q.now})
+		if err != nil {
+			q.unavailable(err)
+			return
+		}
+		q.audit("broadcast.schedule", fmt.Sprintf("%s at %s (%s)", form.Draft, due.UTC().Format(time.RFC3339), audienceKey(aud)))
+		q.broadcastsPage(broadcastForm{Draft: rand.Text(), Audience: -1,
+			Notice: q.t("ConsoleBroadcastScheduled") + " " + due.In(kazakhstan).Format("2006-01-02 15:04")}, http.StatusOK)
+		return
 	case "send":
 		to, err := q.h.opts.Broadcasts.Audience(ctx, aud)
 		if err != nil {
@@ -198,7 +246,16 @@ func (q *request) broadcastsPage(form broadcastForm, status int) {
 		q.unavailable(err)
 		return
 	}
+	scheduled, err := q.h.opts.Broadcasts.Scheduled(q.r.Context())
+	if err != nil {
+		q.unavailable(err)
+		return
+	}
 	p := broadcastsPage{Form: form}
+	for _, sc := range scheduled {
+		p.Scheduled = append(p.Scheduled, scheduledRow{Draft: sc.Draft, Due: sc.Due.In(kazakhstan).Format("2006-01-02 15:04"),
+			Audience: audienceKey(sc.Audience), KK: sc.Texts[content.KK], RU: sc.Texts[content.RU]})
+	}
 	for _, b := range bs {
 		p.List = append(p.List, q.broadcastRow(b))
 	}

@@ -476,7 +476,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	} else if cfg.TelegramToken != "" {
 		log.Info("CONSOLE_URL is not set: /console sends no links and the console is no menu button")
 	}
-	a.news = news.New(newsStore, news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After})
+	a.news = news.New(newsStore, news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After, Schedule: newsStore})
 	// Last, so /mydata lists what the other features keep, in the order they registered.
 	if err := a.service.Register(a.news, privacy.New()); err != nil {
 		a.close()
