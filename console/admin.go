@@ -83,7 +83,7 @@ var adminMessageIDs = []bot.MessageID{
 
 func init() { MessageIDs = append(MessageIDs, adminMessageIDs...) }
 
-// routeAdmin adds the admins' pages whose ports are set.
+// routeAdmin adds the admins' pages whose ports are set, and the screener tester.
 func (h *Handler) routeAdmin() {
 	h.page("GET "+Prefix+"admin", forAdmins, func(q *request) {
 		q.show("admin", q.t("ConsoleAdmin"), q.h.adminLinks(q))
@@ -100,6 +100,7 @@ func (h *Handler) routeAdmin() {
 	if h.opts.Broadcasts != nil {
 		h.routeBroadcasts()
 	}
+	h.routeTester() // editors' too, and needs no store
 }
 
 // adminLinks are the admins' pages this console serves.

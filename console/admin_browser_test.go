@@ -91,12 +91,20 @@ func TestTheAdminPagesInARealBrowser(t *testing.T) {
 			}
 			do("signing in", chromedp.EmulateViewport(run.width, 800), chromedp.Navigate(link),
 				chromedp.Click(chromedp.CSS(`button[value="`+run.lang+`"]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/admin"]`)))
-			for _, page := range []string{"admin", "stats", "stats?from=2026-02-01&to=2026-03-02", "partners", "audit", "audit?action=partner.invite", "broadcasts", "broadcasts/1"} {
+			example, _ := exampleForm(t, f.engine.Content(), "disability_check")
+			for _, page := range []string{"admin", "stats", "stats?from=2026-02-01&to=2026-03-02", "partners", "audit", "audit?action=partner.invite",
+				"broadcasts", "broadcasts/1", "tester", "tester/disability_check", "tester/disability_check?" + example.Encode()} {
 				do(page, chromedp.Navigate(srv.URL+console.Prefix+page), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 				if wide, _ := chromedp.Run(tab, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 					t.Errorf("/console/%s is wider than the screen", page)
 				}
 				checkAxe(t, tab, "/console/"+page)
+				if strings.HasPrefix(page, "tester/disability_check?") {
+					shot("tester")
+					if n, _ := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("table.whynot tbody tr").length`)); n == 0 {
+						t.Error("the tester shows no why-not rows")
+					}
+				}
 				if page == "stats" {
 					shot("stats")
 					if n, _ := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart rect").length`)); n < 7 {
