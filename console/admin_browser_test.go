@@ -38,7 +38,11 @@ func TestTheAdminPagesInARealBrowser(t *testing.T) {
 			"dropped:disability_check:who": 1, "dropped:disability_check:established": int64(i % 3), "dropped:disability_check:sum": 1,
 		}
 	}
-	a.partners.partners = []referrals.Partner{{User: 301, Org: "Шапағат", Since: now}, {User: 302, Org: "Аналар үйі", Since: now}}
+	a.partners.partners = []referrals.Partner{{User: 301, Org: "Шапағат", Since: now}, {User: 302, Org: "Аналар үйі", Since: now}, {User: adminID, Org: "Шапағат", Since: now}}
+	a.referrals.byPartner = map[int64][]referrals.Referral{
+		adminID: {{Code: "Mine0123456789ab", Partner: adminID, Target: "disability", Created: now, Expires: now.Add(time.Hour)}},
+		301:     {{Code: "Coll0123456789ab", Partner: 301, Target: "disability", Created: now.Add(-time.Hour), Expires: now, Closed: now, Outcome: referrals.OutcomeHelped}},
+	}
 	a.audit.entries = []admin.Entry{{At: now, Who: adminID, Action: "partner.invite", Detail: "Шапағат"}, {At: now, Who: adminID, Action: "console.login"}}
 	a.news.subscribers = []news.Recipient{{Chat: 1, Lang: content.KK}, {Chat: 2, Lang: content.RU}}
 	a.news.broadcasts = []news.Broadcast{{Number: 1, Total: 2, Sent: 1, Created: now, Draft: "d1"}}
@@ -93,7 +97,7 @@ func TestTheAdminPagesInARealBrowser(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`button[value="`+run.lang+`"]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/admin"]`)))
 			example, _ := exampleForm(t, f.engine.Content(), "disability_check")
 			for _, page := range []string{"admin", "stats", "stats?from=2026-02-01&to=2026-03-02", "partners", "audit", "audit?action=partner.invite",
-				"broadcasts", "broadcasts/1", "tester", "tester/disability_check", "tester/disability_check?" + example.Encode()} {
+				"broadcasts", "broadcasts/1", "referrals", "tester", "tester/disability_check", "tester/disability_check?" + example.Encode()} {
 				do(page, chromedp.Navigate(srv.URL+console.Prefix+page), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 				if wide, _ := chromedp.Run(tab, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 					t.Errorf("/console/%s is wider than the screen", page)

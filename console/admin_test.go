@@ -79,6 +79,31 @@ func (p *fakePartners) RevokePartner(_ context.Context, user int64) (bool, error
 	return true, nil
 }
 
+// fakeReferrals keeps referrals by partner, beside fakePartners' partners.
+type fakeReferrals struct {
+	*fakePartners
+	byPartner map[int64][]referrals.Referral
+}
+
+func (r *fakeReferrals) Partner(_ context.Context, user int64) (referrals.Partner, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, p := range r.partners {
+		if p.User == user {
+			return p, true, nil
+		}
+	}
+	return referrals.Partner{}, false, nil
+}
+
+func (r *fakeReferrals) PartnerReferrals(_ context.Context, partner int64, offset, limit int) ([]referrals.Referral, int, error) {
+	all := r.byPartner[partner]
+	if offset > len(all) {
+		return nil, len(all), nil
+	}
+	return all[offset:min(offset+limit, len(all))], len(all), nil
+}
+
 type fakeAuditLog struct{ entries []admin.Entry }
 
 func (a *fakeAuditLog) AuditLog(_ context.Context, n int) ([]admin.Entry, error) {
@@ -184,6 +209,7 @@ type adminFakes struct {
 	audit     *fakeAuditLog
 	news      *fakeNews
 	delivered *delivered
+	referrals *fakeReferrals
 }
 
 // newAdminFixture is newFixture with every admin port set.
@@ -197,6 +223,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		news:      &fakeNews{},
 		delivered: &delivered{},
 	}
+	a.referrals = &fakeReferrals{fakePartners: a.partners, byPartner: map[int64][]referrals.Referral{}}
 	f.h = console.New(console.Options{
 		Engine: func() *bot.Engine { return f.engine },
 		Roles: func(_ context.Context, user int64) ([]bot.Role, error) {
@@ -205,7 +232,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 			return f.roles[user], nil
 		},
 		Store: console.NewMemoryStore(), Audit: f.audit, BotToken: botToken, URL: url, Now: f.clock.Now,
-		Stats: a.stats, Partners: a.partners, AuditLog: a.audit, Broadcasts: a.news, Deliver: a.delivered.deliver,
+		Stats: a.stats, Partners: a.partners, AuditLog: a.audit, Broadcasts: a.news, Deliver: a.delivered.deliver, Referrals: a.referrals,
 		InviteLink: func(code string) string { return "https://t.me/QamqorBot?start=i_" + code },
 		QR:         func(link string) ([]byte, error) { return qr.PNG(link, 256) },
 	})
@@ -554,3 +581,46 @@ func regexpField(name, body string) string {
 
 // missingString is how go-i18n shows a string it lacks.
 var missingString = regexp.MustCompile(`\[(Console|Command)[A-Za-z_]*\]`)
+
+// A partner sees their organisation's referrals, their colleagues' too, and nothing of the
+// clients: no note, no client, nothing of what the screener found.
+func TestAPartnerSeesTheirOrganisationsReferralsAndNoClientData(t *testing.T) {
+	f, a := newAdminFixture(t, "")
+	now := f.clock.Now()
+	a.partners.partners = []referrals.Partner{{User: partnerID, Org: "Шапағат"}, {User: 302, Org: "Шапағат"}, {User: 303, Org: "Аналар үйі"}}
+	a.referrals.byPartner = map[int64][]referrals.Referral{
+		partnerID: {{Code: "Mine0123456789ab", Partner: partnerID, Target: "disability", Note: "Айгерім, 87011234567", Client: 555,
+			Consent: true, Matched: []string{"disability_benefit_adult"}, Completed: now.Add(-time.Hour), Created: now.Add(-2 * time.Hour), Expires: now.Add(time.Hour)}},
+		302: {{Code: "Coll0123456789ab", Partner: 302, Target: bot.ScreenerTarget("disability_check"), Created: now.Add(-48 * time.Hour),
+			Expires: now.Add(-time.Hour)}},
+		303: {{Code: "Othr0123456789ab", Partner: 303, Target: "disability", Created: now, Expires: now.Add(time.Hour)}},
+	}
+	sv, _ := f.engine.Content().Service("disability_benefit_adult")
+	sc, _ := f.engine.Content().Screener("disability_check")
+	for _, lang := range content.Langs {
+		c := f.signIn(t, partnerID, string(lang))
+		body := f.do("GET", "/console/referrals", nil, c).Body.String()
+		for _, want := range []string{"<code>Mine</code>", "<code>Coll</code>", "ID 302", htmlText(sc.Title.In(lang)),
+			f.engine.T(lang, "Status_completed", nil), f.engine.T(lang, "Status_expired", nil)} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: the referrals page lacks %q", lang, want)
+			}
+		}
+		for _, never := range []string{"Othr", "Айгерім", "87011234567", "555", htmlText(sv.Name.In(lang)), "Mine0123"} {
+			if strings.Contains(body, never) {
+				t.Errorf("%s: the referrals page shows %q", lang, never)
+			}
+		}
+		if strings.Index(body, "<code>Mine</code>") > strings.Index(body, "<code>Coll</code>") {
+			t.Errorf("%s: not newest first", lang)
+		}
+	}
+	// An admin who is no partner is told so; a console without the store says where to look.
+	if body := f.do("GET", "/console/referrals", nil, f.signIn(t, adminID, "ru")).Body.String(); !strings.Contains(body, "Вы не партнёр") {
+		t.Error("an admin's referrals page does not say they are no partner")
+	}
+	plain := newFixture(t, "")
+	if body := plain.do("GET", "/console/referrals", nil, plain.signIn(t, partnerID, "ru")).Body.String(); !strings.Contains(body, "/referrals") {
+		t.Error("without the store, the page does not point to /referrals")
+	}
+}

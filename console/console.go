@@ -63,7 +63,9 @@ type Options struct {
 	Broadcasts Broadcasts                        // broadcasts (store.News)
 	// Deliver sends a message to a chat (telegram.Bot.Deliver): a broadcast's test to
 	// its author; nil: no test sending.
-	Deliver bot.Deliver
+	Deliver bot.Deliver // Referrals lets partners see their organisation's referrals (store.Referrals); nil:
+	// the partners' page says the bot has none here.
+	Referrals ReferralsReader
 }
 
 // Handler serves the console; make it with New.

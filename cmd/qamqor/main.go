@@ -463,7 +463,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		},
 	}
 	if a.partners != nil { // a nil interface, not a nil *store.Referrals, leaves the page out
-		consoleOptions.Partners = a.partners
+		consoleOptions.Partners, consoleOptions.Referrals = a.partners, a.partners
 		consoleOptions.InviteLink = func(code string) string { return a.deepLink(referrals.InvitePayload(code)) }
 		consoleOptions.QR = func(link string) ([]byte, error) { return qr.PNG(link, 512) }
 	}
