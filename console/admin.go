@@ -85,9 +85,11 @@ func init() { MessageIDs = append(MessageIDs, adminMessageIDs...) }
 
 // routeAdmin adds the admins' pages whose ports are set, and the screener tester.
 func (h *Handler) routeAdmin() {
-	h.page("GET "+Prefix+"admin", forAdmins, func(q *request) {
-		q.show("admin", q.t("ConsoleAdmin"), q.h.adminLinks(q))
-	})
+	if h.hasAdminPages() {
+		h.page("GET "+Prefix+"admin", forAdmins, func(q *request) {
+			q.show("admin", q.t("ConsoleAdmin"), q.h.adminLinks(q))
+		})
+	}
 	if h.opts.Stats != nil {
 		h.routeStats()
 	}
@@ -101,6 +103,12 @@ func (h *Handler) routeAdmin() {
 		h.routeBroadcasts()
 	}
 	h.routeTester() // editors' too, and needs no store
+}
+
+// hasAdminPages reports whether any admin page is served (not in `qamqor console`).
+func (h *Handler) hasAdminPages() bool {
+	o := h.opts
+	return o.Stats != nil || o.Partners != nil || o.AuditLog != nil || o.Broadcasts != nil
 }
 
 // adminLinks are the admins' pages this console serves.

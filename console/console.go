@@ -55,16 +55,19 @@ type Options struct {
 	InitDataMaxAge time.Duration
 
 	// The admins' pages (admin.go): each is served only when its port is set.
-	Stats      StatsReader  // statistics (store.Stats)
-	Partners   PartnerAdmin // partners and invitations (store.Referrals)
+	Stats    StatsReader  // statistics (store.Stats)
+	Partners PartnerAdmin // partners and invitations (store.Referrals)
+	// InviteLink is an invitation's deep link (https://t.me/<bot>?start=i_<code>, as
+	// /invite's); QR draws a link's QR code as PNG (qr.PNG). nil: the code alone.
 	InviteLink func(code string) string
-	QR         func(link string) ([]byte, error) // an invitation's QR code as PNG (qr.PNG)
-	AuditLog   AuditReader                       // the audit log (store.Admin)
-	Broadcasts Broadcasts                        // broadcasts (store.News)
+	QR         func(link string) ([]byte, error)
+	AuditLog   AuditReader // the audit log (store.Admin)
+	Broadcasts Broadcasts  // broadcasts, sent and scheduled (store.News)
 	// Deliver sends a message to a chat (telegram.Bot.Deliver): a broadcast's test to
 	// its author; nil: no test sending.
-	Deliver bot.Deliver // Referrals lets partners see their organisation's referrals (store.Referrals); nil:
-	// the partners' page says the bot has none here.
+	Deliver bot.Deliver
+	// Referrals lets partners see their organisation's referrals (store.Referrals); nil:
+	// their page says to use the bot's /referrals.
 	Referrals ReferralsReader
 }
 

@@ -51,7 +51,7 @@ func (q *request) view(title string, data any) view {
 	return view{
 		L: loc{e: q.engine, lang: q.lang}, Lang: string(q.lang), SignedIn: true,
 		Editor: q.may(forContent), Partner: slices.Contains(q.roles, bot.RolePartner),
-		Admin: slices.Contains(q.roles, bot.RoleAdmin),
+		Admin: slices.Contains(q.roles, bot.RoleAdmin) && q.h.hasAdminPages(),
 		CSRF:  q.session.CSRF, Path: q.r.URL.RequestURI(), Title: title, Data: data,
 	}
 }
