@@ -130,7 +130,11 @@ func (h *Handler) adminLinks(q *request) []link {
 // language, and the error goes to the log.
 func (q *request) unavailable(err error) {
 	q.h.opts.Log.Warn("console: a store failed", "path", q.r.URL.Path, "err", err)
-	q.h.render(q.w, http.StatusServiceUnavailable, "unavailable", q.view(q.t("ConsoleUnavailable"), nil))
+	v := q.view(q.t("ConsoleUnavailable"), nil)
+	if q.r.Method != http.MethodGet { // its link goes to a page, not to a POST-only address
+		v.Path = Prefix
+	}
+	q.h.render(q.w, http.StatusServiceUnavailable, "unavailable", v)
 }
 
 // kazakhstan is UTC+5, the day the statistics count in (stats.Day); the admins' pages

@@ -103,7 +103,9 @@ func (q *request) partnersPage(p partnersPage, status int) {
 		return
 	}
 	p.Groups = groupPartners(ps)
-	q.h.render(q.w, status, "partners", q.view(q.t("ConsolePartners"), p))
+	v := q.view(q.t("ConsolePartners"), p)
+	v.Path = Prefix + "partners" // after a POST too: the language switch comes back to the list
+	q.h.render(q.w, status, "partners", v)
 }
 
 func groupPartners(ps []referrals.Partner) []partnerGroup {

@@ -411,6 +411,9 @@ func TestPartnersAreListedByOrganisationInvitedAndRevoked(t *testing.T) {
 	if !strings.Contains(body, `href="https://t.me/QamqorBot?start=i_code0001"`) || !strings.Contains(body, `<img src="/console/partners/qr?c=code0001"`) {
 		t.Errorf("the invitation's link and QR code are not shown:\n%s", body)
 	}
+	if !strings.Contains(body, `name="back" value="/console/partners"`) {
+		t.Error("after an invitation, the language switch would come back to a POST-only address")
+	}
 	png := f.do("GET", "/console/partners/qr?c=code0001", nil, c)
 	wantPNG, _ := qr.PNG("https://t.me/QamqorBot?start=i_code0001", 256)
 	if png.Header().Get("Content-Type") != "image/png" || !bytes.Equal(png.Body.Bytes(), wantPNG) {

@@ -259,7 +259,9 @@ func (q *request) broadcastsPage(form broadcastForm, status int) {
 	for _, b := range bs {
 		p.List = append(p.List, q.broadcastRow(b))
 	}
-	q.h.render(q.w, status, "broadcasts", q.view(q.t("ConsoleBroadcasts"), p))
+	v := q.view(q.t("ConsoleBroadcasts"), p)
+	v.Path = Prefix + "broadcasts" // after a POST too: the language switch comes back to the form
+	q.h.render(q.w, status, "broadcasts", v)
 }
 
 func (q *request) broadcastRow(b news.Broadcast) broadcastRow {
