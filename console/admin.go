@@ -64,7 +64,7 @@ var adminMessageIDs = []bot.MessageID{
 	"ConsoleStats", "ConsoleStatsDaily", "ConsoleStatsDailyChart", "ConsoleStatsStartedKK", "ConsoleStatsStartedRU",
 	"ConsoleStatsCompleted", "ConsoleStatsDropped", "ConsoleStatsMisses", "ConsoleStatsPartial",
 	"ConsoleStatsDropoff", "ConsoleStatsDropoffIntro", "ConsoleStatsQuestion", "ConsoleStatsLeft",
-	"ConsoleStatsNoDrops", "ConsoleStatsAtSummary", "ConsoleStatsTotals",
+	"ConsoleStatsNoDrops", "ConsoleStatsTopScreens", "ConsoleStatsTopMisses", "ConsoleStatsReferrals", "ConsoleStatsAtSummary", "ConsoleStatsTotals",
 	"ConsolePartners", "ConsolePartnersIntro", "ConsolePartnerUser", "ConsolePartnerSince",
 	"ConsolePartnersNone", "ConsoleInvite", "ConsoleInviteOrg", "ConsoleInviteButton", "ConsoleInviteCreated",
 	"ConsoleInviteQR", "ConsoleInviteOrgBad", "ConsoleRevoke", "ConsoleRevoked", "ConsoleRevokeGone",

@@ -28,6 +28,7 @@ import (
 type fakeStats struct {
 	mu      sync.Mutex
 	days    map[string]map[string]int64 // by YYYY-MM-DD
+	misses  map[string]map[string]int64
 	flushed int
 	fail    bool
 }
@@ -45,7 +46,7 @@ func (s *fakeStats) Day(_ context.Context, day time.Time) (map[string]int64, map
 	if s.fail {
 		return nil, nil, errors.New("redis: connection refused")
 	}
-	return s.days[day.Format(time.DateOnly)], nil, nil
+	return s.days[day.Format(time.DateOnly)], s.misses[day.Format(time.DateOnly)], nil
 }
 
 type fakePartners struct {
@@ -325,8 +326,12 @@ func TestStatsChartTheChosenDaysWithDropOffByQuestion(t *testing.T) {
 	a.stats.days = map[string]map[string]int64{
 		"2026-02-24": {"started:kk": 100}, // before the chosen days
 		"2026-02-27": {"started:kk": 2, "started:ru": 5, "completed:disability_check:ru": 3, "dropped:disability_check:established": 4},
-		"2026-03-01": {"started:ru": 1, "dropped:disability_check:who": 1, "dropped:disability_check:sum": 2, "search_miss:ru": 6},
+		"2026-03-01": {"started:ru": 1, "dropped:disability_check:who": 1, "dropped:disability_check:sum": 2, "search_miss:ru": 6,
+			"view:disability": 4, "view:main": 9, "referral:opened": 2},
 	}
+	a.stats.misses = map[string]map[string]int64{"2026-03-01": {"пособие на кошку": 3}, "2026-02-24": {"вне дней": 5}}
+	disability, _ := f.engine.Content().Node("disability")
+	main, _ := f.engine.Content().Node(content.MainID)
 	for _, lang := range content.Langs {
 		c := f.signIn(t, adminID, string(lang))
 		body := f.do("GET", "/console/stats?from=2026-02-26&to=2026-03-01", nil, c).Body.String()
@@ -345,12 +350,16 @@ func TestStatsChartTheChosenDaysWithDropOffByQuestion(t *testing.T) {
 			`<th scope="row">` + htmlText(who.Short.In(lang)) + `</th><td>1</td>`,
 			`<th scope="row">` + htmlText(f.engine.T(lang, "ConsoleStatsAtSummary", nil)) + `</th><td>2</td>`,
 			`<svg class="chart" id="chart-daily"`, `<svg class="chart" id="chart-disability_check"`,
+			// the screens opened most, most first; the unanswered questions; the referrals
+			`<tr><th scope="row">` + htmlText(main.ButtonLabel(lang)) + `</th><td>9</td></tr><tr><th scope="row">` + htmlText(disability.ButtonLabel(lang)) + `</th><td>4</td>`,
+			`<tr><th scope="row">пособие на кошку</th><td>3</td></tr>`,
+			`<tr><th scope="row">` + htmlText(f.engine.T(lang, "Status_opened", nil)) + `</th><td>2</td></tr>`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: the statistics page lacks %q", lang, want)
 			}
 		}
-		if strings.Contains(body, "2026-02-24") || strings.Contains(body, "2026-03-02") {
+		if strings.Contains(body, "2026-02-24") || strings.Contains(body, "2026-03-02") || strings.Contains(body, "вне дней") {
 			t.Errorf("%s: a day outside the chosen ones is shown", lang)
 		}
 		if strings.Count(body, "<script") != 1 || !strings.Contains(body, `<script src="/console/static/admin.js">`) {

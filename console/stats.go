@@ -1,10 +1,13 @@
 package console
 
 import (
+	"cmp"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/content"
 )
@@ -35,13 +38,25 @@ type screenerDrops struct {
 	Chart     template.HTML
 }
 
+// countRow is a name and how many times it was counted.
+type countRow struct {
+	Name  string
+	Count int64
+}
+
+// topShown is how many screens and unanswered questions the page lists.
+const topShown = 10
+
 type statsPage struct {
-	From, To string
-	Error    string // the dates were not understood: said next to the form
-	Days     []statsDay
-	Totals   statsDay
-	Chart    template.HTML
-	Drops    []screenerDrops
+	From, To  string
+	Error     string // the dates were not understood: said next to the form
+	Days      []statsDay
+	Totals    statsDay
+	Chart     template.HTML
+	Drops     []screenerDrops
+	Screens   []countRow // opened most
+	Misses    []countRow // questions search found nothing for, as the store keeps them
+	Referrals []countRow // referrals reaching each status
 }
 
 // statsRange reads the form's days: from and to, at most stats.MaxDays apart, ending
@@ -90,11 +105,16 @@ func (q *request) statsPage(from, to string) (statsPage, error) {
 	if err := q.h.opts.Stats.Flush(ctx); err != nil {
 		q.h.opts.Log.Warn("console: flushing statistics; the page leaves out what this replica holds", "err", err)
 	}
-	total := map[string]int64{}
+	total, misses := map[string]int64{}, map[string]int64{}
 	for day := start; !day.After(end); day = day.AddDate(0, 0, 1) {
-		c, _, err := q.h.opts.Stats.Day(ctx, day)
+		c, m, err := q.h.opts.Stats.Day(ctx, day)
 		if err != nil {
 			return p, err
+		}
+		for k, v := range m {
+			if k != "" {
+				misses[k] += v
+			}
 		}
 		d := statsDay{Date: day.Format(time.DateOnly),
 			StartedKK: c[stats.StartedPrefix+string(content.KK)], StartedRU: c[stats.StartedPrefix+string(content.RU)],
@@ -125,7 +145,38 @@ func (q *request) statsPage(from, to string) (statsPage, error) {
 	}
 	p.Chart = columnsSVG("chart-daily", q.t("ConsoleStatsDailyChart"), labels, series)
 	p.Drops = q.drops(total)
+	screens := map[string]int64{}
+	for k, v := range total {
+		if id, ok := strings.CutPrefix(k, stats.ViewedPrefix); ok {
+			name := id
+			if n, ok := q.engine.Content().Node(id); ok {
+				name = n.ButtonLabel(q.lang)
+			}
+			screens[name] += v
+		}
+	}
+	p.Screens, p.Misses = top(screens, topShown), top(misses, topShown)
+	for _, st := range []referrals.Status{referrals.StatusCreated, referrals.StatusOpened, referrals.StatusCompleted, referrals.StatusClosed} {
+		if n := total[stats.ReferralPrefix+string(st)]; n > 0 {
+			p.Referrals = append(p.Referrals, countRow{Name: q.t(string(referrals.StatusMessage(st))), Count: n})
+		}
+	}
 	return p, nil
+}
+
+// top is the n names counted most, most first.
+func top(m map[string]int64, n int) []countRow {
+	rows := make([]countRow, 0, len(m))
+	for k, v := range m {
+		rows = append(rows, countRow{Name: k, Count: v})
+	}
+	slices.SortFunc(rows, func(a, b countRow) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return rows[:min(n, len(rows))]
 }
 
 // drops is the drop-off of every screener of the content, from the counters summed over

@@ -9,6 +9,8 @@ const (
 	DroppedPrefix   = dropped   // DroppedPrefix+<screener>+":"+<step>
 	MissedPrefix    = missed    // MissedPrefix+<lang>
 	PartialPrefix   = partial   // PartialPrefix+<lang>
+	ViewedPrefix    = viewed    // ViewedPrefix+<node>
+	ReferralPrefix  = referral  // ReferralPrefix+<status>, counted by the referrals
 	// MaxDays is the most days /stats sums; the console's charts span as many.
 	MaxDays = maxDays
 )
