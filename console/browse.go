@@ -59,7 +59,12 @@ func (h *Handler) routeBrowse() {
 		q.h.render(q.w, http.StatusOK, "search", v)
 	})
 	h.page("GET "+Prefix+"referrals", forPartners, func(q *request) {
-		q.show("referrals", q.t("ConsoleReferrals"), nil)
+		p, err := q.referralsPage() // admin_referrals.go
+		if err != nil {
+			q.unavailable(err)
+			return
+		}
+		q.show("referrals", q.t("ConsoleReferrals"), p)
 	})
 }
 

@@ -53,6 +53,22 @@ type Options struct {
 	LoginTTL       time.Duration
 	IdleTimeout    time.Duration
 	InitDataMaxAge time.Duration
+
+	// The admins' pages (admin.go): each is served only when its port is set.
+	Stats    StatsReader  // statistics (store.Stats)
+	Partners PartnerAdmin // partners and invitations (store.Referrals)
+	// InviteLink is an invitation's deep link (https://t.me/<bot>?start=i_<code>, as
+	// /invite's); QR draws a link's QR code as PNG (qr.PNG). nil: the code alone.
+	InviteLink func(code string) string
+	QR         func(link string) ([]byte, error)
+	AuditLog   AuditReader // the audit log (store.Admin)
+	Broadcasts Broadcasts  // broadcasts, sent and scheduled (store.News)
+	// Deliver sends a message to a chat (telegram.Bot.Deliver): a broadcast's test to
+	// its author; nil: no test sending.
+	Deliver bot.Deliver
+	// Referrals lets partners see their organisation's referrals (store.Referrals); nil:
+	// their page says to use the bot's /referrals.
+	Referrals ReferralsReader
 }
 
 // Handler serves the console; make it with New.
@@ -91,6 +107,7 @@ func New(o Options) *Handler {
 	h.mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", immutable(http.FileServerFS(static))))
 	h.routeAuth()
 	h.routeBrowse()
+	h.routeAdmin()
 	// A cross-origin POST is refused by the browser's own word (Sec-Fetch-Site, Origin)
 	// before anything runs; forms also carry the session's CSRF token (see checkCSRF).
 	h.guard = http.NewCrossOriginProtection().Handler(http.HandlerFunc(h.route))

@@ -13,26 +13,38 @@ const (
 	msgConsoleOpen    bot.MessageID = "ConsoleOpen"
 )
 
-// Feature is the bot's /console command: an editor or admin gets a one-time link that
-// opens the console in a browser.
+// Feature is the bot's /console command: an editor, admin or partner gets a one-time
+// link that opens the console in a browser.
 type Feature struct {
 	newLogin func(ctx context.Context, user int64) (string, error)
+	roles    Roles
 }
 
 // Command returns the /console feature, which makes links with h.NewLogin.
-func Command(h *Handler) *Feature { return &Feature{newLogin: h.NewLogin} }
+func Command(h *Handler) *Feature { return &Feature{newLogin: h.NewLogin, roles: h.opts.Roles} }
 
 // Name implements bot.Feature.
 func (f *Feature) Name() string { return "console" }
 
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
-	r.Command("console", bot.RoleEditor, f.link, bot.InMenu(msgCommandConsole))
+	// Anyone with a role, partners too (their referrals page), which the router's one role
+	// per command cannot say: the link checks, and anyone else gets what any unknown
+	// command gets. The menu lists it for editors (and admins).
+	r.Command("console", "", f.link, bot.InMenu(msgCommandConsole), bot.ListedFor(bot.RoleEditor))
 }
 
 // link sends the link as a button: a button's address gets no link preview, and the
 // link's page asks for a press before the token is used, so nothing opens it by itself.
 func (f *Feature) link(t *bot.Turn) bool {
+	roles, err := f.roles(t.Ctx, t.Chat)
+	if err != nil {
+		t.Unavailable(err)
+		return true
+	}
+	if len(roles) == 0 {
+		return false
+	}
 	url, err := f.newLogin(t.Ctx, t.Chat)
 	if err != nil {
 		t.Unavailable(err)

@@ -14,8 +14,9 @@ import (
 	"github.com/qamqor/qamqor/console"
 )
 
-// /console gives an editor and an admin, in their language, a button with a one-time link
-// that opens the console; a partner and a stranger get what an unknown command gets.
+// /console gives an editor, an admin and a partner (for their referrals page), in their
+// language, a button with a one-time link that opens the console; a stranger gets what an
+// unknown command gets.
 func TestTheConsoleCommandSendsEditorsAOneTimeLink(t *testing.T) {
 	f := newFixture(t, "https://bot.example.org/console/")
 	store := bottest.NewAdmin()
@@ -27,7 +28,7 @@ func TestTheConsoleCommandSendsEditorsAOneTimeLink(t *testing.T) {
 	bottest.Russian(sessions, adminID, editorID, partnerID, strangerID)
 	bottest.Russian(bareSessions, partnerID, strangerID)
 
-	for _, who := range []int64{editorID, adminID} {
+	for _, who := range []int64{editorID, adminID, partnerID} {
 		r := bottest.NewChat(t, svc, who).Text("/console")
 		if len(r.Replies) != 1 || !strings.Contains(r.Replies[0].Text, "10 минут") || len(r.Replies[0].Buttons) != 1 {
 			t.Fatalf("/console by %d: %q", who, bottest.Texts(r))
@@ -41,10 +42,10 @@ func TestTheConsoleCommandSendsEditorsAOneTimeLink(t *testing.T) {
 			t.Errorf("the link of %d does not open the console: %d", who, w.Code)
 		}
 	}
-	if got := store.Entries(); len(got) != 2 || got[0].Action != "console.link" || got[1].Who != adminID {
+	if got := store.Entries(); len(got) != 3 || got[0].Action != "console.link" || got[1].Who != adminID || got[2].Who != partnerID {
 		t.Errorf("audit: %+v", got)
 	}
-	for _, who := range []int64{partnerID, strangerID} {
+	for _, who := range []int64{strangerID} {
 		got, want := bottest.NewChat(t, svc, who).Text("/console"), bottest.NewChat(t, bare, who).Text("/console")
 		if !slices.Equal(bottest.Texts(got), bottest.Texts(want)) {
 			t.Errorf("/console by %d: %q; an unknown command gets %q", who, bottest.Texts(got), bottest.Texts(want))

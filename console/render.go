@@ -34,6 +34,7 @@ type view struct {
 	SignedIn bool
 	Editor   bool // may see content
 	Partner  bool
+	Admin    bool
 	CSRF     string
 	Path     string // the page's own path, for the language switch to come back to
 	Title    string
@@ -50,7 +51,8 @@ func (q *request) view(title string, data any) view {
 	return view{
 		L: loc{e: q.engine, lang: q.lang}, Lang: string(q.lang), SignedIn: true,
 		Editor: q.may(forContent), Partner: slices.Contains(q.roles, bot.RolePartner),
-		CSRF: q.session.CSRF, Path: q.r.URL.RequestURI(), Title: title, Data: data,
+		Admin: slices.Contains(q.roles, bot.RoleAdmin) && q.h.hasAdminPages(),
+		CSRF:  q.session.CSRF, Path: q.r.URL.RequestURI(), Title: title, Data: data,
 	}
 }
 

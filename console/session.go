@@ -95,9 +95,9 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (*request, bo
 // errNoRole is a sign-in by someone without a role.
 var errNoRole = errors.New("console: no role")
 
-// startSession opens a session for user and sets its cookie: HttpOnly (no script reads
-// it), SameSite=Strict (no other site's page sends it), Path /console, Secure over HTTPS.
-func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, user int64, lang string) error {
+// startSession opens a session for user and sets its cookie (sessionCookie); app says
+// the Mini App's initData opened it.
+func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, user int64, lang string, app bool) error {
 	ctx := r.Context()
 	roles, err := h.opts.Roles(ctx, user)
 	if err != nil {
@@ -110,16 +110,35 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, user int6
 		lang = string(content.KK)
 	}
 	secret := newToken()
-	s := Session{User: user, CSRF: newToken(), Lang: lang, LastSeen: h.opts.Now()}
+	s := Session{User: user, CSRF: newToken(), Lang: lang, LastSeen: h.opts.Now(), App: app && h.secure(r)}
 	if err := h.opts.Store.PutSession(ctx, storeKey("session", secret), s, h.opts.IdleTimeout); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: cookieName, Value: secret, Path: strings.TrimSuffix(Prefix, "/"),
-		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode,
-	})
+	http.SetCookie(w, h.sessionCookie(r, secret, s.App))
 	h.audit(ctx, user, "console.login", "")
 	return nil
+}
+
+// sessionCookie is the session's cookie: HttpOnly (no script reads it), Path /console,
+// Secure over HTTPS, and SameSite=Strict, so no other site's page sends it.
+//
+// Except a session the Mini App opened over HTTPS: Telegram Web shows a Mini App in an
+// iframe of web.telegram.org, a cross-site frame, where browsers neither store nor send a
+// Strict (or Lax) cookie, so the console would sign in and then forget it at once. That
+// cookie is SameSite=None; Secure; Partitioned: CHIPS keys it to the top-level site it was
+// set under (Telegram's, inside its frame), so the browser sends it only to frames of the
+// console under that same site. It does not weaken CSRF: every change must still carry the
+// session's CSRF token, which only the console's own pages hold, and the cross-origin
+// check (Sec-Fetch-Site, Origin) refuses a POST another site's page makes; the console's
+// own forms inside the frame are same-origin. A link's session (a browser tab) stays
+// Strict.
+func (h *Handler) sessionCookie(r *http.Request, secret string, app bool) *http.Cookie {
+	c := &http.Cookie{Name: cookieName, Value: secret, Path: strings.TrimSuffix(Prefix, "/"),
+		HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode}
+	if app && c.Secure {
+		c.SameSite, c.Partitioned = http.SameSiteNoneMode, true
+	}
+	return c
 }
 
 // routeAuth adds signing in and out.
@@ -148,7 +167,7 @@ func (h *Handler) routeAuth() {
 			h.render(w, http.StatusNotFound, "refused", h.publicView(r, nil))
 			return
 		}
-		if err := h.startSession(w, r, l.User, r.PostFormValue("lang")); err != nil {
+		if err := h.startSession(w, r, l.User, r.PostFormValue("lang"), false); err != nil {
 			h.render(w, http.StatusNotFound, "refused", h.publicView(r, nil))
 			return
 		}
@@ -169,7 +188,7 @@ func (h *Handler) routeAuth() {
 		}
 		user, err := ValidateInitData(r.PostFormValue("initData"), h.opts.BotToken, h.opts.Now(), h.opts.InitDataMaxAge)
 		if err == nil {
-			err = h.startSession(w, r, user.ID, user.LanguageCode)
+			err = h.startSession(w, r, user.ID, user.LanguageCode, true)
 		}
 		if err != nil {
 			h.render(w, http.StatusNotFound, "refused", h.publicView(r, nil))
@@ -180,8 +199,9 @@ func (h *Handler) routeAuth() {
 	h.page("POST "+Prefix+"logout", forAnyRole, func(q *request) {
 		c, _ := q.r.Cookie(cookieName)
 		_ = q.h.opts.Store.DeleteSession(q.r.Context(), storeKey("session", c.Value))
-		http.SetCookie(q.w, &http.Cookie{Name: cookieName, Path: strings.TrimSuffix(Prefix, "/"), MaxAge: -1,
-			HttpOnly: true, Secure: q.h.secure(q.r), SameSite: http.SameSiteStrictMode})
+		gone := q.h.sessionCookie(q.r, "", q.session.App) // the same attributes, or the browser keeps it
+		gone.MaxAge = -1
+		http.SetCookie(q.w, gone)
 		q.audit("console.logout", "")
 		q.h.render(q.w, http.StatusOK, "loggedout", q.h.publicView(q.r, nil))
 	})

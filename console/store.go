@@ -20,6 +20,9 @@ type Session struct {
 	CSRF     string    `json:"c"`
 	Lang     string    `json:"l"`
 	LastSeen time.Time `json:"s"`
+	// App: opened by a Mini App's initData over HTTPS, so its cookie is the one that
+	// works inside Telegram Web's frame (see sessionCookie).
+	App bool `json:"a,omitempty"`
 }
 
 // Store keeps login tokens and sessions by the SHA-256 of their secret (store.Console on

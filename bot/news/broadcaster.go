@@ -78,10 +78,14 @@ func (b *Broadcaster) Run(ctx context.Context) {
 	}
 }
 
-// SendQueued sends what is queued, oldest broadcast first, if this replica holds (or gets)
+// SendQueued queues the scheduled broadcasts that are due, then sends what is queued,
+// oldest broadcast first, if this replica holds (or gets)
 // the sender's lease; it returns when nothing is left, the lease is lost or ctx ends. Run
 // calls it every poll.
 func (b *Broadcaster) SendQueued(ctx context.Context) {
+	if b.f.schedule != nil { // every replica, lease or not: releasing is idempotent
+		b.releaseDue(ctx)
+	}
 	store := b.f.store
 	claimed, err := store.ClaimSender(ctx, b.owner, senderLease)
 	if err != nil && ctx.Err() == nil {

@@ -52,6 +52,9 @@ type Options struct {
 	// clock); After waits on it. nil: the system's.
 	Now   func() time.Time
 	After func(time.Duration) <-chan time.Time
+	// Schedule keeps broadcasts to be sent later (the console schedules them); the
+	// broadcaster releases them when due. nil: none are.
+	Schedule ScheduleStore
 }
 
 // Feature is subscriptions to news and admins' broadcasts.
@@ -60,13 +63,15 @@ type Feature struct {
 	rate  float64
 	now   func() time.Time
 	after func(time.Duration) <-chan time.Time
+	// schedule keeps broadcasts to be sent later; nil: none are.
+	schedule ScheduleStore
 	// sender is the broadcaster made last (Broadcaster), told when a broadcast is queued.
 	sender atomic.Pointer[Broadcaster]
 }
 
 // New returns news kept in store.
 func New(store Store, o Options) *Feature {
-	f := &Feature{store: store, rate: o.Rate, now: o.Now, after: o.After}
+	f := &Feature{store: store, rate: o.Rate, now: o.Now, after: o.After, schedule: o.Schedule}
 	if f.rate <= 0 {
 		f.rate = DefaultRate
 	}

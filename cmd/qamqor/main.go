@@ -292,6 +292,8 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 	if err != nil {
 		return nil, nil, err
 	}
+	deliver := bot.Deliver(tgBot.Deliver)
+	a.deliver.Store(&deliver)
 	broadcaster := a.news.Broadcaster(tgBot.Deliver, replicaName(), a.service, log)
 	return tgBot, broadcaster, nil
 }
@@ -333,6 +335,13 @@ type app struct {
 	news *news.Feature
 	// console is the web console, which serve mounts under /console/.
 	console *console.Handler
+	// partners is the referrals' store, when DATA_KEY turns them on, and deepLink makes
+	// the bot's deep links: the console invites partners with them.
+	partners referrals.Store
+	deepLink func(payload string) string
+	// deliver is the Telegram adapter's, once serve has made it: the console sends an
+	// admin's broadcast to themselves through it.
+	deliver atomic.Pointer[bot.Deliver]
 }
 
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
@@ -379,7 +388,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.engine = newEngine(c)
 	a.service = bot.NewService(a.engine, store.NewSessions(a.rdb, store.WithTTL(cfg.SessionTTL)), log)
-	roles := admin.New(store.NewAdmin(a.rdb), cfg.AdminIDs, log)
+	adminStore := store.NewAdmin(a.rdb)
+	roles := admin.New(adminStore, cfg.AdminIDs, log)
 	if len(cfg.AdminIDs) > 0 { // someone may grant roles: by @username too
 		roles.WithUsernames(store.NewUsernames(a.rdb))
 	}
@@ -440,10 +450,25 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)
 	}
-	a.console = console.New(console.Options{
+	newsStore := store.NewNews(a.rdb)
+	consoleOptions := console.Options{
 		Engine: a.service.Engine, Roles: a.service.RolesOf, Store: store.NewConsole(a.rdb), Audit: roles,
 		Log: log, BotToken: cfg.TelegramToken, URL: cfg.ConsoleURL,
-	})
+		Stats: counts, AuditLog: adminStore, Broadcasts: newsStore,
+		Deliver: func(ctx context.Context, chat int64, r bot.Reply) error {
+			d := a.deliver.Load()
+			if d == nil {
+				return errors.New("the Telegram adapter is not running")
+			}
+			return (*d)(ctx, chat, r)
+		},
+	}
+	if a.partners != nil { // a nil interface, not a nil *store.Referrals, leaves the page out
+		consoleOptions.Partners, consoleOptions.Referrals = a.partners, a.partners
+		consoleOptions.InviteLink = func(code string) string { return a.deepLink(referrals.InvitePayload(code)) }
+		consoleOptions.QR = func(link string) ([]byte, error) { return qr.PNG(link, 512) }
+	}
+	a.console = console.New(consoleOptions)
 	if cfg.ConsoleURL != "" {
 		if err := a.service.Register(console.Command(a.console)); err != nil {
 			a.close()
@@ -452,7 +477,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	} else if cfg.TelegramToken != "" {
 		log.Info("CONSOLE_URL is not set: /console sends no links and the console is no menu button")
 	}
-	a.news = news.New(store.NewNews(a.rdb), news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After})
+	a.news = news.New(newsStore, news.Options{Rate: cfg.BroadcastRate, Now: time.Now, After: time.After, Schedule: newsStore})
 	// Last, so /mydata lists what the other features keep, in the order they registered.
 	if err := a.service.Register(a.news, privacy.New()); err != nil {
 		a.close()
@@ -477,7 +502,8 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 		return "https://t.me/" + name + "?start=" + payload
 	}
 	qrCode := func(link string) ([]byte, error) { return qr.PNG(link, 512) }
-	feature := referrals.New(store.NewReferrals(a.rdb, key, cfg.ReferralTTL), link, qrCode)
+	partners := store.NewReferrals(a.rdb, key, cfg.ReferralTTL)
+	feature := referrals.New(partners, link, qrCode)
 	// The picture sent with a new referral says under its code who refers and to what, in
 	// the checklist's typeface, which has the Kazakh letters.
 	captioner, err := qr.NewCaptioner(checklist.Font())
@@ -488,6 +514,7 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 	if err := a.service.Register(feature); err != nil {
 		return err
 	}
+	a.partners, a.deepLink = partners, link
 	log.Info("referrals are on")
 	return nil
 }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qamqor/qamqor/internal/fakebotapi"
+	"github.com/qamqor/qamqor/internal/redistest"
+)
+
+// serve wires the console's admin pages to its own stores: an invitation made on the
+// partners' page is in the audit page, and a broadcast's "send to myself" reaches the
+// admin's chat through the Telegram adapter.
+func TestServeWiresTheConsolesAdminPagesToItsStores(t *testing.T) {
+	api := fakebotapi.Start(t)
+	srv := redistest.Start(t)
+	addr := freeAddr(t)
+	dataKey, _ := dataKeyEnv(t)
+	startServe(t, api, srv, addr, "ADMIN_IDS=42", "CONSOLE_URL=http://"+addr+"/console/", dataKey, "BOT_USERNAME=QamqorTestBot")
+	api.WaitFor(t, 20*time.Second, func() bool { return len(api.Commands("ru")) > 0 }, "the bot to start")
+	api.SendText(42, "/console", "ru")
+	var link string
+	api.WaitFor(t, 20*time.Second, func() bool {
+		for _, m := range api.Messages(42) {
+			for _, row := range m.Buttons {
+				for _, b := range row {
+					if strings.Contains(b.URL, "/console/login?t=") {
+						link = b.URL
+					}
+				}
+			}
+		}
+		return link != ""
+	}, "the console's link")
+	client, home := signInWith(t, link)
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(home)[1]
+	base := "http://" + addr + "/console/"
+	get := func(path string) string {
+		t.Helper()
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		return string(body)
+	}
+	post := func(path string, form url.Values) string {
+		t.Helper()
+		form.Set("csrf", csrf)
+		resp, err := client.PostForm(base+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	if !strings.Contains(get("stats"), `<svg class="chart" id="chart-daily"`) {
+		t.Error("the statistics page has no chart")
+	}
+	if body := post("partners/invite", url.Values{"org": {"Шапағат"}}); !strings.Contains(body, "https://t.me/QamqorTestBot?start=i_") {
+		t.Errorf("the invitation's link is not the bot's deep link: %.500s", body)
+	}
+	if audit := get("audit?action=partner.invite"); !strings.Contains(audit, "<td>Шапағат</td>") {
+		t.Error("the invitation is not in the audit page")
+	}
+	post("broadcasts", url.Values{"kk": {"Сынақ хабар"}, "ru": {"Пробное сообщение"}, "do": {"test"}, "draft": {"a-draft-of-this-test-0001"}})
+	api.WaitFor(t, 20*time.Second, func() bool {
+		var kk, ru bool
+		for _, m := range api.Messages(42) {
+			kk = kk || m.Text == "Сынақ хабар"
+			ru = ru || m.Text == "Пробное сообщение"
+		}
+		return kk && ru
+	}, "the broadcast's test in the admin's chat")
+}
