@@ -4,23 +4,21 @@ import (
 	"bytes"
 	"image"
 	"image/png"
-	"os"
+
 	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 	"golang.org/x/image/font/sfnt"
+
+	"github.com/qamqor/qamqor/internal/dejavu"
 )
 
-// captionFont is the typeface the bot captions codes in: the checklist's DejaVu Sans.
+// captionFont is the typeface the bot captions codes in: the DejaVu Sans checklist and chart share.
 func captionFont(t *testing.T) []byte {
 	t.Helper()
-	ttf, err := os.ReadFile("../checklist/fonts/DejaVuSans.ttf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ttf
+	return dejavu.Regular
 }
 
 func newCaptioner(t *testing.T) *Captioner {
