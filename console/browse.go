@@ -113,6 +113,7 @@ func day(t time.Time) string {
 type preview struct {
 	Lang, LangName string
 	Text           string
+	Count          int // characters of Text, against TelegramTextLimit
 	Buttons        [][]string
 }
 

@@ -53,6 +53,11 @@ type Options struct {
 	LoginTTL       time.Duration
 	IdleTimeout    time.Duration
 	InitDataMaxAge time.Duration
+	// Editing: with both set, editors keep drafts in Drafts (for DraftTTL after their last
+	// change) and publish them through Publisher; without, the content pages only browse.
+	Publisher Publisher
+	Drafts    Drafts
+	DraftTTL  time.Duration
 }
 
 // Handler serves the console; make it with New.
@@ -61,6 +66,7 @@ type Handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	guard http.Handler
+	edits *editing // nil when the console does not edit
 }
 
 //go:embed templates/*.html
@@ -86,11 +92,15 @@ func New(o Options) *Handler {
 	if o.InitDataMaxAge == 0 {
 		o.InitDataMaxAge = DefaultInitDataMaxAge
 	}
+	if o.DraftTTL == 0 {
+		o.DraftTTL = DefaultDraftTTL
+	}
 	h := &Handler{opts: o, mux: http.NewServeMux(), pages: parseTemplates()}
 	static, _ := fs.Sub(staticFS, "static")
 	h.mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", immutable(http.FileServerFS(static))))
 	h.routeAuth()
 	h.routeBrowse()
+	h.routeEdit()
 	// A cross-origin POST is refused by the browser's own word (Sec-Fetch-Site, Origin)
 	// before anything runs; forms also carry the session's CSRF token (see checkCSRF).
 	h.guard = http.NewCrossOriginProtection().Handler(http.HandlerFunc(h.route))
@@ -178,6 +188,12 @@ func (h *Handler) page(pattern string, roles []bot.Role, fn func(q *request)) {
 // cross-origin check in ServeHTTP already stops what browsers mark cross-site; the token
 // also stops a forged request from a browser that sends neither Sec-Fetch-Site nor Origin.
 func (q *request) checkCSRF() bool {
+	if strings.HasPrefix(q.r.Header.Get("Content-Type"), "multipart/form-data") { // an upload
+		q.r.Body = http.MaxBytesReader(q.w, q.r.Body, maxUpload)
+		if err := q.r.ParseMultipartForm(maxUpload); err != nil {
+			return false
+		}
+	}
 	if err := q.r.ParseForm(); err != nil {
 		return false
 	}

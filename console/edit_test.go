@@ -1,0 +1,251 @@
+package console_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/content"
+)
+
+var revField = regexp.MustCompile(`name="rev" value="([^"]+)"`)
+
+// formOf reads an editing page: its fields' names and values, and its revision.
+func formOf(t *testing.T, body string) (url.Values, string) {
+	t.Helper()
+	v := url.Values{}
+	for _, m := range regexp.MustCompile(`<input id="f\d+" name="([^"]+)" value="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		v.Set(htmlUnescape(m[1]), htmlUnescape(m[2]))
+	}
+	for _, m := range regexp.MustCompile(`(?s)<textarea id="f\d+" name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(body, -1) {
+		v.Set(htmlUnescape(m[1]), htmlUnescape(m[2]))
+	}
+	rev := revField.FindStringSubmatch(body)
+	if rev == nil || len(v) == 0 {
+		t.Fatalf("not an editing page: %.500s", body)
+	}
+	return v, rev[1]
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&#34;", `"`, "&#39;", "'", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#43;", "+").Replace(s)
+}
+
+// fieldNamed is the name of the form's field whose path ends with suffix.
+func fieldNamed(t *testing.T, form url.Values, suffix string) string {
+	t.Helper()
+	for name := range form {
+		if strings.HasSuffix(name, suffix) {
+			return name
+		}
+	}
+	t.Fatalf("no field …%s among %v", suffix, form)
+	return ""
+}
+
+type checked struct {
+	Fields map[string]struct {
+		Error, Warning string
+	}
+	Problems []string
+	Preview  string
+}
+
+func (f *fixture) check(t *testing.T, path string, form url.Values, c *http.Cookie) checked {
+	t.Helper()
+	w := f.do("POST", path+"/check", form, c)
+	var res checked
+	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &res) != nil {
+		t.Fatalf("check %s: %d %s", path, w.Code, w.Body)
+	}
+	return res
+}
+
+func nbsp(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
+
+// An editor changes a service's amount rule and an office's phone (written 8 7xx, kept +7 7xx) in their draft: the
+// check as they type refuses a wrong phone in their language and follows the preview;
+// the draft page says what changes in words; publishing needs a confirmation, switches
+// the content at once and is audited; rollback, to the version before or to the content
+// built in, brings the old amount back. Nobody else's draft changes.
+func TestAnEditorEditsPublishesAndRollsBack(t *testing.T) {
+	f := newFixture(t, "")
+	sv, amount := fixedAmountService(t, f.engine.Content())
+	doubled := content.Tenge(2 * parseTenge(t, amount))
+	page := "/console/edit/service/" + sv.ID
+
+	for _, lang := range content.Langs {
+		c := f.signIn(t, editorID, string(lang))
+		form, _ := formOf(t, f.do("GET", "/console/edit/offices/all", nil, c).Body.String())
+		form.Set("csrf", f.csrf(t, c))
+		phones := fieldNamed(t, form, "~phones")
+		form.Set(phones, "12345")
+		res := f.check(t, "/console/edit/offices/all", form, c)
+		want := map[content.Lang]string{content.RU: "не казахстанский номер", content.KK: "Қазақстан нөмірі емес"}[lang]
+		if !strings.Contains(res.Fields[phones].Error, want) {
+			t.Errorf("%s: a wrong phone is answered %q, want %q", lang, res.Fields[phones].Error, want)
+		}
+		if w := f.do("POST", "/console/edit/offices/all", form, c); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), want) ||
+			!strings.Contains(w.Body.String(), `aria-invalid="true"`) {
+			t.Errorf("%s: saving a wrong phone: %d, want it refused next to the field", lang, w.Code)
+		}
+		// A Kazakh text without a Kazakh letter is warned about, not refused.
+		sform, _ := formOf(t, f.do("GET", page, nil, c).Body.String())
+		sform.Set("csrf", f.csrf(t, c))
+		name := fieldNamed(t, sform, "~name.kk")
+		sform.Set(name, sform.Get(fieldNamed(t, sform, "~name.ru")))
+		if res := f.check(t, page, sform, c); res.Fields[name].Warning == "" || res.Fields[name].Error != "" {
+			t.Errorf("%s: a Kazakh name the same as the Russian: %+v", lang, res.Fields[name])
+		}
+	}
+
+	c := f.signIn(t, editorID, "ru")
+	csrf := f.csrf(t, c)
+	form, rev := formOf(t, f.do("GET", page, nil, c).Body.String())
+	form.Set("csrf", csrf)
+	form.Set("rev", rev)
+	rule := fieldNamed(t, form, "~amount")
+	form.Set(rule, "2 * ("+form.Get(rule)+")")
+	// The preview follows the unsaved form.
+	if res := f.check(t, page, form, c); !strings.Contains(nbsp(res.Preview), nbsp(doubled)) || len(res.Problems) != 0 {
+		t.Errorf("the preview with the new rule lacks %q: %v %.300s", doubled, res.Problems, res.Preview)
+	}
+	if w := f.do("POST", page, form, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("saving: %d %s", w.Code, w.Body)
+	}
+	// A form from before the save is refused rather than written over it.
+	if w := f.do("POST", page, form, c); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("saving an old form again: %d", w.Code)
+	}
+	oform, orev := formOf(t, f.do("GET", "/console/edit/offices/all", nil, c).Body.String())
+	oform.Set("csrf", csrf)
+	oform.Set("rev", orev)
+	phones := fieldNamed(t, oform, "~phones")
+	oldPhone := oform.Get(phones)
+	oform.Set(phones, oldPhone+", 8 700 000 00 00")
+	if w := f.do("POST", "/console/edit/offices/all", oform, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("saving a phone: %d %s", w.Code, w.Body)
+	}
+	// The editor's draft has it; what people see has not changed yet.
+	if _, r := f.engine.Open(bot.Session{Lang: content.RU}, screenOf(f, sv.ID), ""); !strings.Contains(nbsp(r.Text), nbsp(amount)) {
+		t.Fatal("saving a draft changed what people see")
+	}
+	other := f.signIn(t, adminID, "ru")
+	if body := f.do("GET", "/console/draft", nil, other).Body.String(); strings.Contains(body, "/console/draft/publish") {
+		t.Error("another editor sees the first one's draft")
+	}
+	draft := f.do("GET", "/console/draft", nil, c).Body.String()
+	for _, want := range []string{nbsp(doubled), "+7 700 000 00 00", screenOf(f, sv.ID)} {
+		if !strings.Contains(nbsp(htmlUnescape(draft)), want) {
+			t.Errorf("the draft's changes do not say %q", want)
+		}
+	}
+	drev := revField.FindStringSubmatch(draft)[1]
+	if w := f.do("POST", "/console/draft/publish", url.Values{"csrf": {csrf}, "rev": {drev}}, c); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("publishing without the confirmation: %d", w.Code)
+	}
+	if w := f.do("POST", "/console/draft/publish", url.Values{"csrf": {csrf}, "rev": {drev}, "confirm": {"yes"}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("publishing: %d %s", w.Code, w.Body)
+	}
+	if _, r := f.engine.Open(bot.Session{Lang: content.KK}, screenOf(f, sv.ID), ""); !strings.Contains(nbsp(r.Text), nbsp(doubled)) {
+		t.Errorf("after publishing the bot says %.300q, want %q", r.Text, doubled)
+	}
+	hist := f.do("GET", "/console/history", nil, c).Body.String()
+	if !strings.Contains(hist, `name="version" value="0"`) {
+		t.Error("the history offers no way back to the content built in")
+	}
+	// A second version (the phone dropped again), then back to the first.
+	for _, v := range []string{"0"} {
+		if w := f.do("POST", "/console/history/rollback", url.Values{"csrf": {csrf}, "version": {v}}, c); w.Code != http.StatusSeeOther {
+			t.Fatalf("rolling back to %s: %d", v, w.Code)
+		}
+	}
+	if _, r := f.engine.Open(bot.Session{Lang: content.RU}, screenOf(f, sv.ID), ""); !strings.Contains(nbsp(r.Text), nbsp(amount)) {
+		t.Errorf("after going back to the content built in the bot says %.300q, want %q", r.Text, amount)
+	}
+	if w := f.do("POST", "/console/history/rollback", url.Values{"csrf": {csrf}, "version": {"1"}}, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("rolling back to 1: %d", w.Code)
+	}
+	if _, r := f.engine.Open(bot.Session{Lang: content.RU}, screenOf(f, sv.ID), ""); !strings.Contains(nbsp(r.Text), nbsp(doubled)) {
+		t.Errorf("back at version 1 the bot says %.300q, want %q", r.Text, doubled)
+	}
+	log := strings.Join(f.audit.all(), "\n")
+	for _, action := range []string{"content.draft.save", "content.publish", "content.rollback"} {
+		if !strings.Contains(log, "200 "+action) {
+			t.Errorf("the audit log lacks %s: %s", action, log)
+		}
+	}
+}
+
+func screenOf(f *fixture, service string) string {
+	c := f.engine.Content()
+	for _, id := range c.IDs() {
+		if n, _ := c.Node(id); n.Service == service {
+			return id
+		}
+	}
+	return ""
+}
+
+func parseTenge(t *testing.T, s string) float64 {
+	t.Helper()
+	var digits strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits.WriteRune(r)
+		}
+	}
+	var v float64
+	for _, r := range digits.String() {
+		v = v*10 + float64(r-'0')
+	}
+	if v == 0 {
+		t.Fatalf("not an amount: %q", s)
+	}
+	return v
+}
+
+// The draft downloads as a zip that uploads back; a file that is not content is refused
+// with the reason in the editor's language, and the draft stays as it was.
+func TestTheDraftArchiveDownloadsAndUploads(t *testing.T) {
+	f := newFixture(t, "")
+	for _, lang := range content.Langs {
+		c := f.signIn(t, editorID, string(lang))
+		csrf := f.csrf(t, c)
+		w := f.do("GET", "/console/draft/archive", nil, c)
+		if w.Code != http.StatusOK || !bytes.HasPrefix(w.Body.Bytes(), []byte("PK")) {
+			t.Fatalf("download: %d", w.Code)
+		}
+		upload := func(name string, data []byte) *httptest.ResponseRecorder {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			_ = mw.WriteField("csrf", csrf)
+			fw, _ := mw.CreateFormFile("archive", name)
+			_, _ = fw.Write(data)
+			_ = mw.Close()
+			r := httptest.NewRequest("POST", "/console/draft/upload", &body)
+			r.Header.Set("Content-Type", mw.FormDataContentType())
+			r.AddCookie(c)
+			rec := httptest.NewRecorder()
+			f.h.ServeHTTP(rec, r)
+			return rec
+		}
+		if rec := upload("content.zip", w.Body.Bytes()); rec.Code != http.StatusSeeOther {
+			t.Errorf("%s: uploading the downloaded archive: %d %s", lang, rec.Code, rec.Body)
+		}
+		want := map[content.Lang]string{content.RU: "Это не zip-архив", content.KK: "Бұл zip мұрағаты емес"}[lang]
+		if rec := upload("content.zip", []byte("not a zip")); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("%s: uploading junk: %d, want %q", lang, rec.Code, want)
+		}
+		if rec := upload("main.yaml", []byte("nodes: [")); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "main.yaml") {
+			t.Errorf("%s: uploading broken YAML: %d, want its problem named", lang, rec.Code)
+		}
+	}
+}
