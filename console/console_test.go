@@ -99,7 +99,7 @@ func newFixture(t testing.TB, url string) *fixture {
 		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		f.engine = bot.NewEngine(c, f.engine.Bundle(), bot.WithClock(f.clock.Now))
+		f.engine = bot.NewEngine(c, f.engine.Bundle())
 		return nil
 	}}
 	store := console.NewMemoryStore()
@@ -460,7 +460,7 @@ func contentPages(t testing.TB, e *bot.Engine) []string {
 			pages = append(pages, "/console/edit/service/"+sv.ID)
 		}
 	}
-	return append(pages, "/console/draft", "/console/history", "/console/draft/archive", "/console/edit/reference",
+	return append(pages, "/console/draft", "/console/history", "/console/stale", "/console/draft/archive", "/console/edit/reference",
 		"/console/edit/offices/all", "/console/edit/offices/"+e.Content().Regions()[0].ID)
 }
 

@@ -684,6 +684,7 @@ func (h *Handler) routeEdit() {
 		h.page("POST "+Prefix+p.path+"/check", forContent, func(q *request) { q.checkEdit(p.build) })
 	}
 	h.routeDraft()
+	h.routeStale()
 }
 
 func (q *request) showEdit(build pageForm, title string) {

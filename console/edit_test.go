@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
@@ -247,5 +248,63 @@ func TestTheDraftArchiveDownloadsAndUploads(t *testing.T) {
 		if rec := upload("main.yaml", []byte("nodes: [")); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "main.yaml") {
 			t.Errorf("%s: uploading broken YAML: %d, want its problem named", lang, rec.Code)
 		}
+	}
+}
+
+// The stale-facts list is what `content stale` reports; "I checked this today" asks for
+// the page read, refuses an address that is not one in the editor's language, and puts in
+// the draft a source read today and the fact's check dated today, after which the fact
+// is no longer listed.
+func TestIRecheckedThisTodayAddsTheSourceAndTheDate(t *testing.T) {
+	f := newFixture(t, "")
+	f.clock.mu.Lock()
+	f.clock.t = f.engine.Now()
+	f.clock.mu.Unlock()
+	today := f.clock.Now().Format("2006-01-02")
+	stale := f.engine.Content().Stale(f.clock.Now(), 365*24*time.Hour)
+	if len(stale) == 0 {
+		t.Skip("the shipped content has no stale fact today")
+	}
+	for _, lang := range content.Langs {
+		c := f.signIn(t, editorID, string(lang))
+		body := f.do("GET", "/console/stale", nil, c).Body.String()
+		key := regexp.MustCompile(`name="fact" value="([^"]+)"`).FindStringSubmatch(body)
+		rev := revField.FindStringSubmatch(body)
+		if key == nil || rev == nil {
+			t.Fatalf("%s: the stale list has no fact to check: %.300s", lang, body)
+		}
+		form := url.Values{"csrf": {f.csrf(t, c)}, "rev": {rev[1]}, "fact": {htmlUnescape(key[1])}, "url": {"egov.kz/page"}}
+		want := map[content.Lang]string{content.RU: "Нужен адрес сайта", content.KK: "сайт мекенжайы керек"}[lang]
+		if w := f.do("POST", "/console/stale", form, c); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("%s: an address without https://: %d, want %q", lang, w.Code, want)
+		}
+	}
+	c := f.signIn(t, editorID, "ru")
+	body := f.do("GET", "/console/stale", nil, c).Body.String()
+	keys := regexp.MustCompile(`name="fact" value="([^"]+)"`).FindAllStringSubmatch(body, -1)
+	form := url.Values{"csrf": {f.csrf(t, c)}, "rev": {revField.FindStringSubmatch(body)[1]}, "fact": {htmlUnescape(keys[0][1])},
+		"url": {"https://www.gov.kz/memleket/entities/enbek/press/news"}, "published": {"2026-11-30"}}
+	if w := f.do("POST", "/console/stale", form, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("checking a fact: %d %s", w.Code, w.Body)
+	}
+	after := f.do("GET", "/console/stale", nil, c).Body.String()
+	if n := len(regexp.MustCompile(`name="fact" value="`).FindAllString(after, -1)); n != len(keys)-1 {
+		t.Errorf("after checking one of %d facts, %d are listed", len(keys), n)
+	}
+	archive := f.do("GET", "/console/draft/archive", nil, c).Body.Bytes()
+	fsys, err := content.FromArchive(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, _, err := content.Load(fsys, "draft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := dc.Source("chk_" + strings.ReplaceAll(today, "-", "") + "_1")
+	if !ok || s.URL != "https://www.gov.kz/memleket/entities/enbek/press/news" || s.Read.Format("2006-01-02") != today || s.Published.Format("2006-01-02") != "2026-11-30" {
+		t.Errorf("the new source: %+v %v", s, ok)
+	}
+	if !strings.Contains(strings.Join(f.audit.all(), "\n"), "200 content.draft.checked") {
+		t.Error("not audited")
 	}
 }
