@@ -58,6 +58,9 @@ type Options struct {
 	Publisher Publisher
 	Drafts    Drafts
 	DraftTTL  time.Duration
+	// Misses, when set with editing, lists the questions that found nothing, to add as
+	// keywords of a screen (store.Stats).
+	Misses Misses
 }
 
 // Handler serves the console; make it with New.

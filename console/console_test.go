@@ -111,7 +111,7 @@ func newFixture(t testing.TB, url string) *fixture {
 			return f.roles[user], nil
 		},
 		Store: store, Audit: f.audit, BotToken: botToken, URL: url, Now: f.clock.Now,
-		Publisher: f.publisher, Drafts: store,
+		Publisher: f.publisher, Drafts: store, Misses: misses{},
 	})
 	return f
 }
@@ -120,6 +120,17 @@ func (f *fixture) revoke(user int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.roles, user)
+}
+
+// misses is the statistics' questions that found nothing: the same ones every day, each
+// asked by three people.
+type misses struct{}
+
+// missedWord is a word no content has.
+const missedWord = "мамкапиталище"
+
+func (misses) Day(context.Context, time.Time) (map[string]int64, map[string]int64, error) {
+	return nil, map[string]int64{missedWord + " дают": 3, "дают " + missedWord: 1, "≈ пособие на самокат": 2}, nil
 }
 
 // do runs one request on the handler.
@@ -460,7 +471,7 @@ func contentPages(t testing.TB, e *bot.Engine) []string {
 			pages = append(pages, "/console/edit/service/"+sv.ID)
 		}
 	}
-	return append(pages, "/console/draft", "/console/history", "/console/stale", "/console/draft/archive", "/console/edit/reference",
+	return append(pages, "/console/draft", "/console/history", "/console/stale", "/console/misses", "/console/draft/archive", "/console/edit/reference",
 		"/console/edit/offices/all", "/console/edit/offices/"+e.Content().Regions()[0].ID)
 }
 

@@ -685,6 +685,7 @@ func (h *Handler) routeEdit() {
 	}
 	h.routeDraft()
 	h.routeStale()
+	h.routeMisses()
 }
 
 func (q *request) showEdit(build pageForm, title string) {

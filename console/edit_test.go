@@ -308,3 +308,44 @@ func TestIRecheckedThisTodayAddsTheSourceAndTheDate(t *testing.T) {
 		t.Error("not audited")
 	}
 }
+
+// The questions that found nothing are listed grouped (the same words in another order
+// are one question), with what the bot answers now; adding one as a keyword of a screen
+// puts it in the draft and shows the answer before beside the answer with the draft,
+// which now leads to that screen.
+func TestAQuestionThatFoundNothingBecomesAKeyword(t *testing.T) {
+	f := newFixture(t, "")
+	c := f.signIn(t, editorID, "ru")
+	body := f.do("GET", "/console/misses", nil, c).Body.String()
+	if !strings.Contains(body, "«"+missedWord+" дают»") || !strings.Contains(body, "Спросили: 120") || !strings.Contains(body, "«дают "+missedWord+"»") {
+		t.Errorf("the misses page does not group the two wordings (3 + 1 askers a day, 30 days): %.2000s", body)
+	}
+	kk := f.signIn(t, editorID, "kk")
+	if body := f.do("GET", "/console/misses", nil, kk).Body.String(); !strings.Contains(body, "Сұрағандар") {
+		t.Error("the misses page is not in Kazakh")
+	}
+	screen := f.engine.Topics()[0].ID
+	n, _ := f.engine.Content().Node(screen)
+	form := url.Values{"csrf": {f.csrf(t, c)}, "rev": {revField.FindStringSubmatch(body)[1]}, "question": {missedWord + " дают"}, "lang": {"ru"}, "screen": {screen}}
+	w := f.do("POST", "/console/misses", form, c)
+	page := w.Body.String()
+	after := page[strings.Index(page, "Ответ с черновиком"):]
+	after = after[:strings.Index(after, "<form")]
+	before := page[strings.Index(page, "Ответ до"):strings.Index(page, "Ответ с черновиком")]
+	label := htmlText(n.Title.RU)
+	if w.Code != http.StatusOK || !strings.Contains(after, label) || strings.Contains(after, "не нашёл") || !strings.Contains(before, "не нашёл") {
+		t.Errorf("after adding the keyword: %d; want the answer to find %q with the draft and nothing before", w.Code, n.Title.RU)
+	}
+	archive := f.do("GET", "/console/draft/archive", nil, c).Body.Bytes()
+	fsys, _ := content.FromArchive(archive)
+	dc, _, err := content.Load(fsys, "draft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dn, _ := dc.Node(screen); !strings.HasSuffix(dn.Keywords.RU, ", "+missedWord+" дают") {
+		t.Errorf("the draft's keywords of %s: %q", screen, dn.Keywords.RU)
+	}
+	if _, _ = f.engine.Content().Node(screen); strings.Contains(n.Keywords.RU, missedWord) {
+		t.Error("the published content changed")
+	}
+}

@@ -450,7 +450,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Log: log, BotToken: cfg.TelegramToken, URL: cfg.ConsoleURL,
 		// Editors' drafts in Redis; publishing goes through the publishing store (every
 		// replica switches on its announcement) and switches this replica at once.
-		Drafts: consoleStore, DraftTTL: cfg.ConsoleDraftTTL,
+		Drafts: consoleStore, DraftTTL: cfg.ConsoleDraftTTL, Misses: counts,
 		Publisher: &console.StorePublisher{Versions: published, Base: base, Switch: func(archive []byte) error {
 			fsys, err := content.FromArchive(archive)
 			if err != nil {
