@@ -594,8 +594,17 @@ func previewsOf(e *bot.Engine, id, region string) []preview {
 	return out
 }
 
-// problemLines are a load's errors as lines, at most maxProblems.
-func problemLines(l *loadedDraft) []string {
+// Problems of content.Load that the console says in the editor's language; any other is
+// shown as Load words it, after its place said in the editor's language.
+var (
+	problemPhone   = regexp.MustCompile(`phone "([^"]*)" is not a Kazakhstan number`)
+	problemChecked = regexp.MustCompile(`checked_on (\S+) is after the last day its sources were read \((\S+)\)`)
+	problemYAML    = regexp.MustCompile(`^YAML syntax: (.*)$`)
+)
+
+// problemLines are a load's errors as lines, at most maxProblems, in the editor's language
+// where the console knows the problem.
+func (q *request) problemLines(l *loadedDraft) []string {
 	const maxProblems = 20
 	var out []string
 	if l.err != nil && len(l.problems.Errors()) == 0 {
@@ -605,7 +614,17 @@ func problemLines(l *loadedDraft) []string {
 		if len(out) == maxProblems {
 			break
 		}
-		out = append(out, p.String())
+		msg := p.Message
+		switch {
+		case problemPhone.MatchString(msg):
+			msg = q.tf("ConsoleEditPhone", map[string]any{"Phone": problemPhone.FindStringSubmatch(msg)[1]})
+		case problemChecked.MatchString(msg):
+			m := problemChecked.FindStringSubmatch(msg)
+			msg = q.tf("ConsoleProblemChecked", map[string]any{"Checked": m[1], "Read": m[2]})
+		case problemYAML.MatchString(msg):
+			msg = q.tf("ConsoleProblemYAML", map[string]any{"Detail": problemYAML.FindStringSubmatch(msg)[1]})
+		}
+		out = append(out, q.tf("ConsoleProblemAt", map[string]any{"File": p.File, "Line": p.Line, "Message": msg}))
 	}
 	return out
 }
@@ -640,7 +659,7 @@ func (q *request) editPage(build pageForm) (*editForm, Draft, []byte, *loadedDra
 		}
 	}
 	l := q.h.load(archive)
-	ef.Problems = append(ef.Problems, problemLines(l)...)
+	ef.Problems = append(ef.Problems, q.problemLines(l)...)
 	if l.engine != nil && screen != "" {
 		ef.Preview, ef.PreviewOf = previewsOf(l.engine, screen, region), screen
 	}

@@ -213,8 +213,8 @@ func parseTenge(t *testing.T, s string) float64 {
 	return v
 }
 
-// The draft downloads as a zip that uploads back; a file that is not content is refused
-// with the reason in the editor's language, and the draft stays as it was.
+// The draft downloads as a zip that uploads back; a file that is not content, or content
+// that does not load, is refused with the reason in the editor's language.
 func TestTheDraftArchiveDownloadsAndUploads(t *testing.T) {
 	f := newFixture(t, "")
 	for _, lang := range content.Langs {
@@ -245,8 +245,10 @@ func TestTheDraftArchiveDownloadsAndUploads(t *testing.T) {
 		if rec := upload("content.zip", []byte("not a zip")); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("%s: uploading junk: %d, want %q", lang, rec.Code, want)
 		}
-		if rec := upload("main.yaml", []byte("nodes: [")); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "main.yaml") {
-			t.Errorf("%s: uploading broken YAML: %d, want its problem named", lang, rec.Code)
+		yamlWant := map[content.Lang]string{content.RU: "не читается как YAML", content.KK: "YAML ретінде оқылмайды"}[lang]
+		if rec := upload("main.yaml", []byte("nodes: [")); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "main.yaml") ||
+			!strings.Contains(rec.Body.String(), yamlWant) {
+			t.Errorf("%s: uploading broken YAML: %d, want its problem named in the editor's language (%q)", lang, rec.Code, yamlWant)
 		}
 	}
 }

@@ -329,7 +329,7 @@ func (q *request) draftPage() (draftPage, error) {
 		return p, nil
 	}
 	l := q.h.load(dr.Archive)
-	p.Problems = problemLines(l)
+	p.Problems = q.problemLines(l)
 	if l.engine == nil {
 		return p, nil
 	}
@@ -375,7 +375,7 @@ func (q *request) upload() {
 		if u, err = content.Unpack(archive); err == nil {
 			archive = u.Zip
 			l := q.h.load(archive)
-			problems = problemLines(l)
+			problems = q.problemLines(l)
 			if l.engine != nil {
 				dr.Archive = archive
 				if err := q.putDraft(dr); err != nil {

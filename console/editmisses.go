@@ -163,7 +163,7 @@ func (h *Handler) routeMisses() {
 		} else if archive, err := d.archive(); err != nil {
 			problems = append(problems, err.Error())
 		} else if l := q.h.load(archive); l.engine == nil {
-			problems = problemLines(l)
+			problems = q.problemLines(l)
 		} else {
 			dr.Archive = archive
 			if err := q.putDraft(dr); err != nil {

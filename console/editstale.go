@@ -95,7 +95,7 @@ func (h *Handler) routeStale() {
 			archive, err := q.markChecked(dr.Archive, l.engine.Content(), key, fact.URL.Value, fact.PageDate.Value)
 			if err == nil {
 				if l := q.h.load(archive); l.engine == nil {
-					err = fmt.Errorf("%s", strings.Join(problemLines(l), "\n"))
+					err = fmt.Errorf("%s", strings.Join(q.problemLines(l), "\n"))
 				}
 			}
 			if err == nil {
