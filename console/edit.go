@@ -255,6 +255,9 @@ func (q *request) apply(d *draftFiles, ef *editForm) bool {
 func (q *request) set(file *yamlFile, node *yaml.Node, path string, f *field) error {
 	if f.Kind == kindPhones {
 		n := at(node, path)
+		if n == nil && f.Value == "" {
+			return nil // no phones before, none now: nothing to write
+		}
 		if n == nil {
 			n = file.ensure(node, path)
 			*n = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
@@ -419,7 +422,10 @@ func (q *request) serviceForm(d *draftFiles, id string) (*editForm, string, bool
 	if chans := at(sv, "channels"); chans != nil && chans.Kind == yaml.SequenceNode {
 		g := fieldGroup{Legend: q.t("ConsoleChannels")}
 		for i, ch := range chans.Content {
-			kind := q.t("ConsoleChannel_" + at(ch, "kind").Value)
+			kind := q.t("ConsoleChannels")
+			if k := at(ch, "kind"); k != nil {
+				kind = q.t("ConsoleChannel_" + k.Value)
+			}
 			ef.add(&g, kind, base, sv, fmt.Sprintf("channels.%d.what", i), kindText, true, kk, ru)
 			if at(ch, "url") != nil {
 				ef.add(&g, kind+" · URL", base, sv, fmt.Sprintf("channels.%d.url", i), kindURL, false)

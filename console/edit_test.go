@@ -3,6 +3,7 @@ package console_test
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -349,5 +350,35 @@ func TestAQuestionThatFoundNothingBecomesAKeyword(t *testing.T) {
 	}
 	if _, _ = f.engine.Content().Node(screen); strings.Contains(n.Keywords.RU, missedWord) {
 		t.Error("the published content changed")
+	}
+}
+
+// Saving forms without changing anything leaves every content file as it was, byte for
+// byte: no key is added, no line rewrapped.
+func TestSavingAnUnchangedFormChangesNoByte(t *testing.T) {
+	f := newFixture(t, "")
+	sv, _ := fixedAmountService(t, f.engine.Content())
+	c := f.signIn(t, editorID, "kk")
+	csrf := f.csrf(t, c)
+	for _, page := range []string{"/console/edit/offices/all", "/console/edit/offices/" + f.engine.Content().Regions()[0].ID,
+		"/console/edit/service/" + sv.ID, "/console/edit/reference"} {
+		form, rev := formOf(t, f.do("GET", page, nil, c).Body.String())
+		form.Set("csrf", csrf)
+		form.Set("rev", rev)
+		if w := f.do("POST", page, form, c); w.Code != http.StatusSeeOther {
+			t.Fatalf("saving %s unchanged: %d %s", page, w.Code, w.Body)
+		}
+	}
+	fsys, err := content.FromArchive(f.do("GET", "/console/draft/archive", nil, c).Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := content.Files(content.Embedded())
+	for _, name := range names {
+		want, _ := fs.ReadFile(content.Embedded(), name)
+		got, err := fs.ReadFile(fsys, name)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s changed (%v)", name, err)
+		}
 	}
 }
