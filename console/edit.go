@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -24,6 +25,10 @@ import (
 // TelegramTextLimit is the most characters Telegram's sendMessage takes in a message's
 // text (core.telegram.org/bots/api#sendmessage: "1-4096 characters after entities parsing").
 const TelegramTextLimit = 4096
+
+// telegramLength is a text's length as Telegram counts it: in UTF-16 code units (an emoji
+// counts two).
+func telegramLength(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // editing is what the editing pages share: drafts loaded lately, by the hash of their
 // archive, so typing in a form does not load the same draft again for every key.
@@ -191,7 +196,7 @@ func (ef *editForm) add(g *fieldGroup, label, base string, node *yaml.Node, path
 				f.Value = n.Value
 			}
 		}
-		f.Count = utf8.RuneCountInString(f.Value)
+		f.Count = telegramLength(f.Value)
 		ef.fields = append(ef.fields, f)
 		row.Fields = append(row.Fields, f)
 	}
@@ -230,7 +235,7 @@ func (q *request) apply(d *draftFiles, ef *editForm) bool {
 			continue
 		}
 		f.Value = strings.ReplaceAll(strings.TrimSpace(v[0]), "\r\n", "\n")
-		f.Count = utf8.RuneCountInString(f.Value)
+		f.Count = telegramLength(f.Value)
 		f.Error, f.Warning = q.check(f, form)
 		if f.Error != "" {
 			ok = false
@@ -587,7 +592,7 @@ func previewsOf(e *bot.Engine, id, region string) []preview {
 	var out []preview
 	for _, lang := range content.Langs {
 		_, r := e.Open(bot.Session{Lang: lang, Region: region}, id, "")
-		p := preview{Lang: string(lang), LangName: bot.LanguageName(lang), Text: r.Text, Count: utf8.RuneCountInString(r.Text)}
+		p := preview{Lang: string(lang), LangName: bot.LanguageName(lang), Text: r.Text, Count: telegramLength(r.Text)}
 		for _, row := range r.Buttons {
 			var labels []string
 			for _, b := range row {

@@ -382,3 +382,31 @@ func TestSavingAnUnchangedFormChangesNoByte(t *testing.T) {
 		}
 	}
 }
+
+// A text longer than a Telegram message is refused next to its field, counted as
+// Telegram counts (an emoji is two); a Kazakh text with Kazakh letters has no warning.
+func TestATextLongerThanAMessageIsRefused(t *testing.T) {
+	f := newFixture(t, "")
+	sv, _ := fixedAmountService(t, f.engine.Content())
+	page := "/console/edit/service/" + sv.ID
+	for _, lang := range content.Langs {
+		c := f.signIn(t, editorID, string(lang))
+		form, _ := formOf(t, f.do("GET", page, nil, c).Body.String())
+		form.Set("csrf", f.csrf(t, c))
+		summary, kk := fieldNamed(t, form, "~summary.ru"), fieldNamed(t, form, "~summary.kk")
+		form.Set(summary, strings.Repeat("а", 4095)+"🙂")
+		form.Set(kk, "Бұл қызмет туралы қысқаша")
+		res := f.check(t, page, form, c)
+		want := map[content.Lang]string{content.RU: "4097 знаков", content.KK: "4097 таңба"}[lang]
+		if got := res.Fields[summary].Error; !strings.Contains(got, want) {
+			t.Errorf("%s: 4095 letters and an emoji: %q, want %q", lang, got, want)
+		}
+		if got := res.Fields[kk]; got.Error != "" || got.Warning != "" {
+			t.Errorf("%s: a Kazakh text: %+v", lang, got)
+		}
+		form.Set(summary, strings.Repeat("а", 4096))
+		if got := f.check(t, page, form, c).Fields[summary].Error; got != "" {
+			t.Errorf("%s: 4096 letters refused: %q", lang, got)
+		}
+	}
+}

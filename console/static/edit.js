@@ -10,7 +10,7 @@
   function field(el) { return el.closest(".field"); }
   function count(el) {
     var f = field(el), c = f && f.querySelector("[data-count]");
-    if (c) { c.textContent = Array.from(el.value).length; }
+    if (c) { c.textContent = el.value.length; } // UTF-16 code units, as Telegram counts
   }
   function show(el, check) {
     var msg = document.getElementById(el.id + "-msg");
