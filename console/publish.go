@@ -131,14 +131,16 @@ func (p *LocalPublisher) Publish(_ context.Context, archive []byte, author, summ
 	return p.current, nil
 }
 
-// switchTo writes archive to Dir and serves it.
+// switchTo serves archive (which loads it: content that does not load is written
+// nowhere) and writes it to Dir.
 func (p *LocalPublisher) switchTo(archive []byte) error {
-	if p.Dir != "" {
-		if err := writeBack(p.Dir, archive); err != nil {
-			return err
-		}
+	if err := p.Switch(archive); err != nil {
+		return err
 	}
-	return p.Switch(archive)
+	if p.Dir != "" {
+		return writeBack(p.Dir, archive)
+	}
+	return nil
 }
 
 // History implements Publisher.
