@@ -410,3 +410,33 @@ func TestATextLongerThanAMessageIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A draft started before another editor published says so: publishing it would undo
+// their changes.
+func TestADraftBehindWhatWasPublishedSaysSo(t *testing.T) {
+	f := newFixture(t, "")
+	sv, _ := fixedAmountService(t, f.engine.Content())
+	page := "/console/edit/service/" + sv.ID
+	save := func(c *http.Cookie, name string) {
+		form, rev := formOf(t, f.do("GET", page, nil, c).Body.String())
+		form.Set("csrf", f.csrf(t, c))
+		form.Set("rev", rev)
+		form.Set(fieldNamed(t, form, "~name.ru"), name)
+		if w := f.do("POST", page, form, c); w.Code != http.StatusSeeOther {
+			t.Fatalf("saving: %d", w.Code)
+		}
+	}
+	first, second := f.signIn(t, editorID, "ru"), f.signIn(t, adminID, "ru")
+	save(first, "Название от первого")
+	save(second, "Название от второго")
+	if body := f.do("GET", "/console/draft", nil, first).Body.String(); strings.Contains(body, "опубликовали другую версию") {
+		t.Error("a draft of the version in use says it is behind")
+	}
+	draft := f.do("GET", "/console/draft", nil, second).Body.String()
+	if w := f.do("POST", "/console/draft/publish", url.Values{"csrf": {f.csrf(t, second)}, "rev": {revField.FindStringSubmatch(draft)[1]}, "confirm": {"yes"}}, second); w.Code != http.StatusSeeOther {
+		t.Fatalf("publishing: %d", w.Code)
+	}
+	if body := f.do("GET", "/console/draft", nil, first).Body.String(); !strings.Contains(body, "опубликовали другую версию") || !strings.Contains(body, "Название от второго") {
+		t.Error("the first editor's draft does not say another version was published since, nor show its change")
+	}
+}

@@ -57,6 +57,7 @@ type draftPage struct {
 	Services  []link
 	Regions   []link
 	Published int64
+	Behind    int64 // the version published since the draft started from Base; 0 if none
 }
 
 // lineDiff is the lines of a only, and of b only, in their order.
@@ -327,6 +328,9 @@ func (q *request) draftPage() (draftPage, error) {
 	}
 	if !has {
 		return p, nil
+	}
+	if _, current, err := q.h.opts.Publisher.Current(q.r.Context()); err == nil && current != dr.Base {
+		p.Behind = current
 	}
 	l := q.h.load(dr.Archive)
 	p.Problems = q.problemLines(l)
