@@ -125,6 +125,7 @@ const (
 	kindDate   = "date"   // YYYY-MM-DD
 	kindPubDay = "pubday" // a source's publication date: YYYY-MM-DD or "unknown"
 	kindURL    = "url"
+	kindRemove = "remove" // a checkbox: take the item out of its list
 )
 
 // field is one input of a form. Name is where its value is in the draft: the item of a
@@ -229,6 +230,13 @@ func (d *draftFiles) resolve(name string) (*yamlFile, *yaml.Node, bool) {
 func (q *request) apply(d *draftFiles, ef *editForm) bool {
 	ok := true
 	form := q.r.PostForm
+	added := map[string]*yaml.Node{} // the new item of a list (a document), by list
+	type removal struct {
+		file  *yamlFile
+		list  *yaml.Node
+		index int
+	}
+	var removals []removal
 	for _, f := range ef.fields {
 		v, posted := form[f.Name]
 		if !posted {
@@ -248,12 +256,60 @@ func (q *request) apply(d *draftFiles, ef *editForm) bool {
 			ok = false
 			continue
 		}
-		if err := q.set(file, node, path, f); err != nil {
+		var err error
+		switch list, rest, isNew := strings.Cut(path, "."+newItem+"."); {
+		case f.Kind == kindRemove:
+			listPath, index, _ := cutLast(path)
+			i, convErr := strconv.Atoi(index)
+			l := at(node, listPath)
+			if f.Value == "1" && convErr == nil && l != nil && l.Kind == yaml.SequenceNode && i < len(l.Content) {
+				removals = append(removals, removal{file, l, i})
+			}
+		case isNew:
+			if f.Value == "" {
+				continue
+			}
+			item := added[base+"~"+list]
+			if item == nil {
+				seq := at(node, list)
+				if seq == nil {
+					seq = file.ensure(node, list)
+					*seq = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+				}
+				item = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+				seq.Content = append(seq.Content, item)
+				file.reencode = true
+				added[base+"~"+list] = item
+			}
+			n := file.ensure(item, rest)
+			n.Value, n.Tag = f.Value, "!!str"
+		default:
+			err = q.set(file, node, path, f)
+		}
+		if err != nil {
 			f.Error = q.t("ConsoleEditGone")
 			ok = false
 		}
 	}
+	// Last, from the end of each list, so the indexes the form named still hold.
+	slices.SortFunc(removals, func(a, b removal) int { return b.index - a.index })
+	for _, r := range removals {
+		r.list.Content = slices.Delete(r.list.Content, r.index, r.index+1)
+		r.file.reencode = true
+	}
 	return ok
+}
+
+// newItem is the path segment of a list's item to add ("documents.+.text.kk").
+const newItem = "+"
+
+// cutLast splits a path at its last dot.
+func cutLast(path string) (string, string, bool) {
+	i := strings.LastIndex(path, ".")
+	if i < 0 {
+		return "", path, false
+	}
+	return path[:i], path[i+1:], true
 }
 
 // set writes one field's value at path under node.
@@ -420,8 +476,11 @@ func (q *request) serviceForm(d *draftFiles, id string) (*editForm, string, bool
 	if docs := at(sv, "documents"); docs != nil && docs.Kind == yaml.SequenceNode {
 		g := fieldGroup{Legend: q.t("ConsoleDocuments")}
 		for i := range docs.Content {
-			ef.add(&g, fmt.Sprintf("%s %d", q.t("ConsoleEditDocument"), i+1), base, sv, fmt.Sprintf("documents.%d.text", i), kindText, false, kk, ru)
+			label := fmt.Sprintf("%s %d", q.t("ConsoleEditDocument"), i+1)
+			ef.add(&g, label, base, sv, fmt.Sprintf("documents.%d.text", i), kindText, false, kk, ru)
+			ef.add(&g, q.t("ConsoleEditRemove")+": "+label, base, sv, fmt.Sprintf("documents.%d", i), kindRemove, false)
 		}
+		ef.add(&g, q.t("ConsoleEditNewDocument"), base, sv, "documents."+newItem+".text", kindText, false, kk, ru)
 		ef.Groups = append(ef.Groups, g)
 	}
 	if chans := at(sv, "channels"); chans != nil && chans.Kind == yaml.SequenceNode {

@@ -440,3 +440,42 @@ func TestADraftBehindWhatWasPublishedSaysSo(t *testing.T) {
 		t.Error("the first editor's draft does not say another version was published since, nor show its change")
 	}
 }
+
+// A document is added by filling the form's empty row, and one taken out by its box.
+func TestAServicesDocumentsAreAddedAndRemoved(t *testing.T) {
+	f := newFixture(t, "")
+	var sv *content.Service
+	for _, s := range f.engine.Content().Services() {
+		if len(s.Documents) >= 2 {
+			sv = s
+			break
+		}
+	}
+	page := "/console/edit/service/" + sv.ID
+	c := f.signIn(t, editorID, "ru")
+	body := f.do("GET", page, nil, c).Body.String()
+	form, rev := formOf(t, body)
+	form.Set("csrf", f.csrf(t, c))
+	form.Set("rev", rev)
+	form.Set(fieldNamed(t, form, "~documents.+.text.kk"), "Жаңа анықтама")
+	form.Set(fieldNamed(t, form, "~documents.+.text.ru"), "Новая справка")
+	remove := regexp.MustCompile(`type="checkbox" id="f\d+" name="([^"]+~documents\.0)"`).FindStringSubmatch(body)
+	if remove == nil {
+		t.Fatal("no box to take the first document out")
+	}
+	form.Set(htmlUnescape(remove[1]), "1")
+	if w := f.do("POST", page, form, c); w.Code != http.StatusSeeOther {
+		t.Fatalf("saving: %d %s", w.Code, w.Body)
+	}
+	fsys, _ := content.FromArchive(f.do("GET", "/console/draft/archive", nil, c).Body.Bytes())
+	dc, _, err := content.Load(fsys, "draft")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := dc.Service(sv.ID)
+	docs := got.Documents
+	last := docs[len(docs)-1].Text
+	if len(docs) != len(sv.Documents) || docs[0].Text.RU != sv.Documents[1].Text.RU || last.KK != "Жаңа анықтама" || last.RU != "Новая справка" {
+		t.Errorf("documents after taking the first out and adding one: %+v", docs)
+	}
+}
