@@ -178,6 +178,10 @@ func TestAnEditorEditsPublishesAndRollsBack(t *testing.T) {
 	if _, r := f.engine.Open(bot.Session{Lang: content.RU}, screenOf(f, sv.ID), ""); !strings.Contains(nbsp(r.Text), nbsp(doubled)) {
 		t.Errorf("back at version 1 the bot says %.300q, want %q", r.Text, doubled)
 	}
+	if w := f.do("POST", "/console/history/rollback", url.Values{"csrf": {csrf}, "version": {"99"}}, c); w.Code != http.StatusSeeOther ||
+		!strings.Contains(f.do("GET", w.Header().Get("Location"), nil, c).Body.String(), "Вернуться нельзя") {
+		t.Errorf("rolling back to a version that never was: %d %s", w.Code, w.Header().Get("Location"))
+	}
 	log := strings.Join(f.audit.all(), "\n")
 	for _, action := range []string{"content.draft.save", "content.publish", "content.rollback"} {
 		if !strings.Contains(log, "200 "+action) {

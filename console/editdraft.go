@@ -282,7 +282,8 @@ func (h *Handler) routeDraft() {
 		}
 		published, _ := strconv.ParseInt(q.r.URL.Query().Get("published"), 10, 64)
 		rolled, _ := strconv.ParseInt(q.r.URL.Query().Get("current"), 10, 64)
-		q.show("history", q.t("ConsoleHistory"), historyPage{History: hist, Published: published, RolledBack: rolled})
+		gone, _ := strconv.ParseInt(q.r.URL.Query().Get("gone"), 10, 64)
+		q.show("history", q.t("ConsoleHistory"), historyPage{History: hist, Published: published, RolledBack: rolled, Gone: gone})
 	})
 	h.page("POST "+Prefix+"history/rollback", forContent, func(q *request) {
 		n, err := strconv.ParseInt(q.r.PostForm.Get("version"), 10, 64)
@@ -292,7 +293,7 @@ func (h *Handler) routeDraft() {
 		}
 		current, err := q.h.opts.Publisher.Rollback(q.r.Context(), n, q.author())
 		if errors.Is(err, publishing.ErrNoVersion) || errors.Is(err, publishing.ErrVersionGone) {
-			http.Redirect(q.w, q.r, Prefix+"history", http.StatusSeeOther)
+			http.Redirect(q.w, q.r, fmt.Sprintf("%shistory?gone=%d", Prefix, n), http.StatusSeeOther)
 			return
 		}
 		if err != nil {
@@ -306,7 +307,7 @@ func (h *Handler) routeDraft() {
 
 type historyPage struct {
 	publishing.History
-	Published, RolledBack int64
+	Published, RolledBack, Gone int64
 }
 
 // author is how the history names the editor: their Telegram id (no name is kept).
