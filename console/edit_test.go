@@ -281,7 +281,7 @@ func TestIRecheckedThisTodayAddsTheSourceAndTheDate(t *testing.T) {
 			t.Fatalf("%s: the stale list has no fact to check: %.300s", lang, body)
 		}
 		form := url.Values{"csrf": {f.csrf(t, c)}, "rev": {rev[1]}, "fact": {htmlUnescape(key[1])}, "url": {"egov.kz/page"}}
-		want := map[content.Lang]string{content.RU: "Нужен адрес сайта", content.KK: "сайт мекенжайы керек"}[lang]
+		want := map[content.Lang]string{content.RU: "Нужен адрес сайта", content.KK: "сайттың мекенжайы қажет"}[lang]
 		if w := f.do("POST", "/console/stale", form, c); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), want) {
 			t.Errorf("%s: an address without https://: %d, want %q", lang, w.Code, want)
 		}
@@ -401,7 +401,7 @@ func TestATextLongerThanAMessageIsRefused(t *testing.T) {
 		form.Set(summary, strings.Repeat("а", 4095)+"🙂")
 		form.Set(kk, "Бұл қызмет туралы қысқаша")
 		res := f.check(t, page, form, c)
-		want := map[content.Lang]string{content.RU: "4097 знаков", content.KK: "4097 таңба"}[lang]
+		want := map[content.Lang]string{content.RU: "знаков — 4097", content.KK: "4097 таңба"}[lang]
 		if got := res.Fields[summary].Error; !strings.Contains(got, want) {
 			t.Errorf("%s: 4095 letters and an emoji: %q, want %q", lang, got, want)
 		}
