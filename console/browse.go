@@ -113,7 +113,7 @@ func day(t time.Time) string {
 type preview struct {
 	Lang, LangName string
 	Text           string
-	Count          int // characters of Text, against TelegramTextLimit
+	Count          int // length of Text as Telegram counts it, against TelegramTextLimit
 	Buttons        [][]string
 }
 

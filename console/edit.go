@@ -135,7 +135,9 @@ type field struct {
 	ID, Name, Label, Lang, Kind, Value string
 	Long                               bool
 	Error, Warning                     string
-	Count                              int // characters, for texts
+	Count                              int // length as Telegram counts it, for texts
+	file                               string
+	line                               int // where the value is in the draft, for Load's problems
 }
 
 // Limit is the limit a text's count is shown against.
@@ -186,7 +188,9 @@ func (ef *editForm) add(g *fieldGroup, label, base string, node *yaml.Node, path
 			p += "." + lang
 		}
 		f := &field{ID: fmt.Sprintf("f%d", len(ef.fields)), Name: base + "~" + p, Label: label, Lang: lang, Kind: kind, Long: long}
+		f.file, _, _ = strings.Cut(base, ":")
 		if n := at(node, p); n != nil {
+			f.line = n.Line
 			if n.Kind == yaml.SequenceNode {
 				var vs []string
 				for _, c := range n.Content {
@@ -684,19 +688,25 @@ func (q *request) problemLines(l *loadedDraft) []string {
 		if len(out) == maxProblems {
 			break
 		}
-		msg := p.Message
-		switch {
-		case problemPhone.MatchString(msg):
-			msg = q.tf("ConsoleEditPhone", map[string]any{"Phone": problemPhone.FindStringSubmatch(msg)[1]})
-		case problemChecked.MatchString(msg):
-			m := problemChecked.FindStringSubmatch(msg)
-			msg = q.tf("ConsoleProblemChecked", map[string]any{"Checked": m[1], "Read": m[2]})
-		case problemYAML.MatchString(msg):
-			msg = q.tf("ConsoleProblemYAML", map[string]any{"Detail": problemYAML.FindStringSubmatch(msg)[1]})
-		}
-		out = append(out, q.tf("ConsoleProblemAt", map[string]any{"File": p.File, "Line": p.Line, "Message": msg}))
+		out = append(out, q.tf("ConsoleProblemAt", map[string]any{"File": p.File, "Line": p.Line, "Message": q.problemMessage(p)}))
 	}
 	return out
+}
+
+// problemMessage is a problem's message in the editor's language where the console knows
+// it, else as Load words it.
+func (q *request) problemMessage(p content.Problem) string {
+	msg := p.Message
+	switch {
+	case problemPhone.MatchString(msg):
+		msg = q.tf("ConsoleEditPhone", map[string]any{"Phone": problemPhone.FindStringSubmatch(msg)[1]})
+	case problemChecked.MatchString(msg):
+		m := problemChecked.FindStringSubmatch(msg)
+		msg = q.tf("ConsoleProblemChecked", map[string]any{"Checked": m[1], "Read": m[2]})
+	case problemYAML.MatchString(msg):
+		msg = q.tf("ConsoleProblemYAML", map[string]any{"Detail": problemYAML.FindStringSubmatch(msg)[1]})
+	}
+	return msg
 }
 
 var errNoDraftPage = errors.New("no such page")
@@ -730,6 +740,14 @@ func (q *request) editPage(build pageForm) (*editForm, Draft, []byte, *loadedDra
 	}
 	l := q.h.load(archive)
 	ef.Problems = append(ef.Problems, q.problemLines(l)...)
+	// A problem at a field's own line is said next to it too.
+	for _, p := range l.problems.Errors() {
+		for _, f := range ef.fields {
+			if f.Error == "" && f.line > 0 && f.line == p.Line && f.file == p.File {
+				f.Error = q.problemMessage(p)
+			}
+		}
+	}
 	if l.engine != nil && screen != "" {
 		ef.Preview, ef.PreviewOf = previewsOf(l.engine, screen, region), screen
 	}

@@ -114,7 +114,13 @@ func TestAnEditorEditsPublishesAndRollsBack(t *testing.T) {
 	form.Set("csrf", csrf)
 	form.Set("rev", rev)
 	rule := fieldNamed(t, form, "~amount")
-	form.Set(rule, "2 * ("+form.Get(rule)+")")
+	// A rule that does not compile is refused next to its field, by content.Load.
+	good := form.Get(rule)
+	form.Set(rule, "2 * ("+good)
+	if res := f.check(t, page, form, c); res.Fields[rule].Error == "" || len(res.Problems) == 0 {
+		t.Errorf("a broken rule: %+v %v", res.Fields[rule], res.Problems)
+	}
+	form.Set(rule, "2 * ("+good+")")
 	// The preview follows the unsaved form.
 	if res := f.check(t, page, form, c); !strings.Contains(nbsp(res.Preview), nbsp(doubled)) || len(res.Problems) != 0 {
 		t.Errorf("the preview with the new rule lacks %q: %v %.300s", doubled, res.Problems, res.Preview)
