@@ -489,3 +489,48 @@ func TestAServicesDocumentsAreAddedAndRemoved(t *testing.T) {
 		t.Errorf("documents after taking the first out and adding one: %+v", docs)
 	}
 }
+
+// Two years on, every fact is stale: an office's and a channel's check each take the page
+// read into their own sources and date, and the list loses that fact alone; an amount
+// needs the page's date.
+func TestIRecheckedThisTodayWorksForOfficesAndChannels(t *testing.T) {
+	f := newFixture(t, "")
+	f.clock.mu.Lock()
+	f.clock.t = time.Now().AddDate(2, 0, 0)
+	f.clock.mu.Unlock()
+	f.mu.Lock()
+	f.engine = bot.NewEngine(f.engine.Content(), f.engine.Bundle(), bot.WithClock(f.clock.Now))
+	f.mu.Unlock()
+	c := f.signIn(t, editorID, "ru")
+	factKey := regexp.MustCompile(`name="fact" value="([^"]+)"`)
+	for _, kind := range []string{":office ", ":channel ", ":amount"} {
+		body := f.do("GET", "/console/stale", nil, c).Body.String()
+		keys := factKey.FindAllStringSubmatch(body, -1)
+		var key string
+		for _, k := range keys {
+			if strings.Contains(k[1], kind) {
+				key = htmlUnescape(k[1])
+				break
+			}
+		}
+		if key == "" {
+			t.Fatalf("no %q fact among %d", kind, len(keys))
+		}
+		form := url.Values{"csrf": {f.csrf(t, c)}, "rev": {revField.FindStringSubmatch(body)[1]}, "fact": {key}, "url": {"https://www.gov.kz/page"}}
+		if kind == ":amount" {
+			if w := f.do("POST", "/console/stale", form, c); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "укажите дату публикации") {
+				t.Errorf("an amount checked against a page without a date: %d", w.Code)
+			}
+			form.Set("published", f.clock.Now().Format("2006-01-02"))
+		}
+		if w := f.do("POST", "/console/stale", form, c); w.Code != http.StatusSeeOther {
+			t.Fatalf("checking %s: %d %s", key, w.Code, w.Body)
+		}
+		after := f.do("GET", "/console/stale", nil, c).Body.String()
+		n := len(factKey.FindAllString(after, -1))
+		// A service's amount shares the service's date with its documents: they go together.
+		if strings.Contains(after, `value="`+htmlText(key)+`"`) || (kind != ":amount" && n != len(keys)-1) {
+			t.Errorf("after checking %s, %d of %d facts are listed", key, n, len(keys))
+		}
+	}
+}

@@ -91,6 +91,11 @@ func (h *Handler) routeStale() {
 			fact.URL.Error, _ = q.check(&fact.URL, q.r.PostForm)
 		}
 		fact.PageDate.Error, _ = q.check(&fact.PageDate, q.r.PostForm)
+		if fact.What == "amount" && fact.PageDate.Error == "" && (fact.PageDate.Value == "" || fact.PageDate.Value == "unknown") {
+			// An amount is stale because its pages predate this year's reference values:
+			// a page without a date cannot say otherwise.
+			fact.PageDate.Error = q.t("ConsoleStaleAmountDate")
+		}
 		if fact.URL.Error == "" && fact.PageDate.Error == "" {
 			archive, err := q.markChecked(dr.Archive, l.engine.Content(), key, fact.URL.Value, fact.PageDate.Value)
 			if err == nil {
