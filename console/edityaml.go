@@ -3,8 +3,10 @@ package console
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"sort"
 	"strings"
@@ -41,27 +43,30 @@ type splice struct {
 	text       string
 }
 
-// openDraft reads a content archive (as content.Unpack reads an upload: within its limits).
+// openDraft reads a draft's archive. Every archive a draft holds came through
+// content.Unpack (an upload, a published version) or through archive below, which hold it
+// to content's limits; reading is unzipping, no more.
 func openDraft(archive []byte) (*draftFiles, error) {
-	u, err := content.Unpack(archive)
+	zr, err := zip.NewReader(bytes.NewReader(archive), int64(len(archive)))
 	if err != nil {
-		return nil, err
+		return nil, &content.ArchiveError{Kind: content.NotAZip, Err: err}
 	}
 	d := &draftFiles{files: map[string]*yamlFile{}}
-	err = fs.WalkDir(u.FS, ".", func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
+	for _, zf := range zr.File {
+		if zf.FileInfo().IsDir() {
+			continue
 		}
-		b, err := fs.ReadFile(u.FS, p)
+		rc, err := zf.Open()
 		if err != nil {
-			return err
+			return nil, &content.ArchiveError{Kind: content.NotAZip, Err: err}
 		}
-		d.names = append(d.names, p)
-		d.files[p] = &yamlFile{name: p, src: b}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		b, err := io.ReadAll(io.LimitReader(rc, content.MaxContentFileSize+1))
+		rc.Close()
+		if err != nil {
+			return nil, &content.ArchiveError{Kind: content.NotAZip, Err: err}
+		}
+		d.names = append(d.names, zf.Name)
+		d.files[zf.Name] = &yamlFile{name: zf.Name, src: b}
 	}
 	sort.Strings(d.names)
 	return d, nil
@@ -119,14 +124,27 @@ func (f *yamlFile) parse() (*yaml.Node, error) {
 	return f.root, nil
 }
 
-// archive packs the draft's files as content.Archive does, within its limits.
+// archive packs the draft's files as content.Archive does (sorted, undated), within
+// content's limits, at deflate's fastest level: a form checked as the editor types packs
+// the draft every time.
 func (d *draftFiles) archive() ([]byte, error) {
+	if len(d.names) > content.MaxContentFiles {
+		return nil, &content.ArchiveError{Kind: content.TooManyFiles, Limit: content.MaxContentFiles}
+	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
+	total := 0
 	for _, name := range d.names {
 		b, err := d.files[name].bytes()
 		if err != nil {
 			return nil, err
+		}
+		if len(b) > content.MaxContentFileSize {
+			return nil, &content.ArchiveError{Kind: content.FileTooBig, Name: name, Limit: content.MaxContentFileSize}
+		}
+		if total += len(b); total > content.MaxContentSize {
+			return nil, &content.ArchiveError{Kind: content.TooBig, Limit: content.MaxContentSize}
 		}
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
 		if err != nil {
@@ -139,11 +157,7 @@ func (d *draftFiles) archive() ([]byte, error) {
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	u, err := content.Unpack(buf.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	return u.Zip, nil
+	return buf.Bytes(), nil
 }
 
 // topLevel returns, file by file, the value of a top-level key (services, offices,
@@ -455,5 +469,5 @@ func (d *draftFiles) fsys() (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return content.FromArchive(a)
+	return zip.NewReader(bytes.NewReader(a), int64(len(a)))
 }
