@@ -780,6 +780,11 @@ func (h *Handler) routeEdit() {
 			return nil, "", "", false
 		}
 		focus, _ := strconv.Atoi(q.r.FormValue("focus"))
+		if region == content.AllRegions { // the country-wide lines show beside a region's own
+			if rs := q.engine.Content().Regions(); len(rs) > 0 {
+				region = rs[0].ID
+			}
+		}
 		return ef, q.officeScreen(q.engine, types, focus), region, true
 	}
 	for _, p := range []struct {

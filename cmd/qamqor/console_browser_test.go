@@ -207,6 +207,7 @@ func TestAnEditorPublishesFromTheConsoleAndTheBotFollowsInARealBrowser(t *testin
 	clearField(t, tab, `input[name$="~phones"]`)
 	do(tab, "typing a right phone", chromedp.SendKeys(phone, "8 700 000 00 00"))
 	wait(tab, "the phone accepted", `document.querySelector('input[name$="~phones"]').getAttribute("aria-invalid") === null`)
+	wait(tab, "the preview to show the new phone as content keeps it", `document.getElementById("preview").textContent.includes("+7 700 000 00 00")`)
 	do(tab, "saving the phone", chromedp.Click(chromedp.CSS(`#edit button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`.saved`)))
 	botSays(amount, "the bot's card, unchanged by a saved draft")
 
