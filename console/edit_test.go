@@ -534,3 +534,42 @@ func TestIRecheckedThisTodayWorksForOfficesAndChannels(t *testing.T) {
 		}
 	}
 }
+
+// A question that found nothing can also join a group of search synonyms: the answer with
+// the draft then finds what the group's words find, and search.yaml changes in that line.
+func TestAQuestionThatFoundNothingBecomesASynonym(t *testing.T) {
+	f := newFixture(t, "")
+	c := f.signIn(t, editorID, "ru")
+	body := f.do("GET", "/console/misses", nil, c).Body.String()
+	group := regexp.MustCompile(`<option value="(\d+)">ЦОН, Госкорпорация`).FindStringSubmatch(body)
+	if group == nil {
+		t.Fatalf("no synonyms group of ЦОН to choose: %.300s", body)
+	}
+	form := url.Values{"csrf": {f.csrf(t, c)}, "rev": {revField.FindStringSubmatch(body)[1]}, "question": {missedWord + " дают"}, "lang": {"ru"}, "synonyms": {group[1]}}
+	page := f.do("POST", "/console/misses", form, c).Body.String()
+	after := page[strings.Index(page, "Ответ с черновиком"):]
+	after = after[:strings.Index(after, "<form")]
+	if strings.Contains(after, "не нашёл") {
+		t.Errorf("with the synonym the answer still finds nothing: %.500s", after)
+	}
+	fsys, _ := content.FromArchive(f.do("GET", "/console/draft/archive", nil, c).Body.Bytes())
+	got, _ := fs.ReadFile(fsys, "search.yaml")
+	want, _ := fs.ReadFile(content.Embedded(), "search.yaml")
+	if lines := changedLinesOf(string(want), string(got)); len(lines) != 1 || !strings.HasSuffix(lines[0], ", "+missedWord+" дают") {
+		t.Errorf("search.yaml's changed lines: %q", lines)
+	}
+}
+
+func changedLinesOf(a, b string) []string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if len(al) != len(bl) {
+		return bl
+	}
+	var out []string
+	for i := range al {
+		if al[i] != bl[i] {
+			out = append(out, bl[i])
+		}
+	}
+	return out
+}

@@ -5,8 +5,11 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
@@ -38,12 +41,13 @@ type missGroup struct {
 	Lang     string
 	Answer   []preview // what the bot answers now (from the draft)
 	Before   []preview // after adding a keyword: what it answered before
-	Added    string    // the screen it was added to
+	Added    string    // the screen it was added to, or the synonyms' group
 }
 
 type missesPage struct {
 	Groups   []*missGroup
-	Screens  []link // screens to add a keyword to: id and title
+	Screens  []link            // screens to add a keyword to: id and title
+	Synonyms map[string][]link // groups of search synonyms by language: index and words
 	Rev      string
 	Problems []string // why the keyword could not be added
 }
@@ -141,14 +145,10 @@ func (h *Handler) routeMisses() {
 			q.unavailable(err)
 			return
 		}
-		question, screen := strings.TrimSpace(q.r.PostForm.Get("question")), q.r.PostForm.Get("screen")
+		question, screen, group := strings.TrimSpace(q.r.PostForm.Get("question")), q.r.PostForm.Get("screen"), q.r.PostForm.Get("synonyms")
 		lang, ok := content.ParseLang(q.r.PostForm.Get("lang"))
 		before := q.h.load(dr.Archive)
 		if !ok || question == "" || before.engine == nil || q.r.PostForm.Get("rev") != revision(dr.Archive) {
-			http.Redirect(q.w, q.r, Prefix+"misses", http.StatusSeeOther)
-			return
-		}
-		if _, ok := before.engine.Content().Node(screen); !ok {
 			http.Redirect(q.w, q.r, Prefix+"misses", http.StatusSeeOther)
 			return
 		}
@@ -157,8 +157,16 @@ func (h *Handler) routeMisses() {
 			q.unavailable(err)
 			return
 		}
+		add := func() error { return d.addKeyword(screen, string(lang), question) }
+		if group != "" {
+			add = func() error { return d.addSynonym(string(lang), group, question) }
+			screen = "synonyms." + string(lang) + "." + group
+		} else if _, ok := before.engine.Content().Node(screen); !ok {
+			http.Redirect(q.w, q.r, Prefix+"misses", http.StatusSeeOther)
+			return
+		}
 		var problems []string
-		if err := d.addKeyword(screen, string(lang), question); err != nil {
+		if err := add(); err != nil {
 			problems = append(problems, err.Error())
 		} else if archive, err := d.archive(); err != nil {
 			problems = append(problems, err.Error())
@@ -200,6 +208,19 @@ func (q *request) missesPage(added, screen string, before []preview, problems ..
 		n, _ := c.Node(id)
 		p.Screens = append(p.Screens, link{Href: id, Label: n.Title.In(q.lang)})
 	}
+	p.Synonyms = map[string][]link{}
+	if d, err := openDraft(dr.Archive); err == nil {
+		files, lists := d.topLevel("synonyms")
+		for i := range files {
+			for _, lang := range content.Langs {
+				for j, g := range at(lists[i], string(lang)).Content {
+					if g.Kind == yaml.ScalarNode {
+						p.Synonyms[string(lang)] = append(p.Synonyms[string(lang)], link{Href: strconv.Itoa(j), Label: g.Value})
+					}
+				}
+			}
+		}
+	}
 	for _, g := range groups {
 		if g.Question == added {
 			g.Before, g.Added = before, screen
@@ -210,6 +231,19 @@ func (q *request) missesPage(added, screen string, before []preview, problems ..
 		status = http.StatusUnprocessableEntity
 	}
 	q.h.render(q.w, status, "misses", q.view(q.t("ConsoleMisses"), p))
+}
+
+// addSynonym adds phrase to the group of search synonyms at index in lang.
+func (d *draftFiles) addSynonym(lang, index, phrase string) error {
+	files, lists := d.topLevel("synonyms")
+	if len(files) == 0 {
+		return errNotScalar
+	}
+	g := at(lists[0], lang+"."+index)
+	if g == nil || g.Kind != yaml.ScalarNode {
+		return errNotScalar
+	}
+	return files[0].setScalar(g, strings.TrimRight(strings.TrimSpace(g.Value), ",")+", "+phrase, inFlow(lists[0], lang+"."+index))
 }
 
 // addKeyword adds phrase to the keywords of screen in lang.

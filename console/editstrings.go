@@ -6,6 +6,7 @@ import "github.com/qamqor/qamqor/bot"
 // stale facts, questions without an answer); they join MessageIDs for the test that every
 // string exists in both languages and none is unused.
 var editMessageIDs = []bot.MessageID{
+	"ConsoleMissesSynonyms", "ConsoleMissesAddSynonym",
 	"ConsoleStaleAmountDate",
 	"ConsoleArchive", "ConsoleArchiveDownload", "ConsoleArchiveUpload", "ConsoleArchiveUploadButton",
 	"ConsoleBuiltIn", "ConsoleDraft", "ConsoleDraftAdded", "ConsoleDraftBecomes",
