@@ -118,6 +118,7 @@ func day(t time.Time) string {
 type preview struct {
 	Lang, LangName string
 	Text           string
+	Count          int // length of Text as Telegram counts it, against TelegramTextLimit
 	Buttons        [][]string
 }
 

@@ -184,7 +184,8 @@ func TestAnEditorBrowsesToAServiceInARealBrowser(t *testing.T) {
 			}
 			checkAxe(t, tab, "service")
 			shot("service")
-			for _, page := range []string{"", "screen/main", "services", "offices", "reference"} {
+			for _, page := range []string{"", "screen/main", "services", "offices", "reference",
+				"edit/service/" + sv.ID, "edit/reference", "edit/offices/all", "draft", "history", "stale", "misses"} {
 				do(page, chromedp.Navigate(srv.URL+console.Prefix+page), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 				if wide, _ := chromedp.Run(tab, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 					t.Errorf("/console/%s is wider than the screen", page)

@@ -53,6 +53,14 @@ type Options struct {
 	LoginTTL       time.Duration
 	IdleTimeout    time.Duration
 	InitDataMaxAge time.Duration
+	// Editing: with both set, editors keep drafts in Drafts (for DraftTTL after their last
+	// change) and publish them through Publisher; without, the content pages only browse.
+	Publisher Publisher
+	Drafts    Drafts
+	DraftTTL  time.Duration
+	// Misses, when set with editing, lists the questions that found nothing, to add as
+	// keywords of a screen (store.Stats).
+	Misses Misses
 
 	// The admins' pages (admin.go): each is served only when its port is set.
 	Stats    StatsReader  // statistics (store.Stats)
@@ -77,6 +85,7 @@ type Handler struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	guard http.Handler
+	edits *editing // nil when the console does not edit
 }
 
 //go:embed templates/*.html
@@ -102,11 +111,15 @@ func New(o Options) *Handler {
 	if o.InitDataMaxAge == 0 {
 		o.InitDataMaxAge = DefaultInitDataMaxAge
 	}
+	if o.DraftTTL == 0 {
+		o.DraftTTL = DefaultDraftTTL
+	}
 	h := &Handler{opts: o, mux: http.NewServeMux(), pages: parseTemplates()}
 	static, _ := fs.Sub(staticFS, "static")
 	h.mux.Handle("GET "+Prefix+"static/", http.StripPrefix(Prefix+"static/", immutable(http.FileServerFS(static))))
 	h.routeAuth()
 	h.routeBrowse()
+	h.routeEdit()
 	h.routeAdmin()
 	// A cross-origin POST is refused by the browser's own word (Sec-Fetch-Site, Origin)
 	// before anything runs; forms also carry the session's CSRF token (see checkCSRF).
@@ -117,7 +130,7 @@ func New(o Options) *Handler {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors https://web.telegram.org https://*.telegram.org; base-uri 'none'")
+	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors https://web.telegram.org https://*.telegram.org; base-uri 'none'")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Cache-Control", "no-store")
@@ -195,6 +208,12 @@ func (h *Handler) page(pattern string, roles []bot.Role, fn func(q *request)) {
 // cross-origin check in ServeHTTP already stops what browsers mark cross-site; the token
 // also stops a forged request from a browser that sends neither Sec-Fetch-Site nor Origin.
 func (q *request) checkCSRF() bool {
+	if strings.HasPrefix(q.r.Header.Get("Content-Type"), "multipart/form-data") { // an upload
+		q.r.Body = http.MaxBytesReader(q.w, q.r.Body, maxUpload)
+		if err := q.r.ParseMultipartForm(maxUpload); err != nil {
+			return false
+		}
+	}
 	if err := q.r.ParseForm(); err != nil {
 		return false
 	}

@@ -33,6 +33,8 @@ type view struct {
 	Lang     string // the page's language; "" on the pages in both languages
 	SignedIn bool
 	Editor   bool // may see content
+	Editing  bool // may change it: the console edits, and the user is an editor
+	Misses   bool // the questions that found nothing can be listed
 	Partner  bool
 	Admin    bool
 	CSRF     string
@@ -50,7 +52,8 @@ func (h *Handler) publicView(r *http.Request, data any) view {
 func (q *request) view(title string, data any) view {
 	return view{
 		L: loc{e: q.engine, lang: q.lang}, Lang: string(q.lang), SignedIn: true,
-		Editor: q.may(forContent), Partner: slices.Contains(q.roles, bot.RolePartner),
+		Editor: q.may(forContent), Editing: q.may(forContent) && q.h.edits != nil,
+		Misses: q.may(forContent) && q.h.edits != nil && q.h.opts.Misses != nil, Partner: slices.Contains(q.roles, bot.RolePartner),
 		Admin: slices.Contains(q.roles, bot.RoleAdmin) && q.h.hasAdminPages(),
 		CSRF:  q.session.CSRF, Path: q.r.URL.RequestURI(), Title: title, Data: data,
 	}

@@ -44,6 +44,7 @@ type MemoryStore struct {
 	mu       sync.Mutex
 	logins   map[string]Login
 	sessions map[string]Session
+	drafts   map[int64]Draft
 }
 
 // NewMemoryStore returns an empty MemoryStore.

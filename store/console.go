@@ -72,3 +72,23 @@ func (c *Console) DeleteSession(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+func consoleDraftKey(user int64) string { return fmt.Sprintf("draft:%d", user) }
+
+// Draft implements console.Drafts.
+func (c *Console) Draft(ctx context.Context, user int64) (console.Draft, bool, error) {
+	return consoleGet[console.Draft](c.rdb.Get(ctx, consoleKey(consoleDraftKey(user))).Result())
+}
+
+// PutDraft implements console.Drafts: the draft is kept for ttl after its last change.
+func (c *Console) PutDraft(ctx context.Context, user int64, d console.Draft, ttl time.Duration) error {
+	return c.put(ctx, consoleDraftKey(user), d, ttl)
+}
+
+// DropDraft implements console.Drafts.
+func (c *Console) DropDraft(ctx context.Context, user int64) error {
+	if err := c.rdb.Del(ctx, consoleKey(consoleDraftKey(user))).Err(); err != nil {
+		return fmt.Errorf("store: deleting a console draft: %w", err)
+	}
+	return nil
+}

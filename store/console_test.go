@@ -82,3 +82,30 @@ func TestTheConsoleKeepsNoSecretInRedis(t *testing.T) {
 		t.Errorf("Redis holds %v for token %s", keys, tok)
 	}
 }
+
+// An editor's draft is kept per editor, for the TTL asked, until dropped.
+func TestTheConsoleKeepsADraftPerEditorForItsTTL(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	s := store.NewConsole(srv.Client())
+	d := console.Draft{Archive: []byte("PK\x03\x04 zip bytes"), Base: 3, Changed: time.Now().Truncate(time.Second).UTC()}
+	if err := s.PutDraft(ctx, 7, d, 48*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.Draft(ctx, 7)
+	if err != nil || !ok || string(got.Archive) != string(d.Archive) || got.Base != 3 || !got.Changed.Equal(d.Changed) {
+		t.Fatalf("the draft read back: %+v %v %v", got, ok, err)
+	}
+	if _, ok, _ := s.Draft(ctx, 8); ok {
+		t.Error("another editor has the first one's draft")
+	}
+	if ttl := srv.Client().TTL(ctx, "console:draft:7").Val(); ttl <= 47*time.Hour || ttl > 48*time.Hour {
+		t.Errorf("the draft's TTL is %s", ttl)
+	}
+	if err := s.DropDraft(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.Draft(ctx, 7); ok {
+		t.Error("the dropped draft is still there")
+	}
+}

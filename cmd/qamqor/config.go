@@ -59,6 +59,9 @@ type Config struct {
 	// ConsoleURL is the console's public address (https://host/console/), which the bot's
 	// /console links start with; without it /console is off (the Mini App still works).
 	ConsoleURL string `env:"CONSOLE_URL"`
+	// ConsoleDraftTTL is how long an editor's draft in the console is kept after its last
+	// change.
+	ConsoleDraftTTL time.Duration `env:"CONSOLE_DRAFT_TTL" envDefault:"720h"`
 }
 
 // webhookSecret is what Telegram accepts as a secret_token.
@@ -111,6 +114,9 @@ func loadConfig() (Config, error) {
 	}
 	if cfg.BroadcastRate <= 0 || cfg.BroadcastRate > 25 {
 		return cfg, fmt.Errorf("configuration: BROADCAST_RATE must be more than 0 and at most 25 messages a second, got %g", cfg.BroadcastRate)
+	}
+	if cfg.ConsoleDraftTTL < time.Hour {
+		return cfg, fmt.Errorf("configuration: CONSOLE_DRAFT_TTL must be at least 1h, got %s", cfg.ConsoleDraftTTL)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return cfg, fmt.Errorf("configuration: LOG_FORMAT must be text or json, got %q", cfg.LogFormat)

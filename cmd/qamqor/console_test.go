@@ -4,15 +4,19 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/internal/redistest"
 )
@@ -110,12 +114,13 @@ func TestConsoleRunsAloneOverTheContent(t *testing.T) {
 	if r := qamqor(t, "", nil, "console", "--addr", "0.0.0.0:0"); r.code != 2 || !strings.Contains(r.stderr, "loopback") {
 		t.Errorf("a non-loopback address: %d %q", r.code, r.stderr)
 	}
-	if r := qamqor(t, "", nil, "console", "--help"); !strings.Contains(r.stderr, "read") && !strings.Contains(r.stderr, "browses") {
+	if r := qamqor(t, "", nil, "console", "--help"); !strings.Contains(r.stderr, "publishing writes the changed files back to DIR") {
 		t.Errorf("help: %q", r.stderr)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "console", copyContent(t))
+	dir := copyContent(t)
+	cmd := exec.CommandContext(ctx, os.Args[0], "console", dir)
 	cmd.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "REDIS_URL=", "REDIS_ADDRS=", "TELEGRAM_BOT_TOKEN=")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -143,6 +148,16 @@ func TestConsoleRunsAloneOverTheContent(t *testing.T) {
 		t.Errorf("offices: %v %v", resp, err)
 	}
 	u, _ := url.Parse(link)
+	publishMRP(t, client, u.Scheme+"://"+u.Host)
+	// The file on disk changed in that one line, and nothing else of it.
+	after, err := os.ReadFile(filepath.Join(dir, "reference.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := fs.ReadFile(content.Embedded(), "reference.yaml")
+	if want := strings.Replace(string(before), "2026: 4325}", "2026: 4400}", 1); string(after) != want || want == string(before) {
+		t.Errorf("reference.yaml after publishing:\n%s", after)
+	}
 	again, _ := http.PostForm(u.Scheme+"://"+u.Host+"/console/login", url.Values{"t": {u.Query().Get("t")}})
 	if again == nil || again.StatusCode != http.StatusNotFound {
 		t.Errorf("the link a second time: %v", again)
@@ -151,4 +166,46 @@ func TestConsoleRunsAloneOverTheContent(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("on a signal: %v", err)
 	}
+}
+
+var (
+	csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	revInput  = regexp.MustCompile(`name="rev" value="([^"]+)"`)
+	mrpInput  = regexp.MustCompile(`name="([^"]+~mrp\.2026)" value="([^"]*)"`)
+)
+
+// publishMRP changes МРП 2026 in the console's form to 4400 and publishes the draft.
+func publishMRP(t *testing.T, client *http.Client, origin string) {
+	t.Helper()
+	get := func(path string) string {
+		resp, err := client.Get(origin + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		return string(b)
+	}
+	form := get("/console/edit/reference")
+	csrf, rev, mrp := csrfInput.FindStringSubmatch(form), revInput.FindStringSubmatch(form), mrpInput.FindStringSubmatch(form)
+	if csrf == nil || rev == nil || mrp == nil {
+		t.Fatalf("the reference form: %.500s", form)
+	}
+	resp, err := client.PostForm(origin+"/console/edit/reference", url.Values{"csrf": {csrf[1]}, "rev": {rev[1]}, mrp[1]: {"4400"}})
+	if err != nil || resp.Request.URL.Query().Get("saved") != "1" {
+		t.Fatalf("saving МРП: %v %v", resp, err)
+	}
+	_ = resp.Body.Close()
+	draft := get("/console/draft")
+	if !strings.Contains(draft, "4\u00a0400") && !strings.Contains(draft, "4 400") {
+		t.Errorf("the draft's changes do not show the new МРП: %.300s", draft)
+	}
+	resp, err = client.PostForm(origin+"/console/draft/publish", url.Values{"csrf": {csrf[1]}, "rev": {revInput.FindStringSubmatch(draft)[1]}, "confirm": {"yes"}})
+	if err != nil || resp.Request.URL.Path != "/console/history" {
+		t.Fatalf("publishing: %v %v", resp, err)
+	}
+	_ = resp.Body.Close()
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
@@ -25,7 +26,8 @@ const consoleUser = 1
 
 // runConsole serves the console alone on loopback over a content directory (the content
 // built in by default), with no Telegram and no Redis, and prints a one-time link to it.
-// Until editing comes, it browses: what it shows is what the bot would say.
+// Publishing writes the files back to DIR (over the content built in, it changes what this
+// console serves only), with a history in memory to roll back while it runs.
 func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("console", flag.ContinueOnError)
 	flags.SetOutput(stderr)
@@ -35,8 +37,10 @@ func runConsole(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 Runs the console alone on this computer over the content in DIR (default: the content
 built in), with no Telegram and no Redis, and prints a one-time link to open it.
-For now the console browses the content (topics, screens, services, offices, reference
-values, search, and each screen as Telegram shows it); editing comes later.
+Browse the content as people meet it, edit it in a draft with a live preview, and
+publish: publishing writes the changed files back to DIR (see them with git diff), and
+the console's history rolls back while it runs. Over the content built in, publishing
+changes only what this console shows; download the archive from the draft's page.
 `)
 		flags.PrintDefaults()
 	}
@@ -73,7 +77,13 @@ values, search, and each screen as Telegram shows it); editing comes later.
 		fmt.Fprintln(stderr, "qamqor console:", err)
 		return 1
 	}
-	engine := bot.NewEngine(c, bundle)
+	var engine atomic.Pointer[bot.Engine]
+	engine.Store(bot.NewEngine(c, bundle))
+	base, err := content.Archive(fsys)
+	if err != nil {
+		fmt.Fprintln(stderr, "qamqor console:", err)
+		return 1
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	l, err := net.Listen("tcp", *addr)
@@ -81,14 +91,28 @@ values, search, and each screen as Telegram shows it); editing comes later.
 		fmt.Fprintln(stderr, "qamqor console:", err)
 		return 1
 	}
+	store := console.NewMemoryStore()
 	h := console.New(console.Options{
-		Engine: func() *bot.Engine { return engine },
+		Engine: engine.Load,
 		Roles: func(context.Context, int64) ([]bot.Role, error) {
 			return []bot.Role{bot.RoleAdmin}, nil
 		},
-		Store: console.NewMemoryStore(),
-		Log:   log,
-		URL:   "http://" + l.Addr().String() + console.Prefix,
+		Store:  store,
+		Drafts: store,
+		Publisher: &console.LocalPublisher{Dir: dir, Base: base, Switch: func(archive []byte) error {
+			fsys, err := content.FromArchive(archive)
+			if err != nil {
+				return err
+			}
+			pc, _, err := content.Load(fsys, "published")
+			if err != nil {
+				return err
+			}
+			engine.Store(bot.NewEngine(pc, bundle))
+			return nil
+		}},
+		Log: log,
+		URL: "http://" + l.Addr().String() + console.Prefix,
 	})
 	link, err := h.NewLogin(ctx, consoleUser)
 	if err != nil {
@@ -96,8 +120,12 @@ values, search, and each screen as Telegram shows it); editing comes later.
 		fmt.Fprintln(stderr, "qamqor console:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "Qamqor console over %s (read-only browsing for now).\nOpen this link once, within %d minutes:\n  %s\nStop with Ctrl+C.\n",
-		prefix, int(console.DefaultLoginTTL.Minutes()), link)
+	where := "publishing writes the files back there"
+	if dir == "" {
+		where = "the content built in: publishing changes only what this console shows"
+	}
+	fmt.Fprintf(stdout, "Qamqor console over %s (%s; drafts last while it runs).\nOpen this link once, within %d minutes:\n  %s\nStop with Ctrl+C.\n",
+		prefix, where, int(console.DefaultLoginTTL.Minutes()), link)
 
 	mux := http.NewServeMux()
 	mux.Handle(console.Prefix, h)

@@ -450,10 +450,31 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 		log.Info("handoff to operators is on", "operator_chat", cfg.OperatorChatID)
 	}
+	base, err := startArchive(cfg)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
 	newsStore := store.NewNews(a.rdb)
+	consoleStore := store.NewConsole(a.rdb)
 	consoleOptions := console.Options{
-		Engine: a.service.Engine, Roles: a.service.RolesOf, Store: store.NewConsole(a.rdb), Audit: roles,
+		Engine: a.service.Engine, Roles: a.service.RolesOf, Store: consoleStore, Audit: roles,
 		Log: log, BotToken: cfg.TelegramToken, URL: cfg.ConsoleURL,
+		// Editors' drafts in Redis; publishing goes through the publishing store (every
+		// replica switches on its announcement) and switches this replica at once.
+		Drafts: consoleStore, DraftTTL: cfg.ConsoleDraftTTL, Misses: counts,
+		Publisher: &console.StorePublisher{Versions: published, Base: base, Switch: func(archive []byte) error {
+			fsys, err := content.FromArchive(archive)
+			if err != nil {
+				return err
+			}
+			pc, _, err := content.Load(fsys, "published")
+			if err != nil {
+				return err
+			}
+			a.service.SetEngine(newEngine(pc))
+			return nil
+		}},
 		Stats: counts, AuditLog: adminStore, Broadcasts: newsStore,
 		Deliver: func(ctx context.Context, chat int64, r bot.Reply) error {
 			d := a.deliver.Load()
@@ -539,6 +560,16 @@ func loadVersion(v publishing.Version) (*content.Content, error) {
 	}
 	c, _, err := content.Load(fsys, fmt.Sprintf("version %d", v.Number))
 	return c, err
+}
+
+// startArchive is the archive of the content serve starts with (CONTENT_DIR, else the
+// content built in): what the console's rollback to the starting content goes back to.
+func startArchive(cfg Config) ([]byte, error) {
+	var fsys fs.FS = content.Embedded()
+	if cfg.ContentDir != "" {
+		fsys = os.DirFS(cfg.ContentDir)
+	}
+	return content.Archive(fsys)
 }
 
 func loadContent(cfg Config, log *slog.Logger) (*content.Content, error) {
