@@ -284,9 +284,7 @@ func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
 	w.press(polling, client, "Русский")
 	code := strings.TrimPrefix(payload, "r_")
 
-	w.text(polling, staff, "/referrals")
-	w.press(polling, staff, "Записать итог "+code[:4])
-	w.press(polling, staff, "помощь получена")
+	w.closeReferral(code[:4], "помощь получена", "")
 	w.lastHas(staff, "закрыто: помощь получена")
 
 	stale := map[string]string{"ru": "Эта кнопка устарела. Вы сейчас здесь:\n\nГлавное меню", "kk": "Бұл түйме ескірген. Сіз қазір осы жердесіз:\n\nБасты мәзір"}
@@ -295,7 +293,7 @@ func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
 			w.text(polling, staff, "/lang")
 		}
 		for _, data := range []string{
-			"O:" + code + ":helped",          // the referral is closed
+			"V:AAAAAAAAAAAAAAAA",             // no such referral to view
 			"O:AAAAAAAAAAAAAAAA:helped",      // no such referral
 			"O:" + code + ":no_such_outcome", // no such outcome
 		} {
@@ -362,9 +360,7 @@ func TestEveryKeyTheBotWritesHasATTLOrABound(t *testing.T) {
 	w.press(polling, client, "Да, можно")
 	w.walkScreener(client, content.RU)
 	w.waitFor(func() bool { return strings.Contains(w.api.Last(staff).Text, "прошёл опрос") }, "the completion notice")
-	w.text(polling, staff, "/referrals")
-	w.press(polling, staff, "Записать итог "+strings.TrimPrefix(payload, "r_")[:4])
-	w.press(polling, staff, "помощь получена")
+	w.closeReferral(strings.TrimPrefix(payload, "r_")[:4], "помощь получена", "пособие назначено")
 	w.text(polling, admin, "/partners")
 
 	// Tickets: one answered and closed, one left open.

@@ -32,6 +32,7 @@ import (
 	"github.com/qamqor/qamqor/bot/safety"
 	"github.com/qamqor/qamqor/bot/stats"
 	"github.com/qamqor/qamqor/chart"
+	"github.com/qamqor/qamqor/checklist"
 	"github.com/qamqor/qamqor/console"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/locales"
@@ -476,7 +477,7 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 		return "https://t.me/" + name + "?start=" + payload
 	}
 	qrCode := func(link string) ([]byte, error) { return qr.PNG(link, 512) }
-	if err := a.service.Register(referrals.New(store.NewReferrals(a.rdb, key, cfg.ReferralTTL), link, qrCode)); err != nil {
+	if err := a.service.Register(referrals.New(store.NewReferrals(a.rdb, key, cfg.ReferralTTL), link, qrCode).WithReportPDF(checklist.ReferralReport)); err != nil {
 		return err
 	}
 	log.Info("referrals are on")
