@@ -95,7 +95,9 @@ func TestOneOrganisationsStaffWorkOnItsReferralsTogether(t *testing.T) {
 	// The client opens it; the staff member who made it is told in Russian alone.
 	w.text(polling, client, "/start "+payload)
 	w.press(polling, client, "Русский")
-	w.waitFor(func() bool { return strings.Contains(w.api.Last(staff).Text, "Клиент открыл направление «Айгерим") }, "the partner told")
+	w.waitFor(func() bool {
+		return strings.Contains(w.api.Last(staff).Text, "Клиент открыл направление «Айгерим")
+	}, "the partner told")
 	if got := w.api.Last(staff).Text; strings.Contains(got, "ашты") {
 		t.Errorf("the notice is not in Russian alone: %s", got)
 	}
@@ -121,7 +123,9 @@ func TestOneOrganisationsStaffWorkOnItsReferralsTogether(t *testing.T) {
 
 	// The colleague, revoked, is told in Kazakh, and is then a stranger who speaks Kazakh.
 	w.text(polling, admin, "/revoke 201")
-	w.waitFor(func() bool { return strings.Contains(w.api.Last(colleague).Text, "қолжетімділігіңізді ажыратты") }, "the revoked colleague told")
+	w.waitFor(func() bool {
+		return strings.Contains(w.api.Last(colleague).Text, "қолжетімділігіңізді ажыратты")
+	}, "the revoked colleague told")
 	if got := w.api.Last(colleague).Text; strings.Contains(got, "отключил") {
 		t.Errorf("the revoked colleague was told in Russian too: %s", got)
 	}

@@ -319,7 +319,9 @@ func TestStrangersCannotReachPartnerOrAdminCommands(t *testing.T) {
 	// A revoked partner is told, in their language, and is then a stranger too: /refer gets
 	// what it gets in a chat that speaks Russian, not the choice of a language.
 	w.text(polling, admin, "/revoke 200")
-	w.waitFor(func() bool { return strings.Contains(w.api.Last(staff).Text, "отключил ваш доступ партнёра") }, "the revoked partner to be told")
+	w.waitFor(func() bool {
+		return strings.Contains(w.api.Last(staff).Text, "отключил ваш доступ партнёра")
+	}, "the revoked partner to be told")
 	if got := w.api.Last(staff).Text; !strings.Contains(got, "«Бота үміт»") || strings.Contains(got, "ажыратты") {
 		t.Errorf("the revoked partner was told, not in Russian alone:\n%s", got)
 	}
