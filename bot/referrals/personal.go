@@ -54,6 +54,8 @@ func phoneOrIIN(run string) personal {
 var surnameEndings = []string{
 	"ов", "ова", "ев", "ева", "ёв", "ёва", "ин", "ина", "ын", "ына",
 	"ұлы", "улы", "қызы", "кызы", "вич", "вна", "ична", "енко",
+	// the other cases of the commonest: «для Садыковой», «Иванову», «с Петровым»
+	"овой", "евой", "ову", "еву", "овым", "евым", "иной", "ину", "иным", "вичу", "овне", "евне",
 }
 
 // notSurnames are capitalised words that end like a surname but name places partners
