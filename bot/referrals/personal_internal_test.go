@@ -81,7 +81,7 @@ func TestAReportCountsOnlyTheOrganisationsReferralsOfThePeriod(t *testing.T) {
 			Closed: at(5), Outcome: OutcomeHelped, History: []OutcomeRecord{{Outcome: OutcomeNotHelped, Date: at(4)}, {Outcome: OutcomeHelped, Date: at(6)}}},
 		{Org: "A", Created: at(3), Client: 2, Completed: at(4), Matched: []string{"s1"}}, // no consent: its services are not counted
 		{Org: "A", Created: at(10), Client: 3, Closed: at(20), Outcome: OutcomeUnreachable, History: []OutcomeRecord{{Outcome: OutcomeUnreachable, Date: at(20)}}},
-		{Org: "A", Created: time.Date(2026, 12, 1, 0, 30, 0, 0, kazakhstan)}, // after the period
+		{Org: "A", Created: time.Date(2026, 12, 1, 0, 30, 0, 0, kazakhstan)},   // after the period
 		{Org: "A", Created: time.Date(2026, 10, 31, 23, 30, 0, 0, kazakhstan)}, // before it
 		{Org: "B", Created: at(5)},
 	}
