@@ -222,3 +222,17 @@ func (w *world) referLabelledKK(label string) {
 	w.pressLabel(staff, "Жазбасыз")
 	says(w.t, w.text(staff, label), "Ішкі атау сақталды")
 }
+
+// An invitation to an organisation's name in other letters or spaces adds staff to it;
+// /partners lists staff by organisation, with how to add and remove them.
+func TestAnAdminAddsStaffToAnOrganisation(t *testing.T) {
+	w := newWorld(t)
+	w.invitePartner("Бота үміт")
+	w.sessions.Set(colleague, bot.Session{Lang: content.KK})
+	w.join(colleague, "  бота   ҮМІТ ", "«Бота үміт» ұйымынан Qamqor серіктесісіз")
+	w.sessions.Set(400, bot.Session{Lang: content.RU})
+	w.join(400, "Другая", "«Другая»")
+	says(t, w.text(admin, "/partners"), "Партнёры (3), по организациям", "«Бота үміт»: 200 (", "), 201 (", "«Другая»: 400 (", "/invite с тем же названием")
+	w.sessions.Set(admin, bot.Session{Lang: content.KK})
+	says(t, w.text(admin, "/partners"), "ұйымдар бойынша", "/invite сол атаумен")
+}

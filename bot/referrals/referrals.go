@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,6 +183,20 @@ func (f *Feature) invite(t *bot.Turn) bool {
 		say(t, t.T(msgInviteUsage, nil))
 		return true
 	}
+	org = strings.Join(strings.Fields(org), " ")
+	// An organisation that has staff already is named as they know it: an invitation
+	// typed «бота үміт» adds staff to «Бота үміт», not a new organisation.
+	ps, err := f.store.Partners(t.Ctx)
+	if err != nil {
+		t.Unavailable(err)
+		return true
+	}
+	for _, p := range ps {
+		if strings.EqualFold(p.Org, org) {
+			org = p.Org
+			break
+		}
+	}
 	code, err := f.store.CreateInvite(t.Ctx, org, t.Chat)
 	if err != nil {
 		t.Unavailable(err)
@@ -203,8 +218,20 @@ func (f *Feature) partners(t *bot.Turn) bool {
 		return true
 	}
 	lines := []string{t.T(msgPartnersTitle, map[string]any{"Count": len(ps)})}
-	for _, p := range ps {
-		lines = append(lines, fmt.Sprintf("%d — %s (%s)", p.User, p.Org, p.Since.Format("02.01.2006")))
+	// One line per organisation, its staff in the order they joined.
+	slices.SortStableFunc(ps, func(a, b Partner) int {
+		if c := strings.Compare(strings.ToLower(a.Org), strings.ToLower(b.Org)); c != 0 {
+			return c
+		}
+		return a.Since.Compare(b.Since)
+	})
+	for i := 0; i < len(ps); {
+		j, staff := i, []string{}
+		for ; j < len(ps) && ps[j].Org == ps[i].Org; j++ {
+			staff = append(staff, fmt.Sprintf("%d (%s)", ps[j].User, day(ps[j].Since)))
+		}
+		lines = append(lines, fmt.Sprintf("«%s»: %s", ps[i].Org, strings.Join(staff, ", ")))
+		i = j
 	}
 	lines = append(lines, t.T(msgPartnersRevokeHint, nil))
 	say(t, strings.Join(lines, "\n"))
