@@ -13,7 +13,7 @@ import (
 // chartWidth and chartHeight are the size of a report's chart, in pixels.
 const (
 	chartWidth  = 900
-	chartHeight = 450
+	chartHeight = 380
 )
 
 // ReferralReport renders a partner's report for their funder as an A4 PDF in the
@@ -39,7 +39,7 @@ func ReferralReport(d referrals.ReportDoc) ([]byte, error) {
 	doc.SetAutoPageBreak(true, marginBottom)
 	doc.AliasNbPages(pagesAlias)
 
-	w := &writer{doc: doc, labels: LabelsFor(d.Lang), made: clean(d.Subtitle)}
+	w := &writer{doc: doc, labels: LabelsFor(d.Lang), made: clean(d.Period)}
 	doc.SetFooterFunc(w.pageFooter)
 	doc.AddPage()
 	w.font("B", titleSize, textGrey)
@@ -88,20 +88,13 @@ func ReferralReport(d referrals.ReportDoc) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// valueWidth is the width of a report table's value column, in millimetres.
-const valueWidth = 30.0
-
-// row writes a table row: a name, wrapped, and its value right-aligned in bold.
+// row writes a table row as "name: value", the value in bold, so that the text read back
+// from the PDF keeps each value with its name.
 func (w *writer) row(name, value string) {
-	h := lineHeight(bodySize)
-	w.keepLines(bodySize, 1)
-	y := w.doc.GetY()
-	w.font("", bodySize, textGrey)
-	w.doc.SetXY(marginLeft, y)
-	w.doc.MultiCell(textWidth-valueWidth, h, clean(name), "", "L", false)
-	after := w.doc.GetY()
-	w.font("B", bodySize, textGrey)
-	w.doc.SetXY(marginLeft+textWidth-valueWidth, y)
-	w.doc.CellFormat(valueWidth, h, clean(value), "", 0, "R", false, 0, "")
-	w.doc.SetY(after)
+	if value == "" {
+		w.font("", bodySize, textGrey)
+		w.paragraph(bodySize, name)
+		return
+	}
+	w.field(bodySize, textGrey, clean(name), clean(value), false)
 }

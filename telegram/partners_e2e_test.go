@@ -186,7 +186,8 @@ func TestAReportCountsTheOrganisationsReferrals(t *testing.T) {
 		}
 	}
 	text := checklisttest.Text(t, pdf)
-	for _, want := range []string{"Отчёт организации «Бота үміт»", "Создано направлений", "Открыто клиентами", "помощь получена", first.Name.RU} {
+	for _, want := range []string{"Отчёт организации «Бота үміт»", "Создано направлений: 3", "Открыто клиентами: 2", "Опрос пройден: 1",
+		"Итог записан: 1", "помощь получена: 1", "помощь не получена: 0", first.Name.RU + ": 1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q:\n%s", want, text)
 		}

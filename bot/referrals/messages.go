@@ -155,6 +155,12 @@ const (
 	msgReportServices      bot.MessageID = "ReportServices"
 	msgReportNoData        bot.MessageID = "ReportNoData"
 	msgReportCount         bot.MessageID = "ReportCount"
+
+	msgReportBarMade          bot.MessageID = "ReportBarMade"
+	msgReportBarOpened        bot.MessageID = "ReportBarOpened"
+	msgReportBarCompleted     bot.MessageID = "ReportBarCompleted"
+	msgReportBarClosed        bot.MessageID = "ReportBarClosed"
+	msgReportBarConsultations bot.MessageID = "ReportBarConsultations"
 )
 
 // personalMessage names each kind of personal data found in a partner's text.
@@ -171,5 +177,6 @@ func init() {
 		msgViewByColleague, msgRevokedNotice, msgPersonalPhone, msgPersonalEmail, msgPersonalIIN, msgPersonalName,
 		msgCommandReport, msgReportUsage, msgReportTitle, msgReportPeriod, msgReportFooter, msgReportSent,
 		msgReportReferrals, msgReportMade, msgReportOpened, msgReportCompleted, msgReportClosed,
-		msgReportConsultations, msgReportMedian, msgReportOutcomes, msgReportServices, msgReportNoData, msgReportCount)
+		msgReportConsultations, msgReportMedian, msgReportOutcomes, msgReportServices, msgReportNoData, msgReportCount,
+		msgReportBarMade, msgReportBarOpened, msgReportBarCompleted, msgReportBarClosed, msgReportBarConsultations)
 }

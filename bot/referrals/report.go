@@ -44,6 +44,7 @@ type ReportDoc struct {
 	Lang     content.Lang
 	Title    string
 	Subtitle string
+	Period   string // the period, short: "01.11.2026–30.11.2026"
 	Sections []ReportSection
 	Chart    ReportChart
 	Footer   string
@@ -164,6 +165,7 @@ func reportDoc(e *bot.Engine, rep Report, lang content.Lang, made time.Time) Rep
 		Lang:     lang,
 		Title:    T(msgReportTitle, map[string]any{"Org": rep.Org}),
 		Subtitle: T(msgReportPeriod, map[string]any{"From": rep.From.Format("02.01.2006"), "To": rep.To.Format("02.01.2006")}),
+		Period:   rep.From.Format("02.01.2006") + "–" + rep.To.Format("02.01.2006"),
 		Footer:   T(msgReportFooter, map[string]any{"Date": day(made)}),
 		Made:     made,
 	}
@@ -202,9 +204,10 @@ func reportDoc(e *bot.Engine, rep Report, lang content.Lang, made time.Time) Rep
 	}
 	d.Sections = []ReportSection{counts, outcomesSec, services}
 	d.Chart = ReportChart{Title: T(msgReportReferrals, nil), Series: T(msgReportCount, nil)}
-	for _, row := range counts.Rows[:5] {
-		v, _ := strconv.Atoi(row[1])
-		d.Chart.Names = append(d.Chart.Names, row[0])
+	// The chart's bars have short names: a long one would not fit under its bar.
+	for i, id := range []bot.MessageID{msgReportBarMade, msgReportBarOpened, msgReportBarCompleted, msgReportBarClosed, msgReportBarConsultations} {
+		v, _ := strconv.Atoi(counts.Rows[i][1])
+		d.Chart.Names = append(d.Chart.Names, T(id, nil))
 		d.Chart.Values = append(d.Chart.Values, float64(v))
 	}
 	return d
