@@ -236,3 +236,25 @@ func TestAnAdminAddsStaffToAnOrganisation(t *testing.T) {
 	w.sessions.Set(admin, bot.Session{Lang: content.KK})
 	says(t, w.text(admin, "/partners"), "ұйымдар бойынша", "/invite сол атаумен")
 }
+
+// A partner who changes language gets their menu set again, and notices in the new one.
+func TestAPartnersNewLanguageIsUsedForTheirMenuAndNotices(t *testing.T) {
+	w := newWorld(t)
+	w.invitePartner("Бота үміт")
+	payload := w.refer("")
+	r := w.text(staff, "/lang")
+	if !containsChat(r.Menus, staff) {
+		t.Errorf("the partner's menu is not set again after /lang: %v", r.Menus)
+	}
+	if p, _, _ := w.refs.Partner(context.Background(), staff); p.Lang != content.KK {
+		t.Errorf("the partner's language after /lang: %q", p.Lang)
+	}
+	bottest.Russian(w.sessions, client)
+	n := notices(w.text(client, "/start "+payload), staff)
+	if len(n) != 1 || !strings.Contains(n[0], "жолдамасын ашты") || strings.Contains(n[0], "открыл") {
+		t.Errorf("the notice after the partner chose Kazakh: %q", n)
+	}
+	if r := w.text(client, "/lang"); containsChat(r.Menus, client) {
+		t.Errorf("a client without a role has a menu set: %v", r.Menus)
+	}
+}

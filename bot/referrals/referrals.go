@@ -934,12 +934,33 @@ func goTo(e *bot.Engine, s bot.Session, target, note string) (bot.Session, []bot
 // language it shows who referred them, and when they reach a screener's result it tells a
 // consenting client's partner what matched.
 func (f *Feature) afterStep(t *bot.Turn, before, after bot.Session, _ []bot.Reply) {
+	if before.Lang != after.Lang && after.Lang != "" {
+		f.languageChosen(t, after.Lang)
+	}
 	switch {
 	case after.Ref == "":
 	case before.Flow == flowIntro && after.Flow != flowIntro && after.Lang != "":
 		f.showIntro(t, after)
 	case after.Step == bot.StepResult && before.Step != bot.StepResult:
 		f.completed(t, after)
+	}
+}
+
+// languageChosen keeps a partner's new language, for the notices to them (the core sets
+// their command menu again in it).
+func (f *Feature) languageChosen(t *bot.Turn, lang content.Lang) {
+	p, ok, err := f.store.Partner(t.Ctx, t.Chat)
+	if err != nil {
+		t.Log().Warn("a partner's new language was not saved", "err", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	if p.Lang != lang {
+		if err := f.store.SetPartnerLang(t.Ctx, t.Chat, lang); err != nil {
+			t.Log().Warn("a partner's new language was not saved", "err", err)
+		}
 	}
 }
 
