@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qamqor/qamqor/checklist/checklisttest"
 	"github.com/qamqor/qamqor/content"
@@ -102,18 +104,22 @@ func TestOneOrganisationsStaffWorkOnItsReferralsTogether(t *testing.T) {
 		t.Errorf("the notice is not in Russian alone: %s", got)
 	}
 
-	// One records the outcome, the other corrects it with a comment and a date.
+	// One records the outcome, the other corrects it with a comment and the date it happened
+	// (the referral was made three days before).
+	refKey := "{ref:" + strings.TrimPrefix(payload, "r_") + "}"
+	w.redis.Client().HSet(context.Background(), refKey, "created", strconv.FormatInt(time.Now().AddDate(0, 0, -3).Unix(), 10))
+	yesterday := time.Now().In(time.FixedZone("UTC+5", 5*3600)).AddDate(0, 0, -1).Format("02.01.2006")
 	w.closeReferral("Айгерим, группа вторника", "помощь не получена", "")
 	w.text(polling, colleague, "/referrals")
 	w.press(polling, colleague, "🔎 Айгерим, группа вторника")
 	w.press(polling, colleague, "Нәтижені өзгерту")
 	w.press(polling, colleague, "көмек алды")
-	w.text(polling, colleague, "01.12.2026 жәрдемақы тағайындалды")
-	w.lastHas(colleague, "нәтижесі түзетілді: көмек алды", "Нәтижелер тарихы:", "көмек алмады", "«жәрдемақы тағайындалды»", "01.12.2026 — көмек алды", "әріптесіңіз 200")
+	w.text(polling, colleague, yesterday+" жәрдемақы тағайындалды")
+	w.lastHas(colleague, "нәтижесі түзетілді: көмек алды", "Нәтижелер тарихы:", "көмек алмады", "«жәрдемақы тағайындалды»", yesterday+" — көмек алды", "әріптесіңіз 200")
 	w.text(polling, staff, "/referrals")
 	w.lastHas(staff, "закрыто (помощь получена)")
 	w.press(polling, staff, "🔎 Айгерим, группа вторника")
-	w.lastHas(staff, "История итогов:", "помощь не получена (записал(а) вы", "01.12.2026 — помощь получена (записал(а) коллега 201", "«жәрдемақы тағайындалды»")
+	w.lastHas(staff, "История итогов:", "помощь не получена (записал(а) вы", yesterday + " — помощь получена (записал(а) коллега 201", "«жәрдемақы тағайындалды»")
 
 	// A comment with a phone number is questioned.
 	w.press(polling, staff, "Изменить итог")

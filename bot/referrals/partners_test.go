@@ -110,12 +110,14 @@ func TestAnOutcomeIsCorrectedWithAComment(t *testing.T) {
 	w.sessions.Set(colleague, bot.Session{Lang: content.RU})
 	w.join(colleague, "Бота үміт", "«Бота үміт»")
 	code := w.opened("", client)
+	w.refs.UpdateReferral(context.Background(), code, func(r *referrals.Referral) { r.Created = r.Created.AddDate(0, 0, -3) }) // made three days ago
 	yesterday := time.Now().In(time.FixedZone("UTC+5", 5*3600)).AddDate(0, 0, -1).Format("02.01.2006")
 	tomorrow := time.Now().In(time.FixedZone("UTC+5", 5*3600)).AddDate(0, 0, 1).Format("02.01.2006")
 
 	w.press(staff, "O:"+code)
 	says(t, w.pressLabel(staff, "нет связи с клиентом"), "Добавьте короткий комментарий")
-	says(t, w.text(staff, tomorrow+" дозвонились"), "не может быть позже сегодняшнего дня")
+	says(t, w.text(staff, tomorrow+" дозвонились"), "итог может быть со дня направления")
+	says(t, w.text(staff, "01.01.2020 дозвонились"), "итог может быть со дня направления")
 	says(t, w.text(staff, "звонить +7 701 123 45 67"), "В комментарии, похоже, есть номер телефона")
 	says(t, w.text(staff, yesterday+" не берёт трубку"), "закрыто: нет связи с клиентом", yesterday+" — нет связи с клиентом (записал(а) вы", "«не берёт трубку»")
 

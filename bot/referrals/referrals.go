@@ -713,9 +713,21 @@ func (f *Feature) comment(t *bot.Turn, p Partner) {
 	}
 	text, date := strings.TrimSpace(t.Text), t.Now
 	if m := leadingDate.FindStringSubmatch(text); m != nil {
+		r, ok, err := f.store.Referral(t.Ctx, code)
+		if err != nil {
+			t.Unavailable(err)
+			return
+		}
+		if !ok || r.Org != p.Org {
+			t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+			t.Stale()
+			return
+		}
+		created := r.Created.In(kazakhstan)
+		created = time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, kazakhstan)
 		d, err := time.ParseInLocation("2.1.2006", m[1], kazakhstan)
-		if err != nil || d.After(t.Now) {
-			f.badComment(t, code, o, t.T(msgOutcomeBadDate, map[string]any{"Date": m[1], "Today": day(t.Now)}))
+		if err != nil || d.After(t.Now) || d.Before(created) {
+			f.badComment(t, code, o, t.T(msgOutcomeBadDate, map[string]any{"Date": m[1], "Created": day(r.Created), "Today": day(t.Now)}))
 			return
 		}
 		date, text = d, strings.TrimSpace(text[len(m[0]):])
