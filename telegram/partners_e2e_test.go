@@ -119,7 +119,7 @@ func TestOneOrganisationsStaffWorkOnItsReferralsTogether(t *testing.T) {
 	w.text(polling, staff, "/referrals")
 	w.lastHas(staff, "закрыто (помощь получена)")
 	w.press(polling, staff, "🔎 Айгерим, группа вторника")
-	w.lastHas(staff, "История итогов:", "помощь не получена (записал(а) вы", yesterday + " — помощь получена (записал(а) коллега 201", "«жәрдемақы тағайындалды»")
+	w.lastHas(staff, "История итогов:", "помощь не получена (записал(а) вы", yesterday+" — помощь получена (записал(а) коллега 201", "«жәрдемақы тағайындалды»")
 
 	// A comment with a phone number is questioned.
 	w.press(polling, staff, "Изменить итог")
