@@ -63,9 +63,9 @@ func TestAReportPeriodIsReadInKazakhstansTime(t *testing.T) {
 		{"01.01.2024 01.01.2026", time.Time{}, time.Time{}, false},
 		{"01.11.2026 02.11.2026 03.11.2026", time.Time{}, time.Time{}, false},
 	} {
-		from, to, ok := period(c.arg, now)
+		from, to, ok := ParsePeriod(c.arg, now)
 		if ok != c.ok || ok && (!from.Equal(c.from) || !to.Equal(c.to)) {
-			t.Errorf("period(%q) = %v, %v, %v; want %v, %v, %v", c.arg, from, to, ok, c.from, c.to, c.ok)
+			t.Errorf("ParsePeriod(%q) = %v, %v, %v; want %v, %v, %v", c.arg, from, to, ok, c.from, c.to, c.ok)
 		}
 	}
 }

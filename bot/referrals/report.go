@@ -74,9 +74,9 @@ func (f *Feature) WithReportPDF(pdf func(ReportDoc) ([]byte, error)) *Feature {
 // maxReportDays bounds a report's period.
 const maxReportDays = 366
 
-// period reads /report's arguments: none, this month so far; one date, from it to today;
+// ParsePeriod reads /report's arguments: none, this month so far; one date, from it to today;
 // two, from the first to the second, both included. ok is false for anything else.
-func period(arg string, now time.Time) (from, to time.Time, ok bool) {
+func ParsePeriod(arg string, now time.Time) (from, to time.Time, ok bool) {
 	today := now.In(kazakhstan)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, kazakhstan)
 	fields := strings.Fields(arg)
@@ -153,8 +153,8 @@ func oneDecimal(v float64) string {
 	return strings.Replace(strconv.FormatFloat(float64(int(v*10+0.5))/10, 'f', -1, 64), ".", ",", 1)
 }
 
-// doc puts the report in words in lang.
-func reportDoc(e *bot.Engine, rep Report, lang content.Lang, made time.Time) ReportDoc {
+// Doc puts the report in words in lang, made at made (for the console's page too).
+func (rep Report) Doc(e *bot.Engine, lang content.Lang, made time.Time) ReportDoc {
 	T := func(id bot.MessageID, data map[string]any) string { return e.T(lang, id, data) }
 	n := strconv.Itoa
 	median := T(msgReportNoData, nil)
@@ -213,9 +213,9 @@ func reportDoc(e *bot.Engine, rep Report, lang content.Lang, made time.Time) Rep
 	return d
 }
 
-// reportCSV writes the report as CSV in UTF-8 with a byte-order mark, so Excel opens the
+// CSV writes the report as CSV in UTF-8 with a byte-order mark, so Excel opens the
 // Cyrillic right: section, name, value.
-func reportCSV(d ReportDoc) []byte {
+func (d ReportDoc) CSV() []byte {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
 	w := csv.NewWriter(&b)
@@ -230,33 +230,42 @@ func reportCSV(d ReportDoc) []byte {
 	return b.Bytes()
 }
 
+// OrgReport is org's report for the days from to to (both included, in Kazakhstan's
+// time), with the consultations when the store counts them: what /report sends, and what
+// the console can show.
+func (f *Feature) OrgReport(ctx context.Context, org string, from, to time.Time) (Report, error) {
+	rs, _, err := f.store.OrgReferrals(ctx, org, 0, -1)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := BuildReport(rs, org, from, to)
+	if cc, ok := f.store.(consultationCounter); ok {
+		n, err := cc.Consultations(ctx, org, from, to.AddDate(0, 0, 1))
+		if err != nil {
+			return Report{}, err
+		}
+		rep.Consultations = n
+	}
+	return rep, nil
+}
+
 // report answers /report [from] [to]: the organisation's figures as a CSV and a PDF.
 func (f *Feature) report(t *bot.Turn, p Partner) {
-	from, to, ok := period(t.Arg, t.Now)
+	from, to, ok := ParsePeriod(t.Arg, t.Now)
 	if !ok {
 		say(t, t.T(msgReportUsage, nil))
 		return
 	}
-	rs, _, err := f.store.OrgReferrals(t.Ctx, p.Org, 0, -1)
+	rep, err := f.OrgReport(t.Ctx, p.Org, from, to)
 	if err != nil {
 		t.Unavailable(err)
 		return
 	}
-	rep := BuildReport(rs, p.Org, from, to)
-	if cc, ok := f.store.(consultationCounter); ok {
-		n, err := cc.Consultations(t.Ctx, p.Org, from, to.AddDate(0, 0, 1))
-		if err != nil {
-			t.Unavailable(err)
-			return
-		}
-		rep.Consultations = n
-	}
-	lang := t.Lang()
-	d := reportDoc(t.Engine, rep, lang, t.Now)
+	d := rep.Doc(t.Engine, t.Lang(), t.Now)
 	name := "qamqor-report-" + from.Format("2006-01-02") + "-" + to.Format("2006-01-02")
 	reply := bot.Reply{
 		Text:      d.Title + "\n" + d.Subtitle + "\n\n" + t.T(msgReportSent, map[string]any{"Made": rep.Made}),
-		Documents: []bot.File{{Name: name + ".csv", Data: reportCSV(d)}},
+		Documents: []bot.File{{Name: name + ".csv", Data: d.CSV()}},
 	}
 	if f.reportPDF != nil {
 		pdf, err := f.reportPDF(d)
