@@ -258,7 +258,7 @@ func TestAPartnerOpeningTheirOwnLinkIsToldItIsForTheirClient(t *testing.T) {
 	w.text(polling, staff, "/start "+payload)
 	w.lastHas(staff, "Бұл сілтеме клиентіңізге арналған", "Басты мәзір")
 	for _, m := range w.api.Messages(staff) {
-		if strings.Contains(m.Text, "Клиент открыл направление") {
+		if strings.Contains(m.Text, "Клиент открыл направление") || strings.Contains(m.Text, "жолдамасын ашты") {
 			t.Fatal("the partner opening their own link was reported as the client opening it")
 		}
 	}
@@ -268,9 +268,13 @@ func TestAPartnerOpeningTheirOwnLinkIsToldItIsForTheirClient(t *testing.T) {
 	w.screen(client, "Сәлеметсіз бе")
 	w.press(polling, client, "Русский")
 	w.lastHas(client, "Вас направила организация «Бота үміт»", "Приходите в среду")
+	// The partner, who chose Kazakh, is told in Kazakh alone.
 	w.waitFor(func() bool {
-		return strings.Contains(w.api.Last(staff).Text, "Клиент открыл направление")
+		return strings.Contains(w.api.Last(staff).Text, "жолдамасын ашты")
 	}, "the partner to learn the client opened it")
+	if got := w.api.Last(staff).Text; strings.Contains(got, "Клиент открыл") {
+		t.Errorf("the notice to a Kazakh-speaking partner is in Russian too: %s", got)
+	}
 }
 
 func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
