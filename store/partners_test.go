@@ -91,3 +91,22 @@ func TestAPartnersLanguageIsKept(t *testing.T) {
 		t.Error("saving the language brought a revoked partner's record back")
 	}
 }
+
+// Referrals made before organisations were listed are found in the organisation's list.
+func TestReferralsMadeBeforeOrganisationsAreListedForThem(t *testing.T) {
+	ctx := context.Background()
+	refs, srv := newReferrals(t)
+	code, _ := refs.CreateInvite(ctx, "Бота үміт", 1)
+	refs.ClaimInvite(ctx, code, 20)
+	a, _ := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "Бота үміт", Target: "x"})
+	srv.Client().Del(ctx, srv.Client().Keys(ctx, "{org:*").Val()...) // as before the organisations' lists
+	rs, total, err := refs.OrgReferrals(ctx, "Бота үміт", 0, 5)
+	if err != nil || total != 1 || rs[0].Code != a.Code {
+		t.Fatalf("the organisation's referrals: %+v %d %v", rs, total, err)
+	}
+	for _, k := range srv.Client().Keys(ctx, "{org:*").Val() {
+		if ttl := srv.Client().TTL(ctx, k).Val(); ttl <= 0 {
+			t.Errorf("%s has no TTL", k)
+		}
+	}
+}

@@ -384,7 +384,46 @@ func (s *Referrals) PartnerReferrals(ctx context.Context, partner int64, offset,
 
 // OrgReferrals implements referrals.Store.
 func (s *Referrals) OrgReferrals(ctx context.Context, org string, offset, limit int) ([]referrals.Referral, int, error) {
+	if err := s.indexOrg(ctx, org); err != nil {
+		return nil, 0, err
+	}
 	return s.listed(ctx, orgRefsKey(org), offset, limit)
+}
+
+// indexOrg fills an organisation's list, when it has none, from its staff's own lists:
+// referrals made before organisations were listed (or an organisation with none, whose
+// few staff are looked at again, cheaply).
+func (s *Referrals) indexOrg(ctx context.Context, org string) error {
+	key := orgRefsKey(org)
+	if n, err := s.rdb.Exists(ctx, key).Result(); err != nil || n > 0 {
+		if err != nil {
+			return fmt.Errorf("store: listing an organisation's referrals: %w", err)
+		}
+		return nil
+	}
+	ps, err := s.Partners(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.Org != org {
+			continue
+		}
+		made, err := s.rdb.ZRangeWithScores(ctx, partnerRefsKey(p.User), 0, -1).Result()
+		if err != nil {
+			return fmt.Errorf("store: listing a partner's referrals: %w", err)
+		}
+		if len(made) == 0 {
+			continue
+		}
+		pipe := s.rdb.TxPipeline()
+		pipe.ZAdd(ctx, key, made...)
+		pipe.Expire(ctx, key, s.untilClosed())
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("store: listing an organisation's referrals: %w", err)
+		}
+	}
+	return nil
 }
 
 // listed reads the referrals a sorted set lists, newest first, dropping the gone ones from
