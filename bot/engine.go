@@ -85,6 +85,8 @@ type Reply struct {
 	Checklist *Checklist
 	// Image is a picture sent with Text as its caption (a referral's QR code).
 	Image *Image
+	// Documents are files sent after the text (a partner's report as CSV and PDF).
+	Documents []File
 	// SearchMiss marks the answer to a question search found nothing for, for the
 	// statistics; adapters ignore it.
 	SearchMiss bool

@@ -261,7 +261,17 @@ func (s *Service) step(t *Turn) Result {
 	for _, h := range s.router.after {
 		h(t, before, after, out)
 	}
+	if before.Lang != after.Lang && after.Lang != "" && s.holdsRole(t.Ctx, t.Chat) {
+		t.MenuChanged(t.Chat) // its own menu follows the language it chose (ChatLang)
+	}
 	return Result{Replies: t.replies, Menus: t.menus}
+}
+
+// holdsRole reports whether chat holds any role, so has a command menu of its own; a
+// store away counts as none (the menu is set again at the next start).
+func (s *Service) holdsRole(ctx context.Context, chat int64) bool {
+	roles, err := s.RolesOf(ctx, chat)
+	return err == nil && len(roles) > 0
 }
 
 // hasRole reports whether chat holds role; an admin holds every role. Without a feature
@@ -321,6 +331,19 @@ func (s *Service) ChatMenu(ctx context.Context, chat int64, lang content.Lang) (
 		cmds = append(cmds, Command{Name: m.name, Description: e.T(lang, m.desc, nil)})
 	}
 	return cmds, true, nil
+}
+
+// ChatLang is the language chat chose ("" when it has not), so that a chat's own command
+// menu is in it whatever language its Telegram app is in.
+func (s *Service) ChatLang(ctx context.Context, chat int64) (content.Lang, error) {
+	var sess Session
+	if v, ok := s.store.(SessionViewer); ok {
+		var err error
+		sess, err = v.View(ctx, chat)
+		return sess.Lang, err
+	}
+	err := s.store.Update(ctx, chat, func(cur Session) (Session, error) { sess = cur; return cur, nil })
+	return sess.Lang, err
 }
 
 // RolesOf are the roles chat holds from every source (the roles feature, the referrals'

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/secret"
 	"github.com/redis/go-redis/v9"
 )
@@ -61,6 +64,15 @@ func partnerLimitKey(user int64) string { return partnerKey(user) + ":rate" }
 func referralKey(code string) string    { return "{ref:" + code + "}" }
 func clientRefsKey(user int64) string   { return "{chat:" + strconv.FormatInt(user, 10) + "}:refs" }
 func noteContext(code string) string    { return "referral-note:" + code }
+func labelContext(code string) string   { return "referral-label:" + code }
+func historyContext(code string) string { return "referral-history:" + code }
+
+// orgRefsKey lists the referrals of an organisation's staff. The name is hashed: any text
+// an admin typed, kept out of key names.
+func orgRefsKey(org string) string {
+	sum := sha256.Sum256([]byte(org))
+	return "{org:" + hex.EncodeToString(sum[:12]) + "}:refs"
+}
 func matchedContext(code string) string { return "referral-matched:" + code }
 
 // partnersKey is the set of partner ids, for admins' list. It lives as long as the
@@ -172,7 +184,23 @@ func (s *Referrals) Partner(ctx context.Context, user int64) (referrals.Partner,
 	renew.Expire(ctx, partnerKey(user), partnerTTL)
 	renew.Expire(ctx, partnersKey, partnerTTL)
 	_, _ = renew.Exec(ctx)
-	return referrals.Partner{User: user, Org: m["org"], Since: fromUnix(m["since"])}, true, nil
+	return referrals.Partner{User: user, Org: m["org"], Since: fromUnix(m["since"]), Lang: content.Lang(m["lang"])}, true, nil
+}
+
+// setIfPartner sets a field of a partner's record only while it exists, so a revoked
+// partner is not brought back as a record without an organisation.
+var setIfPartner = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`)
+
+// SetPartnerLang implements referrals.Store.
+func (s *Referrals) SetPartnerLang(ctx context.Context, user int64, lang content.Lang) error {
+	if err := setIfPartner.Run(ctx, s.rdb, []string{partnerKey(user)}, "lang", string(lang)).Err(); err != nil {
+		return fmt.Errorf("store: saving a partner's language: %w", err)
+	}
+	return nil
 }
 
 // Partners implements referrals.Store, dropping from the list those whose record is gone.
@@ -237,6 +265,12 @@ func (s *Referrals) CreateReferral(ctx context.Context, r referrals.Referral) (r
 	pipe.Expire(ctx, partnerRefsKey(r.Partner), s.untilClosed())
 	if _, err := pipe.Exec(ctx); err != nil {
 		return referrals.Referral{}, fmt.Errorf("store: listing a referral: %w", err)
+	}
+	pipe = s.rdb.TxPipeline()
+	pipe.ZAdd(ctx, orgRefsKey(r.Org), redis.Z{Score: float64(r.Created.UnixNano()), Member: r.Code})
+	pipe.Expire(ctx, orgRefsKey(r.Org), s.untilClosed())
+	if _, err := pipe.Exec(ctx); err != nil {
+		return referrals.Referral{}, fmt.Errorf("store: listing a referral for its organisation: %w", err)
 	}
 	return r, nil
 }
@@ -345,7 +379,56 @@ func (s *Referrals) UpdateReferral(ctx context.Context, code string, fn func(*re
 
 // PartnerReferrals implements referrals.Store.
 func (s *Referrals) PartnerReferrals(ctx context.Context, partner int64, offset, limit int) ([]referrals.Referral, int, error) {
-	key := partnerRefsKey(partner)
+	return s.listed(ctx, partnerRefsKey(partner), offset, limit)
+}
+
+// OrgReferrals implements referrals.Store.
+func (s *Referrals) OrgReferrals(ctx context.Context, org string, offset, limit int) ([]referrals.Referral, int, error) {
+	if err := s.indexOrg(ctx, org); err != nil {
+		return nil, 0, err
+	}
+	return s.listed(ctx, orgRefsKey(org), offset, limit)
+}
+
+// indexOrg fills an organisation's list, when it has none, from its staff's own lists:
+// referrals made before organisations were listed (or an organisation with none, whose
+// few staff are looked at again, cheaply).
+func (s *Referrals) indexOrg(ctx context.Context, org string) error {
+	key := orgRefsKey(org)
+	if n, err := s.rdb.Exists(ctx, key).Result(); err != nil || n > 0 {
+		if err != nil {
+			return fmt.Errorf("store: listing an organisation's referrals: %w", err)
+		}
+		return nil
+	}
+	ps, err := s.Partners(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if p.Org != org {
+			continue
+		}
+		made, err := s.rdb.ZRangeWithScores(ctx, partnerRefsKey(p.User), 0, -1).Result()
+		if err != nil {
+			return fmt.Errorf("store: listing a partner's referrals: %w", err)
+		}
+		if len(made) == 0 {
+			continue
+		}
+		pipe := s.rdb.TxPipeline()
+		pipe.ZAdd(ctx, key, made...)
+		pipe.Expire(ctx, key, s.untilClosed())
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("store: listing an organisation's referrals: %w", err)
+		}
+	}
+	return nil
+}
+
+// listed reads the referrals a sorted set lists, newest first, dropping the gone ones from
+// it; limit < 0: all from offset.
+func (s *Referrals) listed(ctx context.Context, key string, offset, limit int) ([]referrals.Referral, int, error) {
 	codes, err := s.rdb.ZRevRange(ctx, key, 0, -1).Result()
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: listing referrals: %w", err)
@@ -365,6 +448,9 @@ func (s *Referrals) PartnerReferrals(ctx context.Context, partner int64, offset,
 	total := len(all)
 	if offset >= total {
 		return nil, total, nil
+	}
+	if limit < 0 {
+		return all[offset:], total, nil
 	}
 	return all[offset:min(total, offset+limit)], total, nil
 }
@@ -400,6 +486,7 @@ func (s *Referrals) Forget(ctx context.Context, user int64) ([]referrals.Referra
 	for _, r := range mine {
 		keys = append(keys, referralKey(r.Code))
 		s.rdb.ZRem(ctx, partnerRefsKey(r.Partner), r.Code)
+		s.rdb.ZRem(ctx, orgRefsKey(r.Org), r.Code)
 	}
 	made, err := s.rdb.ZRange(ctx, partnerRefsKey(user), 0, -1).Result()
 	if err != nil {
@@ -407,6 +494,9 @@ func (s *Referrals) Forget(ctx context.Context, user int64) ([]referrals.Referra
 	}
 	for _, code := range made {
 		keys = append(keys, referralKey(code))
+		if r, ok, err := s.get(ctx, code); err == nil && ok {
+			s.rdb.ZRem(ctx, orgRefsKey(r.Org), code)
+		}
 	}
 	// One key at a time: they live in different slots of a cluster.
 	for _, k := range keys {
@@ -447,7 +537,27 @@ func (s *Referrals) encode(r referrals.Referral) (map[string]any, error) {
 		}
 		matched = sealed
 	}
+	label, history := "", ""
+	if r.Label != "" {
+		sealed, err := s.key.SealString(r.Label, labelContext(r.Code))
+		if err != nil {
+			return nil, err
+		}
+		label = sealed
+	}
+	if len(r.History) > 0 {
+		data, err := json.Marshal(r.History)
+		if err != nil {
+			return nil, err
+		}
+		sealed, err := s.key.SealString(string(data), historyContext(r.Code))
+		if err != nil {
+			return nil, err
+		}
+		history = sealed
+	}
 	return map[string]any{
+		"label": label, "history": history,
 		"partner": r.Partner, "org": r.Org, "target": r.Target, "note": note,
 		"created": unix(r.Created), "expires": unix(r.Expires),
 		"client":  clientField(r.Client),
@@ -493,6 +603,22 @@ func (s *Referrals) decode(code string, m map[string]string) (referrals.Referral
 			return referrals.Referral{}, fmt.Errorf("store: opening a referral result: %w", err)
 		}
 		r.Matched = strings.Split(matched, ",")
+	}
+	if m["label"] != "" {
+		label, err := s.key.OpenString(m["label"], labelContext(code))
+		if err != nil {
+			return referrals.Referral{}, fmt.Errorf("store: opening a referral label: %w", err)
+		}
+		r.Label = label
+	}
+	if m["history"] != "" {
+		history, err := s.key.OpenString(m["history"], historyContext(code))
+		if err == nil {
+			err = json.Unmarshal([]byte(history), &r.History)
+		}
+		if err != nil {
+			return referrals.Referral{}, fmt.Errorf("store: opening a referral's outcomes: %w", err)
+		}
 	}
 	return r, nil
 }

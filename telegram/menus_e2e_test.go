@@ -66,16 +66,26 @@ func TestRoleHoldersGetTheirOwnCommandMenus(t *testing.T) {
 		return w.api.CommandsFor(editorScope, "kk") == nil && w.api.CommandsFor(editorScope, "") == nil
 	}, "the editor's menu to go")
 
+	// A partner's menu is in the language they speak to the bot in, whatever their app's
+	// language, and follows them when they change it.
 	w.invitePartner("Шапағат")
 	w.waitFor(func() bool { return len(w.api.CommandsFor(staffScope, "ru")) > 0 }, "the partner's menu")
-	for lang, want := range map[string]string{"ru": "Направить клиента", "kk": "Клиентті жолдамамен жіберу"} {
-		menu := w.api.CommandsFor(staffScope, lang)
-		names := menuNames(menu)
-		i := slices.Index(names, "/refer")
-		if i < 0 || menu[i].Description != want || !slices.Contains(names, "/referrals") || slices.Contains(names, "/role") {
-			t.Errorf("the partner's menu (lang %q): %+v", lang, menu)
+	partnerMenu := func(want string) bool {
+		for _, lang := range []string{"", "kk", "ru"} {
+			menu := w.api.CommandsFor(staffScope, lang)
+			names := menuNames(menu)
+			i := slices.Index(names, "/refer")
+			if i < 0 || menu[i].Description != want || !slices.Contains(names, "/referrals") || !slices.Contains(names, "/report") || slices.Contains(names, "/role") {
+				return false
+			}
 		}
+		return true
 	}
+	if !partnerMenu("Направить клиента") {
+		t.Errorf("the Russian-speaking partner's menu: %+v / %+v / %+v", w.api.CommandsFor(staffScope, ""), w.api.CommandsFor(staffScope, "kk"), w.api.CommandsFor(staffScope, "ru"))
+	}
+	w.text(polling, staff, "/lang") // Russian to Kazakh
+	w.waitFor(func() bool { return partnerMenu("Клиентті жолдамамен жіберу") }, "the partner's menu in Kazakh")
 	w.text(polling, admin, "/revoke 200")
 	if got := w.api.Last(admin).Text; !strings.Contains(got, "200") {
 		t.Fatalf("revoking: %s", got)

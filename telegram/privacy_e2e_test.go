@@ -258,7 +258,7 @@ func TestAPartnerOpeningTheirOwnLinkIsToldItIsForTheirClient(t *testing.T) {
 	w.text(polling, staff, "/start "+payload)
 	w.lastHas(staff, "Бұл сілтеме клиентіңізге арналған", "Басты мәзір")
 	for _, m := range w.api.Messages(staff) {
-		if strings.Contains(m.Text, "Клиент открыл направление") {
+		if strings.Contains(m.Text, "Клиент открыл направление") || strings.Contains(m.Text, "жолдамасын ашты") {
 			t.Fatal("the partner opening their own link was reported as the client opening it")
 		}
 	}
@@ -268,9 +268,13 @@ func TestAPartnerOpeningTheirOwnLinkIsToldItIsForTheirClient(t *testing.T) {
 	w.screen(client, "Сәлеметсіз бе")
 	w.press(polling, client, "Русский")
 	w.lastHas(client, "Вас направила организация «Бота үміт»", "Приходите в среду")
+	// The partner, who chose Kazakh, is told in Kazakh alone.
 	w.waitFor(func() bool {
-		return strings.Contains(w.api.Last(staff).Text, "Клиент открыл направление")
+		return strings.Contains(w.api.Last(staff).Text, "жолдамасын ашты")
 	}, "the partner to learn the client opened it")
+	if got := w.api.Last(staff).Text; strings.Contains(got, "Клиент открыл") {
+		t.Errorf("the notice to a Kazakh-speaking partner is in Russian too: %s", got)
+	}
 }
 
 func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
@@ -284,9 +288,7 @@ func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
 	w.press(polling, client, "Русский")
 	code := strings.TrimPrefix(payload, "r_")
 
-	w.text(polling, staff, "/referrals")
-	w.press(polling, staff, "Записать итог "+code[:4])
-	w.press(polling, staff, "помощь получена")
+	w.closeReferral(code[:4], "помощь получена", "")
 	w.lastHas(staff, "закрыто: помощь получена")
 
 	stale := map[string]string{"ru": "Эта кнопка устарела. Вы сейчас здесь:\n\nГлавное меню", "kk": "Бұл түйме ескірген. Сіз қазір осы жердесіз:\n\nБасты мәзір"}
@@ -295,7 +297,7 @@ func TestAStaleOutcomeButtonShowsThePartnersScreen(t *testing.T) {
 			w.text(polling, staff, "/lang")
 		}
 		for _, data := range []string{
-			"O:" + code + ":helped",          // the referral is closed
+			"V:AAAAAAAAAAAAAAAA",             // no such referral to view
 			"O:AAAAAAAAAAAAAAAA:helped",      // no such referral
 			"O:" + code + ":no_such_outcome", // no such outcome
 		} {
@@ -362,9 +364,7 @@ func TestEveryKeyTheBotWritesHasATTLOrABound(t *testing.T) {
 	w.press(polling, client, "Да, можно")
 	w.walkScreener(client, content.RU)
 	w.waitFor(func() bool { return strings.Contains(w.api.Last(staff).Text, "прошёл опрос") }, "the completion notice")
-	w.text(polling, staff, "/referrals")
-	w.press(polling, staff, "Записать итог "+strings.TrimPrefix(payload, "r_")[:4])
-	w.press(polling, staff, "помощь получена")
+	w.closeReferral(strings.TrimPrefix(payload, "r_")[:4], "помощь получена", "пособие назначено")
 	w.text(polling, admin, "/partners")
 
 	// Tickets: one answered and closed, one left open.

@@ -132,9 +132,7 @@ func TestWhatThePrivacyTextsSayIsWhatRedisKeeps(t *testing.T) {
 		w.press(polling, client, label)
 		intro := w.api.Last(client).Text
 		open := days(ref)
-		w.text(polling, staff, "/referrals")
-		w.press(polling, staff, "Записать итог "+strings.TrimPrefix(payload, "r_")[:4])
-		w.press(polling, staff, "помощь получена")
+		w.closeReferral(strings.TrimPrefix(payload, "r_")[:4], "помощь получена", "")
 		closed := days(ref)
 		if closed != 92 || open != 92+30 {
 			t.Errorf("a referral lives %d days open and %d closed; want 122 and 92", open, closed)

@@ -17,6 +17,7 @@ import (
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/privacy"
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/checklist"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/qr"
@@ -50,7 +51,7 @@ func (w *world) startReferralsIn(m mode) *bot.Service {
 	w.withRoles(svc)
 	mustRegister(w.t, svc, referrals.New(store.NewReferrals(rdb, key, 0),
 		func(payload string) string { return "https://t.me/" + fakebotapi.BotUsername + "?start=" + payload },
-		func(link string) ([]byte, error) { return qr.PNG(link, 400) }), privacy.New())
+		func(link string) ([]byte, error) { return qr.PNG(link, 400) }).WithReportPDF(checklist.ReferralReport), privacy.New())
 	w.startWith(m, svc)
 	return svc
 }
@@ -74,6 +75,22 @@ func (w *world) invitePartner(org string) {
 	}
 }
 
+// closeReferral has staff record outcome (its button's label) for the referral shown as
+// name, from its view in /referrals, with comment ("" for none).
+func (w *world) closeReferral(name, outcome, comment string) {
+	w.t.Helper()
+	w.text(polling, staff, "/referrals")
+	w.press(polling, staff, "🔎 "+name)
+	w.press(polling, staff, "Записать итог "+name)
+	w.press(polling, staff, outcome)
+	if comment == "" {
+		w.press(polling, staff, "Без комментария")
+	} else {
+		w.text(polling, staff, comment)
+	}
+	w.waitFor(func() bool { return strings.Contains(w.api.Last(staff).Text, "История итогов") }, "the outcome to be recorded")
+}
+
 // refer has staff refer a client to the screener with title label, with a note, and
 // returns the link's payload, checking that the QR code holds the link.
 func (w *world) refer(label, note string) string {
@@ -87,6 +104,9 @@ func (w *world) refer(label, note string) string {
 	}
 	w.waitFor(func() bool { return w.api.Last(staff).Photo != nil }, "the referral's QR code")
 	photo := w.api.Last(staff).Photo
+	if !strings.Contains(photo.Caption, "Метка для вашей организации") {
+		w.t.Fatalf("the referral's label is not asked for:\n%s", photo.Caption)
+	}
 	m := referralPayload.FindStringSubmatch(photo.Caption)
 	if m == nil {
 		w.t.Fatalf("no referral link in the caption:\n%s", photo.Caption)
@@ -178,8 +198,8 @@ func TestAReferralFromInvitationToOutcome(t *testing.T) {
 	tc, _ := c.ExampleCase(sc.ID)
 	for _, id := range tc.Match {
 		sv, _ := c.Service(id)
-		if !strings.Contains(notice, sv.Name.RU) || !strings.Contains(notice, sv.Name.KK) {
-			t.Errorf("the completion notice lacks %q:\n%s", sv.Name.RU, notice)
+		if !strings.Contains(notice, sv.Name.RU) || sv.Name.KK != sv.Name.RU && strings.Contains(notice, sv.Name.KK) {
+			t.Errorf("the completion notice is not in the partner's language (Russian) alone, with %q:\n%s", sv.Name.RU, notice)
 		}
 	}
 	if len(names) == 0 {
@@ -193,8 +213,7 @@ func TestAReferralFromInvitationToOutcome(t *testing.T) {
 		t.Fatalf("/referrals:\n%s", list.Text)
 	}
 	code := strings.TrimPrefix(payload, "r_")[:4]
-	w.press(polling, staff, "Записать итог "+code)
-	w.press(polling, staff, "помощь получена")
+	w.closeReferral(code, "помощь получена", "")
 	if got := w.api.Last(staff).Text; !strings.Contains(got, "закрыто: помощь получена") {
 		t.Errorf("closing: %s", got)
 	}
@@ -297,12 +316,19 @@ func TestStrangersCannotReachPartnerOrAdminCommands(t *testing.T) {
 	if got := w.api.Last(staff).Text; !strings.Contains(got, "ждёт клиента") {
 		t.Errorf("after the stranger's attempts: %s", got)
 	}
-	// A revoked partner is a stranger too: /refer gets what it gets in a new chat.
+	// A revoked partner is told, in their language, and is then a stranger too: /refer gets
+	// what it gets in a chat that speaks Russian, not the choice of a language.
 	w.text(polling, admin, "/revoke 200")
+	w.waitFor(func() bool {
+		return strings.Contains(w.api.Last(staff).Text, "отключил ваш доступ партнёра")
+	}, "the revoked partner to be told")
+	if got := w.api.Last(staff).Text; !strings.Contains(got, "«Бота үміт»") || strings.Contains(got, "ажыратты") {
+		t.Errorf("the revoked partner was told, not in Russian alone:\n%s", got)
+	}
 	w.text(polling, staff, "/refer")
-	w.text(polling, stranger+1, "/refer")
-	if got, want := w.api.Last(staff).Text, w.api.Last(stranger+1).Text; got != want || strings.Contains(got, "Куда направить") {
-		t.Errorf("/refer by a revoked partner: %s\nwant, as for anyone: %s", got, want)
+	w.text(polling, stranger, "/refer")
+	if got, want := w.api.Last(staff).Text, w.api.Last(stranger).Text; got != want || strings.Contains(got, "Куда направить") || strings.Contains(got, "выберите язык") {
+		t.Errorf("/refer by a revoked partner: %s\nwant, as for anyone who speaks Russian: %s", got, want)
 	}
 }
 

@@ -148,7 +148,23 @@ func (s *sender) reply(ctx context.Context, chat int64, editID int, r bot.Reply)
 			return err
 		}
 	}
+	for _, f := range r.Documents {
+		if err := s.file(ctx, chat, f); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// file sends a document made by a feature (a report).
+func (s *sender) file(ctx context.Context, chat int64, f bot.File) error {
+	return s.once(ctx, chat, "sendDocument", func(ctx context.Context) error {
+		_, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
+			ChatID:   chat,
+			Document: &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Data)}, // a new reader each try
+		})
+		return err
+	})
 }
 
 // ImageFile is the name a picture is sent under when its Image has none.

@@ -78,6 +78,11 @@ type FileAcceptor interface {
 	AcceptsFiles(ctx context.Context, chatID int64) bool
 }
 
+// ChatLangs is a Handler that knows the language a chat chose, for its own menu.
+type ChatLangs interface {
+	ChatLang(ctx context.Context, chat int64) (content.Lang, error)
+}
+
 // ChatMenus is a Handler that gives the chats holding a role (admins, editors, partners)
 // their own command menu (*bot.Service).
 type ChatMenus interface {
@@ -418,7 +423,21 @@ func (b *Bot) setChatCommands(ctx context.Context, chat int64) error {
 		lists[l], own = cmds, has
 	}
 	scope := &models.BotCommandScopeChat{ChatID: chat}
-	for _, s := range menuSets(func(l content.Lang) []bot.Command { return lists[l] }) {
+	sets := menuSets(func(l content.Lang) []bot.Command { return lists[l] })
+	if cl, ok := b.handler.(ChatLangs); ok && own {
+		// The chat's own menu is in the language it chose in the bot, for every app language.
+		lang, err := cl.ChatLang(ctx, chat)
+		if err != nil {
+			return err
+		}
+		if len(lists[lang]) > 0 {
+			sets = menuSets(func(content.Lang) []bot.Command { return lists[lang] })
+			for i := range sets {
+				sets[i].commands = sets[len(sets)-1].commands // not "X / X" in the default set
+			}
+		}
+	}
+	for _, s := range sets {
 		err := b.send.patiently(ctx, "setMyCommands", func(ctx context.Context) error {
 			var err error
 			if own {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot/referrals"
+	"github.com/qamqor/qamqor/content"
 )
 
 // Referrals is an in-memory referrals.Store that keeps the rules of store.Referrals: a
@@ -179,6 +180,7 @@ func (s *Referrals) UpdateReferral(_ context.Context, code string, fn func(*refe
 		return referrals.Referral{}, false, nil
 	}
 	r.Matched = slices.Clone(r.Matched)
+	r.History = slices.Clone(r.History)
 	fn(&r)
 	s.refs[code] = r
 	return r, true, nil
@@ -200,6 +202,41 @@ func (s *Referrals) PartnerReferrals(_ context.Context, partner int64, offset, l
 		return nil, len(all), nil
 	}
 	return all[offset:min(len(all), offset+limit)], len(all), nil
+}
+
+func (s *Referrals) OrgReferrals(_ context.Context, org string, offset, limit int) ([]referrals.Referral, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Fail != nil {
+		return nil, 0, s.Fail
+	}
+	var all []referrals.Referral
+	for i := len(s.made) - 1; i >= 0; i-- { // newest first
+		if r, ok := s.refs[s.made[i]]; ok && r.Org == org {
+			r.History = slices.Clone(r.History)
+			all = append(all, r)
+		}
+	}
+	if offset >= len(all) {
+		return nil, len(all), nil
+	}
+	if limit < 0 {
+		return all[offset:], len(all), nil
+	}
+	return all[offset:min(len(all), offset+limit)], len(all), nil
+}
+
+func (s *Referrals) SetPartnerLang(_ context.Context, user int64, lang content.Lang) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Fail != nil {
+		return s.Fail
+	}
+	if p, ok := s.partners[user]; ok {
+		p.Lang = lang
+		s.partners[user] = p
+	}
+	return nil
 }
 
 func (s *Referrals) ClientReferrals(_ context.Context, client int64) ([]referrals.Referral, error) {

@@ -102,3 +102,81 @@ const (
 const (
 	msgPrivacyReferral bot.MessageID = "PrivacyReferral"
 )
+
+// issue 18: partners — labels, personal data in free text, outcomes with history,
+// organisations, reports.
+const (
+	msgReferLabelAsk     bot.MessageID = "ReferLabelAsk"
+	msgReferNoLabel      bot.MessageID = "ReferNoLabel"
+	msgReferNoLabelDone  bot.MessageID = "ReferNoLabelDone"
+	msgLabelTooLong      bot.MessageID = "LabelTooLong"
+	msgLabelPersonal     bot.MessageID = "LabelPersonal"
+	msgLabelFullName     bot.MessageID = "LabelFullName"
+	msgLabelSaved        bot.MessageID = "LabelSaved"
+	msgLabelChange       bot.MessageID = "LabelChange"
+	msgNotePersonal      bot.MessageID = "NotePersonal"
+	msgCommentPersonal   bot.MessageID = "CommentPersonal"
+	msgCommentTooLong    bot.MessageID = "CommentTooLong"
+	msgOutcomeCommentAsk bot.MessageID = "OutcomeCommentAsk"
+	msgOutcomeNoComment  bot.MessageID = "OutcomeNoComment"
+	msgOutcomeBadDate    bot.MessageID = "OutcomeBadDate"
+	msgOutcomeCorrected  bot.MessageID = "OutcomeCorrected"
+	msgOutcomeChange     bot.MessageID = "OutcomeChange"
+	msgViewHead          bot.MessageID = "ViewHead"
+	msgViewLabel         bot.MessageID = "ViewLabel"
+	msgViewStatus        bot.MessageID = "ViewStatus"
+	msgViewOpened        bot.MessageID = "ViewOpened"
+	msgViewCompleted     bot.MessageID = "ViewCompleted"
+	msgViewHistory       bot.MessageID = "ViewHistory"
+	msgViewHistoryLine   bot.MessageID = "ViewHistoryLine"
+	msgViewByYou         bot.MessageID = "ViewByYou"
+	msgViewByColleague   bot.MessageID = "ViewByColleague"
+	msgRevokedNotice     bot.MessageID = "RevokedNotice"
+
+	msgPersonalPhone bot.MessageID = "Personal_phone"
+	msgPersonalEmail bot.MessageID = "Personal_email"
+	msgPersonalIIN   bot.MessageID = "Personal_iin"
+	msgPersonalName  bot.MessageID = "Personal_name"
+
+	msgCommandReport       bot.MessageID = "CommandReport"
+	msgReportUsage         bot.MessageID = "ReportUsage"
+	msgReportTitle         bot.MessageID = "ReportTitle"
+	msgReportPeriod        bot.MessageID = "ReportPeriod"
+	msgReportFooter        bot.MessageID = "ReportFooter"
+	msgReportSent          bot.MessageID = "ReportSent"
+	msgReportReferrals     bot.MessageID = "ReportReferrals"
+	msgReportMade          bot.MessageID = "ReportMade"
+	msgReportOpened        bot.MessageID = "ReportOpened"
+	msgReportCompleted     bot.MessageID = "ReportCompleted"
+	msgReportClosed        bot.MessageID = "ReportClosed"
+	msgReportConsultations bot.MessageID = "ReportConsultations"
+	msgReportMedian        bot.MessageID = "ReportMedian"
+	msgReportOutcomes      bot.MessageID = "ReportOutcomes"
+	msgReportServices      bot.MessageID = "ReportServices"
+	msgReportNoData        bot.MessageID = "ReportNoData"
+	msgReportCount         bot.MessageID = "ReportCount"
+
+	msgReportBarMade          bot.MessageID = "ReportBarMade"
+	msgReportBarOpened        bot.MessageID = "ReportBarOpened"
+	msgReportBarCompleted     bot.MessageID = "ReportBarCompleted"
+	msgReportBarClosed        bot.MessageID = "ReportBarClosed"
+	msgReportBarConsultations bot.MessageID = "ReportBarConsultations"
+)
+
+// personalMessage names each kind of personal data found in a partner's text.
+var personalMessage = map[personal]bot.MessageID{
+	personalPhone: msgPersonalPhone, personalEmail: msgPersonalEmail, personalIIN: msgPersonalIIN, personalName: msgPersonalName,
+}
+
+func init() {
+	MessageIDs = append(MessageIDs,
+		msgReferLabelAsk, msgReferNoLabel, msgReferNoLabelDone, msgLabelTooLong, msgLabelPersonal, msgLabelFullName,
+		msgLabelSaved, msgLabelChange, msgNotePersonal, msgCommentPersonal, msgCommentTooLong, msgOutcomeCommentAsk,
+		msgOutcomeNoComment, msgOutcomeBadDate, msgOutcomeCorrected, msgOutcomeChange, msgViewHead, msgViewLabel,
+		msgViewStatus, msgViewOpened, msgViewCompleted, msgViewHistory, msgViewHistoryLine, msgViewByYou,
+		msgViewByColleague, msgRevokedNotice, msgPersonalPhone, msgPersonalEmail, msgPersonalIIN, msgPersonalName,
+		msgCommandReport, msgReportUsage, msgReportTitle, msgReportPeriod, msgReportFooter, msgReportSent,
+		msgReportReferrals, msgReportMade, msgReportOpened, msgReportCompleted, msgReportClosed,
+		msgReportConsultations, msgReportMedian, msgReportOutcomes, msgReportServices, msgReportNoData, msgReportCount,
+		msgReportBarMade, msgReportBarOpened, msgReportBarCompleted, msgReportBarClosed, msgReportBarConsultations)
+}

@@ -7,8 +7,12 @@ package referrals
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +32,12 @@ const (
 	dataReferNoNote = "R-" // create the referral without a note
 	dataConsent     = "C:" // C:y or C:n: the client's answer on sharing progress
 	dataPage        = "P:" // P:<offset>: a page of /referrals
-	dataOutcome     = "O:" // O:<code> asks for an outcome; O:<code>:<outcome> records it
+	// O:<code> asks for an outcome; O:<code>:<outcome> for its comment; O:<code>:<outcome>:-
+	// records it without one.
+	dataOutcome = "O:"
+	dataView    = "V:" // V:<code>: one referral, with its history
+	dataLabel   = "L:" // L:<code>: label the referral (again)
+	dataNoLabel = "L-" // leave the referral without a label
 )
 
 // Flows: what a chat's next input means while a referral step waits for it.
@@ -38,10 +47,21 @@ const (
 	// flowIntro: the client must choose a language, then sees who referred them. It is
 	// not a typed-text flow: the language is the engine's to choose.
 	flowIntro bot.Flow = "intro"
+	// flowLabel: label:<code>[:<hash>]: the partner's next text is the referral's label;
+	// the hash is of a label with a surname they were asked to confirm by sending it again.
+	flowLabel bot.Flow = "label"
+	// flowComment: comment:<code>:<outcome>: the next text is the outcome's comment.
+	flowComment bot.Flow = "comment"
 )
 
 // maxNote bounds a partner's note to a client, in characters.
 const maxNote = 300
+
+// maxLabel bounds a referral's label, and maxComment an outcome's comment, in characters.
+const (
+	maxLabel   = 60
+	maxComment = 200
+)
 
 // maxOrg bounds an organisation's name, in characters.
 const maxOrg = 100
@@ -59,6 +79,8 @@ type Feature struct {
 	qr    func(link string) ([]byte, error)
 	// captioned draws the QR code sent with a new referral, with a caption (slip.go).
 	captioned CaptionedQR
+	// reportPDF renders /report's PDF (nil: the CSV alone).
+	reportPDF func(ReportDoc) ([]byte, error)
 }
 
 // New returns the referrals over store. link makes a deep link from a /start payload
@@ -84,20 +106,39 @@ func (f *Feature) Register(r *bot.Router) {
 	// nothing tells a stranger these exist.
 	partners := bot.ListedFor(bot.RolePartner)
 	r.Command("refer", "", f.partnerOnly(f.referMenu), bot.InMenu(msgCommandRefer), partners)
-	r.Command("referrals", "", f.partnerOnly(func(t *bot.Turn, _ Partner) {
+	r.Command("referrals", "", f.partnerOnly(func(t *bot.Turn, p Partner) {
 		offset, _ := strconv.Atoi(t.Arg)
-		f.listReferrals(t, max(0, offset))
+		f.listReferrals(t, p, max(0, offset))
 	}), bot.InMenu(msgCommandReferrals), partners)
+	r.Command("report", "", f.partnerOnly(f.report), bot.InMenu(msgCommandReport), partners)
 	r.Button(dataRefer, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.askNote(t, strings.TrimPrefix(t.Data, dataRefer)) }))
 	r.Button(dataReferNoNote, "", f.partnerOnly(func(t *bot.Turn, p Partner) { f.createReferral(t, p, nil) }))
 	r.Flow(flowNote, f.partnerOnly(f.note), bot.Resume(f.partnerOnly(func(t *bot.Turn, _ Partner) {
 		f.askNote(t, strings.TrimPrefix(string(t.Session.Flow), string(flowNote)+":")) // asked again, after safety's numbers
 	})))
-	r.Button(dataPage, "", f.partnerOnly(func(t *bot.Turn, _ Partner) {
+	r.Flow(flowLabel, f.partnerOnly(f.label), bot.Resume(f.partnerOnly(func(t *bot.Turn, _ Partner) {
+		t.Say(bot.Reply{Text: t.T(msgReferLabelAsk, map[string]any{"Count": maxLabel}), Buttons: noLabelButton(t)})
+	})))
+	r.Flow(flowComment, f.partnerOnly(f.comment), bot.Resume(f.partnerOnly(func(t *bot.Turn, _ Partner) {
+		code, o := commentFlow(t.Session.Flow)
+		f.askComment(t, code, o)
+	})))
+	r.Button(dataPage, "", f.partnerOnly(func(t *bot.Turn, p Partner) {
 		offset, _ := strconv.Atoi(strings.TrimPrefix(t.Data, dataPage))
-		f.listReferrals(t, max(0, offset))
+		f.listReferrals(t, p, max(0, offset))
 	}))
-	r.Button(dataOutcome, "", f.partnerOnly(func(t *bot.Turn, _ Partner) { f.outcome(t, strings.TrimPrefix(t.Data, dataOutcome)) }))
+	r.Button(dataOutcome, "", f.partnerOnly(func(t *bot.Turn, p Partner) { f.outcome(t, p, strings.TrimPrefix(t.Data, dataOutcome)) }))
+	r.Button(dataView, "", f.partnerOnly(func(t *bot.Turn, p Partner) { f.view(t, p, strings.TrimPrefix(t.Data, dataView)) }))
+	r.Button(dataLabel, "", f.partnerOnly(func(t *bot.Turn, p Partner) { f.askLabel(t, p, strings.TrimPrefix(t.Data, dataLabel)) }))
+	r.Button(dataNoLabel, "", f.partnerOnly(func(t *bot.Turn, p Partner) {
+		if !strings.HasPrefix(string(t.Session.Flow), string(flowLabel)+":") {
+			say(t, t.T(msgReferNoLabelDone, nil))
+			return
+		}
+		code, _ := labelFlow(t.Session.Flow)
+		t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+		t.Say(bot.Reply{Text: t.T(msgReferNoLabelDone, nil), Buttons: f.slipsOf(t, p, code)})
+	}))
 
 	f.registerForClient(r) // onbehalf.go
 	f.registerSlips(r)     // slip.go
@@ -120,6 +161,16 @@ func (f *Feature) partnerOnly(h func(t *bot.Turn, p Partner)) bot.Handler {
 		if !ok {
 			return false
 		}
+		if t.Session.Lang == "" { // so that after a revocation they are not asked to choose one
+			lang := t.Lang()
+			t.Change(func(s bot.Session) bot.Session { s.Lang = lang; return s })
+		}
+		if lang := t.Lang(); p.Lang != lang {
+			if err := f.store.SetPartnerLang(t.Ctx, p.User, lang); err != nil {
+				t.Log().Warn("a partner's language was not saved", "err", err)
+			}
+			p.Lang = lang
+		}
 		h(t, p)
 		return true
 	}
@@ -139,6 +190,20 @@ func (f *Feature) invite(t *bot.Turn) bool {
 	if org == "" || utf8.RuneCountInString(org) > maxOrg {
 		say(t, t.T(msgInviteUsage, nil))
 		return true
+	}
+	org = strings.Join(strings.Fields(org), " ")
+	// An organisation that has staff already is named as they know it: an invitation
+	// typed «бота үміт» adds staff to «Бота үміт», not a new organisation.
+	ps, err := f.store.Partners(t.Ctx)
+	if err != nil {
+		t.Unavailable(err)
+		return true
+	}
+	for _, p := range ps {
+		if strings.EqualFold(p.Org, org) {
+			org = p.Org
+			break
+		}
 	}
 	code, err := f.store.CreateInvite(t.Ctx, org, t.Chat)
 	if err != nil {
@@ -161,8 +226,20 @@ func (f *Feature) partners(t *bot.Turn) bool {
 		return true
 	}
 	lines := []string{t.T(msgPartnersTitle, map[string]any{"Count": len(ps)})}
-	for _, p := range ps {
-		lines = append(lines, fmt.Sprintf("%d — %s (%s)", p.User, p.Org, p.Since.Format("02.01.2006")))
+	// One line per organisation, its staff in the order they joined.
+	slices.SortStableFunc(ps, func(a, b Partner) int {
+		if c := strings.Compare(strings.ToLower(a.Org), strings.ToLower(b.Org)); c != 0 {
+			return c
+		}
+		return a.Since.Compare(b.Since)
+	})
+	for i := 0; i < len(ps); {
+		j, staff := i, []string{}
+		for ; j < len(ps) && ps[j].Org == ps[i].Org; j++ {
+			staff = append(staff, fmt.Sprintf("%d (%s)", ps[j].User, day(ps[j].Since)))
+		}
+		lines = append(lines, fmt.Sprintf("«%s»: %s", ps[i].Org, strings.Join(staff, ", ")))
+		i = j
 	}
 	lines = append(lines, t.T(msgPartnersRevokeHint, nil))
 	say(t, strings.Join(lines, "\n"))
@@ -173,6 +250,11 @@ func (f *Feature) revoke(t *bot.Turn) bool {
 	user, err := strconv.ParseInt(strings.TrimSpace(t.Arg), 10, 64)
 	if err != nil {
 		say(t, t.T(msgRevokeUsage, nil))
+		return true
+	}
+	p, _, err := f.store.Partner(t.Ctx, user)
+	if err != nil {
+		t.Unavailable(err)
 		return true
 	}
 	ok, err := f.store.RevokePartner(t.Ctx, user)
@@ -186,6 +268,11 @@ func (f *Feature) revoke(t *bot.Turn) bool {
 	}
 	t.Audit("partner.revoke", strconv.FormatInt(user, 10))
 	t.MenuChanged(user)
+	told := t.Both(msgRevokedNotice, map[string]any{"Org": p.Org})
+	if p.Lang != "" {
+		told = t.Engine.T(p.Lang, msgRevokedNotice, map[string]any{"Org": p.Org})
+	}
+	t.Say(bot.Reply{To: user, Text: told})
 	say(t, t.T(msgRevoked, map[string]any{"User": user}))
 	return true
 }
@@ -234,6 +321,13 @@ func (f *Feature) claimInvite(t *bot.Turn) bool {
 	if ok {
 		t.Audit("partner.join", p.Org)
 		t.MenuChanged(t.Chat)
+		lang := t.Lang()
+		if t.Session.Lang == "" { // a partner speaks to the bot in a language from the start
+			t.Change(func(s bot.Session) bot.Session { s.Lang = lang; return s })
+		}
+		if err := f.store.SetPartnerLang(t.Ctx, t.Chat, lang); err != nil {
+			t.Log().Warn("a partner's language was not saved", "err", err)
+		}
 	} else if p, ok, err = f.store.Partner(t.Ctx, t.Chat); err != nil || !ok {
 		neutral(t) // the store away on the second look: the same as any link that fails
 		return true
@@ -291,18 +385,33 @@ func (f *Feature) noNoteButton(t *bot.Turn) [][]bot.Button {
 	return [][]bot.Button{{{Label: t.T(msgReferNoNote, nil), Data: dataReferNoNote}}}
 }
 
-// note takes typed text as the note for the referral being made.
+// note takes typed text as the note for the referral being made. A note goes to the
+// client's chat: one that seems to hold a name, a phone number, an e-mail address or an
+// ИИН is not kept, and the partner is asked to write it without them.
 func (f *Feature) note(t *bot.Turn, p Partner) {
 	if utf8.RuneCountInString(t.Text) > maxNote {
 		t.Say(bot.Reply{Text: t.T(msgReferNoteTooLong, map[string]any{"Count": maxNote}), Buttons: f.noNoteButton(t)})
+		return
+	}
+	if found := findPersonal(t.Text, true); len(found) > 0 {
+		t.Say(bot.Reply{Text: t.T(msgNotePersonal, map[string]any{"What": personalNames(t, found)}), Buttons: f.noNoteButton(t)})
 		return
 	}
 	note := t.Text
 	f.createReferral(t, p, &note)
 }
 
+// personalNames names the kinds of personal data found, in the chat's language.
+func personalNames(t *bot.Turn, found []personal) string {
+	names := make([]string, 0, len(found))
+	for _, k := range found {
+		names = append(names, t.T(personalMessage[k], nil))
+	}
+	return strings.Join(names, ", ")
+}
+
 // createReferral creates the referral the session's flow is about, with note (nil: none),
-// and answers with its link and QR code.
+// and answers with its link and QR code, asking for the organisation's own label.
 func (f *Feature) createReferral(t *bot.Turn, p Partner, note *string) {
 	target, waiting := strings.CutPrefix(string(t.Session.Flow), string(flowNote)+":")
 	t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
@@ -325,25 +434,131 @@ func (f *Feature) createReferral(t *bot.Turn, p Partner, note *string) {
 		return
 	}
 	t.Count(statReferral + string(StatusCreated))
+	code := r.Code
+	t.Change(func(s bot.Session) bot.Session { s.Flow = flowLabel + ":" + bot.Flow(code); return s })
 	link := f.link(payloadReferral + r.Code)
 	reply := bot.Reply{Text: t.T(msgReferCreated, map[string]any{
 		"Target": targetName(t.Engine, target, lang), "Link": link, "Code": short(r.Code),
 		"Count": int(r.Expires.Sub(r.Created).Hours() / 24),
-	})}
+	}) + "\n\n" + t.T(msgReferLabelAsk, map[string]any{"Count": maxLabel}), Buttons: noLabelButton(t)}
 	if png, err := f.qrPicture(t.Engine, r, link); err == nil && png != nil {
 		reply.Image = &bot.Image{Name: "qamqor-referral.png", PNG: png}
 	} else if err != nil {
 		t.Log().Warn("the referral's QR code could not be made; the link is sent alone", "err", err)
 	}
-	reply.Buttons = slipButtons(t, r.Code) // slip.go
+	reply.Buttons = append(reply.Buttons, slipButtons(t, r.Code)...) // slip.go
 	t.Say(reply)
 }
 
-// listReferrals shows a page of the partner's referrals, with a button to record the
-// outcome of each that is open.
-func (f *Feature) listReferrals(t *bot.Turn, offset int) {
+func noLabelButton(t *bot.Turn) [][]bot.Button {
+	return [][]bot.Button{{{Label: t.T(msgReferNoLabel, nil), Data: dataNoLabel}}}
+}
+
+// askLabel asks for a referral's label again (from its view).
+func (f *Feature) askLabel(t *bot.Turn, p Partner, code string) {
+	r, ok, err := f.store.Referral(t.Ctx, code)
+	if err != nil {
+		t.Unavailable(err)
+		return
+	}
+	if !ok || r.Org != p.Org {
+		t.Stale()
+		return
+	}
+	t.Change(func(s bot.Session) bot.Session { s.Flow = flowLabel + ":" + bot.Flow(code); return s })
+	t.Say(bot.Reply{Text: t.T(msgReferLabelAsk, map[string]any{"Count": maxLabel}), Buttons: noLabelButton(t)})
+}
+
+// labelFlow is what a label flow is about: the referral, and the hash of a label the
+// partner was asked to confirm ("" when none). Only the hash is kept in the session: a
+// label is the organisation's, sealed in the referral.
+func labelFlow(flow bot.Flow) (code, confirm string) {
+	rest := strings.TrimPrefix(string(flow), string(flowLabel)+":")
+	code, confirm, _ = strings.Cut(rest, ":")
+	return code, confirm
+}
+
+// labelHash is a short hash of a label the partner is asked to confirm.
+func labelHash(label string) string {
+	sum := sha256.Sum256([]byte(label))
+	return hex.EncodeToString(sum[:6])
+}
+
+// label takes typed text as a referral's label. A phone number, an e-mail address or an
+// ИИН is never kept (the partner is asked to write it without them); a surname or a
+// patronymic is kept once the partner sends the same label again.
+func (f *Feature) label(t *bot.Turn, p Partner) {
+	code, confirm := labelFlow(t.Session.Flow)
+	text := strings.TrimSpace(t.Text)
+	if utf8.RuneCountInString(text) > maxLabel {
+		t.Say(bot.Reply{Text: t.T(msgLabelTooLong, map[string]any{"Count": maxLabel}), Buttons: noLabelButton(t)})
+		return
+	}
+	found := findPersonal(text, false)
+	if len(found) > 0 && !onlyNames(found) {
+		t.Say(bot.Reply{Text: t.T(msgLabelPersonal, map[string]any{"What": personalNames(t, found)}), Buttons: noLabelButton(t)})
+		return
+	}
+	if onlyNames(found) && confirm != labelHash(text) {
+		h := labelHash(text)
+		t.Change(func(s bot.Session) bot.Session { s.Flow = flowLabel + ":" + bot.Flow(code+":"+h); return s })
+		t.Say(bot.Reply{Text: t.T(msgLabelFullName, nil), Buttons: noLabelButton(t)})
+		return
+	}
+	t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+	ours := false
+	ref, found2, err := f.store.UpdateReferral(t.Ctx, code, func(r *Referral) {
+		if ours = r.Org == p.Org; ours {
+			r.Label = text
+		}
+	})
+	if err != nil {
+		t.Unavailable(err)
+		return
+	}
+	if !found2 || !ours {
+		t.Stale()
+		return
+	}
+	var slips [][]bot.Button
+	if ref.Status(t.Now) == StatusCreated { // a client without Telegram still needs the slip
+		slips = slipButtons(t, code)
+	}
+	t.Say(bot.Reply{Text: t.T(msgLabelSaved, map[string]any{"Label": text}), Buttons: slips})
+}
+
+// slipsOf are the slip buttons of the organisation's referral code while nobody has
+// opened it: the label step answers with them, so the slip stays one tap away.
+func (f *Feature) slipsOf(t *bot.Turn, p Partner, code string) [][]bot.Button {
+	r, ok, err := f.store.Referral(t.Ctx, code)
+	if err != nil || !ok || r.Org != p.Org || r.Status(t.Now) != StatusCreated {
+		return nil
+	}
+	return slipButtons(t, code)
+}
+
+// shown is how a referral is named to its organisation: its label, or its short code.
+func shown(r Referral) string {
+	if r.Label != "" {
+		return r.Label
+	}
+	return short(r.Code)
+}
+
+// named is how a referral is named in a sentence to its organisation: its label in
+// quotes, or its short code.
+func named(r Referral) string {
+	if r.Label != "" {
+		return "«" + r.Label + "»"
+	}
+	return short(r.Code)
+}
+
+// listReferrals shows a page of the organisation's referrals, each with a button to its
+// view.
+func (f *Feature) listReferrals(t *bot.Turn, p Partner, offset int) {
 	lang := t.Lang()
-	rs, total, err := f.store.PartnerReferrals(t.Ctx, t.Chat, offset, referralsPage)
+	rs, total, err := f.store.OrgReferrals(t.Ctx, p.Org, offset, referralsPage)
 	if err != nil {
 		t.Unavailable(err)
 		return
@@ -352,22 +567,24 @@ func (f *Feature) listReferrals(t *bot.Turn, offset int) {
 		say(t, t.T(msgReferralsNone, nil))
 		return
 	}
-	lines := []string{t.T(msgReferralsTitle, map[string]any{"From": min(offset+1, total), "To": min(offset+len(rs), total), "Total": total})}
+	lines := []string{t.T(msgReferralsTitle, map[string]any{"Org": p.Org, "From": min(offset+1, total), "To": min(offset+len(rs), total), "Total": total})}
 	var buttons [][]bot.Button
 	for _, r := range rs {
 		status := r.Status(t.Now)
-		shown := t.T(statusMessage[status], nil)
+		st := t.T(statusMessage[status], nil)
 		if status == StatusClosed {
-			shown += " (" + t.T(outcomeMessage[r.Outcome], nil) + ")"
+			st += " (" + t.T(outcomeMessage[r.Outcome], nil) + ")"
 		}
-		line := fmt.Sprintf("• %s · %s · %s · %s", short(r.Code), targetName(t.Engine, r.Target, lang), shown, r.Created.Format("02.01.2006"))
+		name := short(r.Code)
+		if r.Label != "" {
+			name = "«" + r.Label + "» " + name
+		}
+		line := fmt.Sprintf("• %s · %s · %s · %s", name, targetName(t.Engine, r.Target, lang), st, day(r.Created))
 		if r.Consent && len(r.Matched) > 0 {
 			line += "\n  " + t.T(msgReferralMatched, map[string]any{"Services": serviceNames(t.Engine, r.Matched, lang)})
 		}
 		lines = append(lines, line)
-		if status == StatusOpened || status == StatusCompleted {
-			buttons = append(buttons, []bot.Button{{Label: t.T(msgReferralClose, map[string]any{"Code": short(r.Code)}), Data: dataOutcome + r.Code}})
-		}
+		buttons = append(buttons, []bot.Button{{Label: "🔎 " + shown(r), Data: dataView + r.Code}})
 		if status == StatusCreated {
 			buttons = append(buttons, listedSlipButtons(t, r.Code)...) // slip.go
 		}
@@ -385,6 +602,12 @@ func (f *Feature) listReferrals(t *bot.Turn, offset int) {
 	t.Say(bot.Reply{Text: strings.Join(lines, "\n"), Buttons: buttons})
 }
 
+// kazakhstan is the country's one time zone, UTC+5 (as bot/stats counts days).
+var kazakhstan = time.FixedZone("UTC+5", 5*60*60)
+
+// day is a date as partners read it, in Kazakhstan's time.
+func day(t time.Time) string { return t.In(kazakhstan).Format("02.01.2006") }
+
 func serviceNames(e *bot.Engine, ids []string, lang content.Lang) string {
 	var names []string
 	for _, id := range ids {
@@ -395,9 +618,74 @@ func serviceNames(e *bot.Engine, ids []string, lang content.Lang) string {
 	return strings.Join(names, "; ")
 }
 
-// outcome asks for, or records, how a referral ended.
-func (f *Feature) outcome(t *bot.Turn, arg string) {
+// view shows one of the organisation's referrals: its label, where it stands, and the
+// history of its outcomes, with buttons to record or correct the outcome and to relabel.
+func (f *Feature) view(t *bot.Turn, p Partner, code string) {
+	r, ok, err := f.store.Referral(t.Ctx, code)
+	if err != nil {
+		t.Unavailable(err)
+		return
+	}
+	if !ok || r.Org != p.Org {
+		t.Stale()
+		return
+	}
+	t.Say(f.viewReply(t, r))
+}
+
+func (f *Feature) viewReply(t *bot.Turn, r Referral) bot.Reply {
+	lang := t.Lang()
+	status := r.Status(t.Now)
+	lines := []string{t.T(msgViewHead, map[string]any{"Code": short(r.Code), "Target": targetName(t.Engine, r.Target, lang)})}
+	if r.Label != "" {
+		lines = append(lines, t.T(msgViewLabel, map[string]any{"Label": r.Label}))
+	}
+	lines = append(lines, t.T(msgViewStatus, map[string]any{"Status": t.T(statusMessage[status], nil), "Created": day(r.Created)}))
+	if !r.Opened.IsZero() {
+		lines = append(lines, t.T(msgViewOpened, map[string]any{"Date": day(r.Opened)}))
+	}
+	if r.Consent && !r.Completed.IsZero() {
+		lines = append(lines, t.T(msgViewCompleted, map[string]any{"Date": day(r.Completed), "Services": serviceNames(t.Engine, r.Matched, lang)}))
+	}
+	if len(r.History) > 0 {
+		lines = append(lines, "", t.T(msgViewHistory, nil))
+		for _, h := range r.History {
+			by := t.T(msgViewByColleague, map[string]any{"User": h.By})
+			if h.By == t.Chat {
+				by = t.T(msgViewByYou, nil)
+			}
+			line := t.T(msgViewHistoryLine, map[string]any{"Date": day(h.Date), "Outcome": t.T(outcomeMessage[h.Outcome], nil), "By": by, "At": day(h.At)})
+			if h.Comment != "" {
+				line += "\n  «" + h.Comment + "»"
+			}
+			lines = append(lines, line)
+		}
+	}
+	var rows [][]bot.Button
+	switch status {
+	case StatusOpened, StatusCompleted:
+		rows = append(rows, []bot.Button{{Label: t.T(msgReferralClose, map[string]any{"Code": shown(r)}), Data: dataOutcome + r.Code}})
+	case StatusClosed:
+		rows = append(rows, []bot.Button{{Label: t.T(msgOutcomeChange, nil), Data: dataOutcome + r.Code}})
+	}
+	if status != StatusWithdrew {
+		rows = append(rows, []bot.Button{{Label: t.T(msgLabelChange, nil), Data: dataLabel + r.Code}})
+	}
+	return bot.Reply{Text: strings.Join(lines, "\n"), Buttons: rows}
+}
+
+// outcome asks for how a referral ended, or, once chosen, for a comment and a date.
+func (f *Feature) outcome(t *bot.Turn, p Partner, arg string) {
 	code, chosen, recording := strings.Cut(arg, ":")
+	r, ok, err := f.store.Referral(t.Ctx, code)
+	if err != nil {
+		t.Unavailable(err)
+		return
+	}
+	if !ok || r.Org != p.Org || r.Client == 0 || r.Withdrew {
+		t.Stale() // gone, not opened, or not the organisation's: the same answer
+		return
+	}
 	if !recording {
 		var rows [][]bot.Button
 		for _, o := range outcomes {
@@ -406,27 +694,145 @@ func (f *Feature) outcome(t *bot.Turn, arg string) {
 		t.Say(bot.Reply{Text: t.T(msgOutcomeAsk, map[string]any{"Code": short(code)}), Buttons: rows})
 		return
 	}
+	chosen, noComment := strings.CutSuffix(chosen, ":-")
 	o := Outcome(chosen)
 	if _, known := outcomeMessage[o]; !known {
 		t.Stale()
 		return
 	}
-	mine := false
-	_, found, err := f.store.UpdateReferral(t.Ctx, code, func(r *Referral) {
-		if mine = r.Partner == t.Chat && r.Client != 0 && r.Closed.IsZero(); mine {
-			r.Closed, r.Outcome = t.Now, o
+	if noComment {
+		t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+		f.recordOutcome(t, p, code, OutcomeRecord{Outcome: o, Date: t.Now})
+		return
+	}
+	t.Change(func(s bot.Session) bot.Session { s.Flow = flowComment + ":" + bot.Flow(code+":"+string(o)); return s })
+	f.askComment(t, code, o)
+}
+
+func (f *Feature) askComment(t *bot.Turn, code string, o Outcome) {
+	t.Say(bot.Reply{
+		Text:    t.T(msgOutcomeCommentAsk, map[string]any{"Outcome": t.T(outcomeMessage[o], nil), "Count": maxComment}),
+		Buttons: [][]bot.Button{{{Label: t.T(msgOutcomeNoComment, nil), Data: dataOutcome + code + ":" + string(o) + ":-"}}},
+	})
+}
+
+// commentFlow is what a comment flow is about: the referral and the chosen outcome.
+func commentFlow(flow bot.Flow) (code string, o Outcome) {
+	rest := strings.TrimPrefix(string(flow), string(flowComment)+":")
+	code, chosen, _ := strings.Cut(rest, ":")
+	return code, Outcome(chosen)
+}
+
+// leadingDate is a date like 12.11.2026 at the start of text, and the rest.
+var leadingDate = regexp.MustCompile(`^\s*(\d{1,2}\.\d{1,2}\.\d{4})\b[\s,.:;—-]*`)
+
+// comment takes typed text as the outcome's comment, with a date at its start when the
+// outcome was not today.
+func (f *Feature) comment(t *bot.Turn, p Partner) {
+	code, o := commentFlow(t.Session.Flow)
+	if _, known := outcomeMessage[o]; !known {
+		t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+		t.Stale()
+		return
+	}
+	text, date := strings.TrimSpace(t.Text), t.Now
+	if m := leadingDate.FindStringSubmatch(text); m != nil {
+		r, ok, err := f.store.Referral(t.Ctx, code)
+		if err != nil {
+			t.Unavailable(err)
+			return
 		}
+		if !ok || r.Org != p.Org {
+			t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+			t.Stale()
+			return
+		}
+		created := r.Created.In(kazakhstan)
+		created = time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, kazakhstan)
+		d, err := time.ParseInLocation("2.1.2006", m[1], kazakhstan)
+		if err != nil || d.After(t.Now) || d.Before(created) {
+			f.badComment(t, code, o, t.T(msgOutcomeBadDate, map[string]any{"Date": m[1], "Created": day(r.Created), "Today": day(t.Now)}))
+			return
+		}
+		date, text = d, strings.TrimSpace(text[len(m[0]):])
+	}
+	if utf8.RuneCountInString(text) > maxComment {
+		f.badComment(t, code, o, t.T(msgCommentTooLong, map[string]any{"Count": maxComment}))
+		return
+	}
+	if found := findPersonal(text, true); len(found) > 0 {
+		f.badComment(t, code, o, t.T(msgCommentPersonal, map[string]any{"What": personalNames(t, found)}))
+		return
+	}
+	t.Change(func(s bot.Session) bot.Session { s.Flow = ""; return s })
+	f.recordOutcome(t, p, code, OutcomeRecord{Outcome: o, Date: date, Comment: text})
+}
+
+func (f *Feature) badComment(t *bot.Turn, code string, o Outcome, why string) {
+	t.Say(bot.Reply{Text: why, Buttons: [][]bot.Button{{{Label: t.T(msgOutcomeNoComment, nil), Data: dataOutcome + code + ":" + string(o) + ":-"}}}})
+}
+
+// recordOutcome adds rec to the history of one of the organisation's opened referrals: the
+// first closes it, a later one corrects it.
+func (f *Feature) recordOutcome(t *bot.Turn, p Partner, code string, rec OutcomeRecord) {
+	rec.By, rec.At = t.Chat, t.Now
+	ours, first := false, false
+	r, found, err := f.store.UpdateReferral(t.Ctx, code, func(r *Referral) {
+		ours, first = r.Org == p.Org && r.Client != 0 && !r.Withdrew, r.Closed.IsZero()
+		if !ours {
+			return
+		}
+		if first {
+			r.Closed = t.Now
+		}
+		r.Outcome = rec.Outcome
+		r.History = append(r.History, rec)
 	})
 	if err != nil {
 		t.Unavailable(err)
 		return
 	}
-	if !found || !mine {
-		t.Stale() // gone, closed, or not theirs: the same answer
+	if !found || !ours {
+		t.Stale() // gone, not opened, or not the organisation's: the same answer
 		return
 	}
-	t.Count(statReferral + string(StatusClosed))
-	say(t, t.T(msgOutcomeSaved, map[string]any{"Code": short(code), "Outcome": t.T(outcomeMessage[o], nil)}))
+	id := msgOutcomeCorrected
+	if first {
+		t.Count(statReferral + string(StatusClosed))
+		id = msgOutcomeSaved
+	}
+	view := f.viewReply(t, r)
+	view.Text = t.T(id, map[string]any{"Code": named(r), "Outcome": t.T(outcomeMessage[rec.Outcome], nil)}) + "\n\n" + view.Text
+	t.Say(view)
+}
+
+// notice is a message to a partner in their language only; none when they are no longer
+// a partner (a revoked partner learns nothing more of the organisation's clients).
+func (f *Feature) notice(ctx context.Context, e *bot.Engine, to int64, id bot.MessageID, data func(content.Lang) map[string]any) (bot.Notice, bool, error) {
+	p, ok, err := f.store.Partner(ctx, to)
+	if err != nil || !ok {
+		return bot.Notice{}, false, err
+	}
+	if p.Lang == "" { // a partner from before languages were kept
+		var parts []string
+		for _, l := range content.Langs {
+			parts = append(parts, e.T(l, id, data(l)))
+		}
+		return bot.Notice{To: to, Text: strings.Join(parts, "\n\n")}, true, nil
+	}
+	return bot.Notice{To: to, Text: e.T(p.Lang, id, data(p.Lang))}, true, nil
+}
+
+// tell sends a notice to a partner from a turn; a store away is logged, not shown to the
+// client.
+func (f *Feature) tell(t *bot.Turn, to int64, id bot.MessageID, data func(content.Lang) map[string]any) {
+	n, ok, err := f.notice(t.Ctx, t.Engine, to, id, data)
+	if err != nil {
+		t.Log().Warn("a partner was not told (the store did not answer)", "err", err)
+	}
+	if ok {
+		t.Say(bot.Reply{To: n.To, Text: n.Text})
+	}
 }
 
 // ── Clients ─────────────────────────────────────────────────────────────────────────
@@ -467,7 +873,7 @@ func (f *Feature) openReferral(t *bot.Turn) bool {
 	}
 	if r.JustOpened || !recorded {
 		t.Count(statReferral + string(StatusOpened))
-		t.Say(bot.Reply{To: r.Partner, Text: t.Both(msgNoticeOpened, map[string]any{"Code": short(r.Code)})})
+		f.tell(t, r.Partner, msgNoticeOpened, func(content.Lang) map[string]any { return map[string]any{"Code": named(r)} })
 	}
 	return true
 }
@@ -564,12 +970,33 @@ func goTo(e *bot.Engine, s bot.Session, target, note string) (bot.Session, []bot
 // language it shows who referred them, and when they reach a screener's result it tells a
 // consenting client's partner what matched.
 func (f *Feature) afterStep(t *bot.Turn, before, after bot.Session, _ []bot.Reply) {
+	if before.Lang != after.Lang && after.Lang != "" {
+		f.languageChosen(t, after.Lang)
+	}
 	switch {
 	case after.Ref == "" || after.ForClient: // a partner's run for a client is no referral's
 	case before.Flow == flowIntro && after.Flow != flowIntro && after.Lang != "":
 		f.showIntro(t, after)
 	case after.Step == bot.StepResult && before.Step != bot.StepResult:
 		f.completed(t, after)
+	}
+}
+
+// languageChosen keeps a partner's new language, for the notices to them (the core sets
+// their command menu again in it).
+func (f *Feature) languageChosen(t *bot.Turn, lang content.Lang) {
+	p, ok, err := f.store.Partner(t.Ctx, t.Chat)
+	if err != nil {
+		t.Log().Warn("a partner's new language was not saved", "err", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	if p.Lang != lang {
+		if err := f.store.SetPartnerLang(t.Ctx, t.Chat, lang); err != nil {
+			t.Log().Warn("a partner's new language was not saved", "err", err)
+		}
 	}
 }
 
@@ -615,11 +1042,9 @@ func (f *Feature) completed(t *bot.Turn, after bot.Session) {
 		return // without consent the partner learns only that the link was opened
 	}
 	t.Count(statReferral + string(StatusCompleted))
-	var parts []string
-	for _, l := range content.Langs {
-		parts = append(parts, e.T(l, msgNoticeCompleted, map[string]any{"Code": short(r.Code), "Services": serviceNames(e, ids, l)}))
-	}
-	t.Say(bot.Reply{To: r.Partner, Text: strings.Join(parts, "\n\n")})
+	f.tell(t, r.Partner, msgNoticeCompleted, func(l content.Lang) map[string]any {
+		return map[string]any{"Code": named(r), "Services": serviceNames(e, ids, l)}
+	})
 }
 
 // ── What is kept about a person ─────────────────────────────────────────────────────
@@ -659,7 +1084,13 @@ func (f *Feature) Farewells(ctx context.Context, chat int64, e *bot.Engine) ([]b
 	var out []bot.Notice
 	for _, r := range rs {
 		if r.Partner != chat && r.Closed.IsZero() {
-			out = append(out, bot.Notice{To: r.Partner, Text: e.Both(msgNoticeWithdrew, map[string]any{"Code": short(r.Code)})})
+			n, ok, err := f.notice(ctx, e, r.Partner, msgNoticeWithdrew, func(content.Lang) map[string]any { return map[string]any{"Code": named(r)} })
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, n)
+			}
 		}
 	}
 	return out, nil

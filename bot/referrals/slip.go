@@ -3,7 +3,6 @@ package referrals
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/content"
@@ -15,9 +14,6 @@ import (
 
 // dataSlip is the button data of a referral's slip: Q:<code>:<lang>.
 const dataSlip = "Q:"
-
-// kazakhstan is the country's one time zone, UTC+5, in which a slip dates its link.
-var kazakhstan = time.FixedZone("UTC+5", 5*60*60)
 
 // CaptionedQR renders a link as a QR code PNG with the caption's lines under it.
 type CaptionedQR func(link string, caption []string) ([]byte, error)

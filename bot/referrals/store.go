@@ -4,13 +4,19 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/qamqor/qamqor/content"
 )
 
-// Partner is a staff member of an organisation that refers clients.
+// Partner is a staff member of an organisation that refers clients. Staff of one
+// organisation (partners with the same Org) see and work on the organisation's referrals.
 type Partner struct {
 	User  int64
 	Org   string
 	Since time.Time
+	// Lang is the language the partner last used the bot in ("" before they did): notices
+	// to them (a client opened a referral, they were revoked) are written in it.
+	Lang content.Lang
 }
 
 // Status is where a referral stands.
@@ -56,12 +62,29 @@ type Referral struct {
 	Completed time.Time
 	Matched   []string // service ids the screener matched; kept only with consent, encrypted
 	Closed    time.Time
-	Outcome   Outcome
+	Outcome   Outcome // the latest of History
 	Withdrew  bool
+
+	// Label is the organisation's own name for the referral ("Aigerim, Tuesday group"):
+	// seen only by the organisation's staff, never by the client nor in reports; kept
+	// encrypted.
+	Label string
+	// History are the outcomes recorded, oldest first: the first closes the referral, the
+	// later ones correct it. Kept encrypted (comments are free text).
+	History []OutcomeRecord
 
 	// JustOpened is set, not stored, on the referral ClaimReferral returns when this call
 	// gave it to the client (not when the same client opened it again).
 	JustOpened bool
+}
+
+// OutcomeRecord is one outcome as a staff member recorded it.
+type OutcomeRecord struct {
+	Outcome Outcome   `json:"o"`
+	By      int64     `json:"by"`      // the staff member who recorded it
+	At      time.Time `json:"at"`      // when it was recorded
+	Date    time.Time `json:"date"`    // the day it happened, as the staff member said
+	Comment string    `json:"comment"` // optional, short
 }
 
 // Status is where the referral stands at now.
@@ -114,6 +137,11 @@ type Store interface {
 	UpdateReferral(ctx context.Context, code string, fn func(*Referral)) (Referral, bool, error)
 	// PartnerReferrals lists a partner's referrals, newest first, and how many there are.
 	PartnerReferrals(ctx context.Context, partner int64, offset, limit int) ([]Referral, int, error)
+	// OrgReferrals lists the referrals any staff member of org made, newest first, and how
+	// many there are; limit < 0: all of them.
+	OrgReferrals(ctx context.Context, org string, offset, limit int) ([]Referral, int, error)
+	// SetPartnerLang remembers the language a partner uses; nothing when user is not one.
+	SetPartnerLang(ctx context.Context, user int64, lang content.Lang) error
 	// ClientReferrals lists the referrals a client opened.
 	ClientReferrals(ctx context.Context, client int64) ([]Referral, error)
 	// Forget deletes everything kept about user as a client and as a partner, and returns

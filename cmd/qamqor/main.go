@@ -524,7 +524,7 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 	}
 	qrCode := func(link string) ([]byte, error) { return qr.PNG(link, 512) }
 	partners := store.NewReferrals(a.rdb, key, cfg.ReferralTTL)
-	feature := referrals.New(partners, link, qrCode)
+	feature := referrals.New(partners, link, qrCode).WithReportPDF(checklist.ReferralReport)
 	// The picture sent with a new referral says under its code who refers and to what, in
 	// the checklist's typeface, which has the Kazakh letters.
 	captioner, err := qr.NewCaptioner(checklist.Font())
