@@ -82,8 +82,7 @@ func TestScreeningForAClientLeavesNoKeyAboutTheClient(t *testing.T) {
 	w := newWorld(t)
 	refs := w.startPartnerTools()
 	w.invitePartner("Бота үміт")
-	w.text(polling, staff, "/menu") // the partner chooses their language, as anyone does
-	w.press(polling, staff, bot.LanguageName(content.RU))
+	// The invitation, opened in Russian, set the partner's language: /lang switches it later.
 	c, _, _ := content.Load(content.Embedded(), "content/data")
 	sc, _ := c.Screener("disability_check")
 	tc, _ := c.ExampleCase(sc.ID)
