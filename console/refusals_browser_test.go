@@ -75,6 +75,7 @@ func TestWhatMustNotOpenTheConsoleDoesNotInARealBrowser(t *testing.T) {
 	}
 	refusedWithoutSession := func(t *testing.T, tab context.Context, what string) {
 		t.Helper()
+		waitText(t, tab, "Ссылка недействительна") // the click's answer, not the page clicked on
 		if s := text(t, tab); !strings.Contains(s, "/console") || !strings.Contains(s, "бот") {
 			t.Errorf("%s: the page does not say how to get a new link: %q", what, s)
 		}
