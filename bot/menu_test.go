@@ -44,6 +44,8 @@ func TestMenusListWhatFeaturesRegister(t *testing.T) {
 		r.Command("sos", "", func(t *bot.Turn) bool { return true }, bot.InMenu("CommandHelp"))
 		r.Command("content", bot.RoleEditor, func(t *bot.Turn) bool { return true }, bot.InMenu("CommandMenu"))
 		r.Command("refer", "", func(t *bot.Turn) bool { return true }, bot.InMenu("CommandStart"), bot.ListedFor(bot.RolePartner))
+		// One command listed for two roles, as /console is for editors and partners.
+		r.Command("desk", "", func(t *bot.Turn) bool { return true }, bot.InMenu("CommandLang"), bot.ListedFor(bot.RoleEditor, bot.RolePartner))
 		r.RolesFrom(partners{partner})
 	}}
 	svc, _ := bottest.Service(t, admin.New(roles, []int64{boss}, bottest.Quiet), helpLine)
@@ -55,16 +57,19 @@ func TestMenusListWhatFeaturesRegister(t *testing.T) {
 				t.Errorf("%s: everyone's menu %v lists /%s %d times, want once", lang, everyone, want, n)
 			}
 		}
-		for _, not := range []string{"role", "content", "refer"} {
+		for _, not := range []string{"role", "content", "refer", "desk"} {
 			if slices.Contains(everyone, not) {
 				t.Errorf("%s: everyone's menu %v lists /%s", lang, everyone, not)
 			}
 		}
 		for chat, want := range map[int64][]string{
-			boss: {"mydata", "sos", "role", "roles", "audit", "content"}, editor: {"mydata", "content"}, partner: {"forget", "refer"},
+			boss: {"mydata", "sos", "role", "roles", "audit", "content", "desk"}, editor: {"mydata", "content", "desk"}, partner: {"forget", "refer", "desk"},
 		} {
 			cmds, own, err := svc.ChatMenu(ctx, chat, lang)
 			got := names(cmds)
+			if n := countOf(got, "desk"); n != 1 {
+				t.Errorf("%s: chat %d's menu %v lists /desk %d times, want once", lang, chat, got, n)
+			}
 			for _, w := range want {
 				if !own || err != nil || !slices.Contains(got, w) {
 					t.Errorf("%s: chat %d's menu %v (own %v, %v) lacks /%s", lang, chat, got, own, err, w)

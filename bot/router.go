@@ -153,9 +153,9 @@ type Router struct {
 }
 
 type menuCommand struct {
-	name string
-	role Role
-	desc MessageID
+	name  string
+	roles []Role // who sees it listed; none: everyone
+	desc  MessageID
 }
 
 func newRouter() *Router {
@@ -178,9 +178,12 @@ func (r *Router) fail(format string, args ...any) {
 // CommandOption changes how a command is registered.
 type CommandOption func(*menuCommand)
 
-// ListedFor lists a command InMenu for the people who hold role, whatever role the router
-// checks (a partner's commands are checked by their feature, which knows partners).
-func ListedFor(role Role) CommandOption { return func(m *menuCommand) { m.role = role } }
+// ListedFor lists a command InMenu for the people who hold any of roles, whatever role
+// the router checks (a partner's commands are checked by their feature, which knows
+// partners; /console is for editors and partners alike).
+func ListedFor(roles ...Role) CommandOption {
+	return func(m *menuCommand) { m.roles = slices.Clone(roles) }
+}
 
 // InMenu lists the command in the messenger's command menu, described by desc, for the
 // people who may use it (everyone, when its role is anyone).
@@ -193,7 +196,10 @@ func (r *Router) Command(name string, role Role, h Handler, opts ...CommandOptio
 		return
 	}
 	r.commands[name] = route{feature: r.feature, role: role, handle: h}
-	m := menuCommand{name: name, role: role}
+	m := menuCommand{name: name}
+	if role != "" {
+		m.roles = []Role{role}
+	}
 	for _, o := range opts {
 		o(&m)
 	}
@@ -407,10 +413,10 @@ func (r *Router) resumer(f Flow) (Handler, bool) {
 func (r *Router) menuFor(roles ...Role) []menuCommand {
 	var out []menuCommand
 	for _, m := range r.menu {
-		if m.role == "" || slices.Contains(roles, m.role) {
+		if len(m.roles) == 0 || slices.ContainsFunc(m.roles, func(r Role) bool { return slices.Contains(roles, r) }) {
 			out = append(out, m)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].role == "" && out[j].role != "" })
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i].roles) == 0 && len(out[j].roles) != 0 })
 	return out
 }

@@ -28,10 +28,10 @@ func (f *Feature) Name() string { return "console" }
 
 // Register implements bot.Feature.
 func (f *Feature) Register(r *bot.Router) {
-	// Anyone with a role, partners too (their referrals page), which the router's one role
-	// per command cannot say: the link checks, and anyone else gets what any unknown
-	// command gets. The menu lists it for editors (and admins).
-	r.Command("console", "", f.link, bot.InMenu(msgCommandConsole), bot.ListedFor(bot.RoleEditor))
+	// Anyone with a role, partners too (their referrals and report), which the router's
+	// one role per command cannot check: the link checks, and anyone else gets what any
+	// unknown command gets. The menu lists it for editors, partners (and admins).
+	r.Command("console", "", f.link, bot.InMenu(msgCommandConsole), bot.ListedFor(bot.RoleEditor, bot.RolePartner))
 }
 
 // link sends the link as a button: a button's address gets no link preview, and the

@@ -12,6 +12,7 @@ import (
 	"github.com/qamqor/qamqor/bot/admin"
 	"github.com/qamqor/qamqor/bot/bottest"
 	"github.com/qamqor/qamqor/console"
+	"github.com/qamqor/qamqor/content"
 )
 
 // /console gives an editor, an admin and a partner (for their referrals page), in their
@@ -23,7 +24,7 @@ func TestTheConsoleCommandSendsEditorsAOneTimeLink(t *testing.T) {
 	ctx := context.Background()
 	_ = store.SetRole(ctx, editorID, bot.RoleEditor)
 	roles := admin.New(store, []int64{adminID}, bottest.Quiet)
-	svc, sessions := bottest.Service(t, roles, console.Command(f.h))
+	svc, sessions := bottest.Service(t, roles, console.Command(f.h), partnerRoles{partnerID})
 	bare, bareSessions := bottest.Service(t)
 	bottest.Russian(sessions, adminID, editorID, partnerID, strangerID)
 	bottest.Russian(bareSessions, partnerID, strangerID)
@@ -51,8 +52,30 @@ func TestTheConsoleCommandSendsEditorsAOneTimeLink(t *testing.T) {
 			t.Errorf("/console by %d: %q; an unknown command gets %q", who, bottest.Texts(got), bottest.Texts(want))
 		}
 	}
-	menu, own, err := svc.ChatMenu(ctx, editorID, "kk")
-	if err != nil || !own || !slices.ContainsFunc(menu, func(c bot.Command) bool { return c.Name == "console" && c.Description != "" }) {
-		t.Errorf("the editor's command menu lacks /console: %+v", menu)
+	for _, who := range []int64{editorID, partnerID, adminID} {
+		for _, lang := range []content.Lang{content.KK, content.RU} {
+			menu, own, err := svc.ChatMenu(ctx, who, lang)
+			if err != nil || !own || !slices.ContainsFunc(menu, func(c bot.Command) bool { return c.Name == "console" && c.Description != "" }) {
+				t.Errorf("the command menu of %d (%s) lacks /console: %+v", who, lang, menu)
+			}
+		}
 	}
+	if menu, _, _ := svc.ChatMenu(ctx, partnerID, content.KK); !slices.ContainsFunc(menu, func(c bot.Command) bool {
+		return c.Name == "console" && c.Description == "Басқару панелі (браузерде)"
+	}) {
+		t.Errorf("the partner's Kazakh menu: %+v", menu)
+	}
+}
+
+// partnerRoles says who the partners are, as the referrals feature does for the menus.
+type partnerRoles []int64
+
+func (p partnerRoles) Name() string                             { return "partners" }
+func (p partnerRoles) Register(r *bot.Router)                   { r.RolesFrom(p) }
+func (p partnerRoles) Holders(context.Context) ([]int64, error) { return p, nil }
+func (p partnerRoles) RolesOf(_ context.Context, chat int64) ([]bot.Role, error) {
+	if slices.Contains(p, chat) {
+		return []bot.Role{bot.RolePartner}, nil
+	}
+	return nil, nil
 }
