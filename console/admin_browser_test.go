@@ -122,7 +122,7 @@ func TestTheAdminPagesInARealBrowser(t *testing.T) {
 			tabTo("#org")
 			do("typing the organisation", chromedp.KeyEvent("Мейірім қоры"), chromedp.KeyEvent(kb.Enter),
 				chromedp.WaitVisible(chromedp.CSS(`.invite img`)))
-			if ok, _ := chromedp.Run(tab, chromedp.Evaluate[bool](`document.querySelector(".invite img").naturalWidth > 0`)); !ok {
+			if ok, _ := chromedp.Run(tab, chromedp.Evaluate[bool](`(img => img.decode().then(() => img.naturalWidth > 0, () => false))(document.querySelector(".invite img"))`, chromedp.EvalAwaitPromise)); !ok {
 				t.Error("the invitation's QR code did not load")
 			}
 			shown, _ := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`.invite a`)))
