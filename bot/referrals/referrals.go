@@ -454,15 +454,24 @@ func noLabelButton(t *bot.Turn) [][]bot.Button {
 	return [][]bot.Button{{{Label: t.T(msgReferNoLabel, nil), Data: dataNoLabel}}}
 }
 
-// askLabel asks for a referral's label again (from its view).
-func (f *Feature) askLabel(t *bot.Turn, p Partner, code string) {
+// orgReferral reads one of the partner's organisation's referrals; for any other code (or
+// a failed store) it has already answered, and reports false.
+func (f *Feature) orgReferral(t *bot.Turn, p Partner, code string) (Referral, bool) {
 	r, ok, err := f.store.Referral(t.Ctx, code)
 	if err != nil {
 		t.Unavailable(err)
-		return
+		return Referral{}, false
 	}
 	if !ok || r.Org != p.Org {
 		t.Stale()
+		return Referral{}, false
+	}
+	return r, true
+}
+
+// askLabel asks for a referral's label again (from its view).
+func (f *Feature) askLabel(t *bot.Turn, p Partner, code string) {
+	if _, ok := f.orgReferral(t, p, code); !ok {
 		return
 	}
 	t.Change(func(s bot.Session) bot.Session { s.Flow = flowLabel + ":" + bot.Flow(code); return s })
@@ -621,13 +630,8 @@ func serviceNames(e *bot.Engine, ids []string, lang content.Lang) string {
 // view shows one of the organisation's referrals: its label, where it stands, and the
 // history of its outcomes, with buttons to record or correct the outcome and to relabel.
 func (f *Feature) view(t *bot.Turn, p Partner, code string) {
-	r, ok, err := f.store.Referral(t.Ctx, code)
-	if err != nil {
-		t.Unavailable(err)
-		return
-	}
-	if !ok || r.Org != p.Org {
-		t.Stale()
+	r, ok := f.orgReferral(t, p, code)
+	if !ok {
 		return
 	}
 	t.Say(f.viewReply(t, r))
