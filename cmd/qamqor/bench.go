@@ -28,6 +28,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/news"
+	"github.com/qamqor/qamqor/cmd/qamqor/benchref"
 	"github.com/qamqor/qamqor/content"
 	"github.com/qamqor/qamqor/internal/fakebotapi"
 	"github.com/qamqor/qamqor/locales"
@@ -51,7 +52,7 @@ const (
 	memoryChatBase = 7_200_000_000
 )
 
-const benchUsage = `usage: qamqor bench [--users N] [--duration D] [--mode polling|webhook] [--rate R]
+const benchUsage = `usage: qamqor bench [--bot qamqor|minimal|both] [--users N] [--duration D] [--mode polling|webhook] [--rate R]
        qamqor bench --memory [--sessions N]
 
 Runs the serve path (Telegram adapter, Service, Redis sessions) against an in-process fake
@@ -73,6 +74,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Float64Var(&o.rate, "rate", 0, "cap on updates offered per second, across all people (0: as fast as replies come)")
 	fs.IntVar(&o.connections, "connections", 40, "webhook connections at once (Telegram's max_connections)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the people's choices")
+	fs.StringVar(&o.bot, "bot", benchQamqor, "the bot measured: qamqor, minimal (the reference in cmd/qamqor/benchref: decode, one Redis compare-and-set, the same replies), or both in turn, compared")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured window (bot and simulated people alike, told apart by the pprof label qamqor) to this file")
 	memory := fs.Bool("memory", false, "measure Redis memory per idle session instead of a load")
 	sessions := fs.Int("sessions", 100_000, "with --memory: how many idle sessions to store")
@@ -80,7 +82,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	if fs.NArg() > 0 || o.users < 1 || o.duration <= 0 || o.warmup < 0 || o.rate < 0 || o.connections < 1 || *sessions < 1 ||
-		(o.mode != "polling" && o.mode != "webhook") {
+		(o.mode != "polling" && o.mode != "webhook") || !slices.Contains([]string{benchQamqor, benchMinimal, benchBoth}, o.bot) {
 		fs.Usage()
 		return 2
 	}
@@ -141,7 +143,153 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *memory {
 		return benchMemory(ctx, cfg, log, admin, *sessions, stdout, stderr)
 	}
-	return benchLoad(ctx, cfg, log, admin, o, stdout, stderr)
+	if o.bot != benchBoth {
+		if o.bot == benchMinimal {
+			if o.screen, err = typicalScreen(ctx, cfg, log); err != nil {
+				fmt.Fprintln(stderr, "qamqor:", err)
+				return 1
+			}
+		}
+		code, _ := benchLoad(ctx, cfg, log, admin, o, stdout, stderr)
+		return code
+	}
+	// Qamqor first: the reference then answers with the screen Qamqor's people saw most
+	// typically, so both send the same bytes per reply.
+	o.bot = benchQamqor
+	code, qamqor := benchLoad(ctx, cfg, log, admin, o, stdout, stderr)
+	if code != 0 {
+		return code
+	}
+	// The database was empty when bench began: what is in it now is the first run's.
+	if err := admin.FlushDB(ctx).Err(); err != nil {
+		fmt.Fprintln(stderr, "qamqor: redis:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout)
+	o.bot, o.screen = benchMinimal, qamqor.screen
+	code, minimal := benchLoad(ctx, cfg, log, admin, o, stdout, stderr)
+	fmt.Fprintln(stdout)
+	compare(stdout, o, qamqor, minimal)
+	return code
+}
+
+// The bots bench can measure.
+const (
+	benchQamqor  = "qamqor"
+	benchMinimal = "minimal"
+	benchBoth    = "both"
+)
+
+// targetCPURatio is issue 19's: Qamqor's CPU per update at most this times the reference's.
+const targetCPURatio = 1.5
+
+func botName(bot string) string {
+	if bot == benchMinimal {
+		return "the minimal reference bot"
+	}
+	return "Qamqor"
+}
+
+// benchSummary is what one run's report measured, for comparing two runs.
+type benchSummary struct {
+	perSecond            float64
+	p50, p99             time.Duration
+	cpuPer1000           time.Duration // the bot alone
+	roundTrips, commands float64       // per update
+	screen               benchref.Screen
+}
+
+// compare prints the two runs side by side, with the CPU target.
+func compare(w io.Writer, o benchOptions, qamqor, minimal benchSummary) {
+	fmt.Fprintf(w, "side by side (%s mode; the reference answered with a %d-byte text and %d buttons, Qamqor's median screen):\n",
+		o.mode, len(minimal.screen.Text), buttonsIn(minimal.screen))
+	fmt.Fprintln(w, "| bot | CPU per 1,000 updates (bot alone) | updates/s | p50 | p99 | Redis round trips / update | commands / update |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- |")
+	for _, r := range []struct {
+		name string
+		s    benchSummary
+	}{{"Qamqor", qamqor}, {"minimal", minimal}} {
+		fmt.Fprintf(w, "| %s | %s | %.0f | %s | %s | %.2f | %.2f |\n",
+			r.name, ms(r.s.cpuPer1000), r.s.perSecond, ms(r.s.p50), ms(r.s.p99), r.s.roundTrips, r.s.commands)
+	}
+	if minimal.cpuPer1000 > 0 {
+		ratio := float64(qamqor.cpuPer1000) / float64(minimal.cpuPer1000)
+		fmt.Fprintf(w, "Qamqor's CPU per update: %.2f× the reference's (target ≤ %g×: %s)\n", ratio, targetCPURatio, verdict(ratio <= targetCPURatio))
+	}
+}
+
+func buttonsIn(s benchref.Screen) int {
+	n := 0
+	for _, row := range s.Buttons {
+		n += len(row)
+	}
+	return n
+}
+
+// typicalOf is the median, by length, of the last messages the people were shown.
+func typicalOf(api *fakebotapi.Server, people []*person) benchref.Screen {
+	var screens []benchref.Screen
+	for _, p := range people {
+		m := api.Last(p.chat)
+		if m.Source == "" {
+			continue
+		}
+		sc := benchref.Screen{Text: m.Source}
+		for _, row := range m.Buttons {
+			var labels []string
+			for _, b := range row {
+				labels = append(labels, b.Text)
+			}
+			sc.Buttons = append(sc.Buttons, labels)
+		}
+		screens = append(screens, sc)
+	}
+	if len(screens) == 0 {
+		return benchref.Screen{}
+	}
+	slices.SortFunc(screens, func(a, b benchref.Screen) int { return len(a.Text) - len(b.Text) })
+	return screens[len(screens)/2]
+}
+
+// typicalScreen is, for the reference run alone, a screen three presses deep in Russian on
+// the shipped content (as the typical session is made).
+func typicalScreen(ctx context.Context, cfg Config, log *slog.Logger) (benchref.Screen, error) {
+	c, err := loadContent(cfg, log)
+	if err != nil {
+		return benchref.Screen{}, err
+	}
+	bundle, err := locales.Bundle()
+	if err != nil {
+		return benchref.Screen{}, err
+	}
+	service := bot.NewService(bot.NewEngine(c, bundle), &memorySessions{}, log)
+	const chat = memoryChatBase
+	updateID := int64(812_345_670)
+	replies := service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start", UpdateID: updateID, LangHint: content.RU}).Replies
+	var last bot.Reply
+	for press := range 4 {
+		if len(replies) > 0 {
+			last = replies[len(replies)-1]
+		}
+		data := firstButton(replies, press)
+		if data == "" {
+			break
+		}
+		updateID++
+		replies = service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data, UpdateID: updateID}).Replies
+	}
+	if len(replies) > 0 {
+		last = replies[len(replies)-1]
+	}
+	sc := benchref.Screen{Text: last.Text}
+	for _, row := range last.Buttons {
+		var labels []string
+		for _, b := range row {
+			labels = append(labels, b.Label)
+		}
+		sc.Buttons = append(sc.Buttons, labels)
+	}
+	return sc, nil
 }
 
 type benchOptions struct {
@@ -152,6 +300,8 @@ type benchOptions struct {
 	connections      int
 	seed             uint64
 	cpuProfile       string
+	bot              string          // benchQamqor or benchMinimal (benchBoth runs each in turn)
+	screen           benchref.Screen // what the reference answers with
 }
 
 // person is one simulated user; events carries the bot's first reply to each action.
@@ -176,7 +326,7 @@ type loadResult struct {
 	commands, pipelines atomic.Int64 // on the bot's Redis client, the whole run
 }
 
-func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB, o benchOptions, stdout, stderr io.Writer) int {
+func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB, o benchOptions, stdout, stderr io.Writer) (int, benchSummary) {
 	// Everything started from here is the harness's, but for the bot below (see benchcpu.go).
 	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels(cpuLabel, cpuHarness)))
 	defer pprof.SetGoroutineLabels(ctx)
@@ -210,7 +360,7 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 		}))
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
-		return 1
+		return 1, benchSummary{}
 	}
 	defer api.Close()
 
@@ -218,7 +368,7 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	cfg.HTTPAddr, err = loopbackAddr()
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
-		return 1
+		return 1, benchSummary{}
 	}
 	if o.mode == "webhook" {
 		var secret [16]byte
@@ -227,39 +377,22 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	}
 	botCtx, stopBot := context.WithCancel(ctx)
 	defer stopBot()
-	// The bot, and every goroutine it starts, runs under the bot's label.
-	var a *app
-	var tgBot *telegram.Bot
-	var broadcaster *news.Broadcaster
-	labelled(botCtx, cpuBot, func(botCtx context.Context) {
-		if a, err = open(botCtx, cfg, log); err == nil {
-			tgBot, broadcaster, err = a.telegram(cfg, log, prometheus.NewRegistry()) // as serve wires it
-		}
+	ran, closeBot, err := startBenchBot(botCtx, cfg, log, o, func(rdb store.DB) {
+		store.CountRoundTrips(rdb, &res.commands, &res.pipelines)
+		store.OnError(rdb, func(error) { res.redisErrors.Add(1) })
 	})
-	if a != nil {
-		defer a.close()
-	}
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
-		return 1
+		return 1, benchSummary{}
 	}
-	store.CountRoundTrips(a.rdb, &res.commands, &res.pipelines)
-	store.OnError(a.rdb, func(error) { res.redisErrors.Add(1) })
-
-	var background sync.WaitGroup
-	ran := make(chan error, 1)
-	labelled(botCtx, cpuBot, func(botCtx context.Context) {
-		background.Go(func() { broadcaster.Run(botCtx) })
-		go func() { ran <- tgBot.Run(botCtx) }()
-	})
 	defer func() {
 		stopBot()
 		<-ran
-		background.Wait()
+		closeBot()
 	}()
 	if err := waitUntilServing(ctx, api, cfg, ran); err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
-		return 1
+		return 1, benchSummary{}
 	}
 
 	loop := "closed loop (each person waits for the reply, then acts at once)"
@@ -268,8 +401,8 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 		pace = &pacer{interval: time.Duration(float64(time.Second) / o.rate)}
 		loop = fmt.Sprintf("at most %g updates/s offered (each person still waits for its reply)", o.rate)
 	}
-	fmt.Fprintf(stdout, "load: %s mode, %d people, WORKERS=%d, %s; measuring %s after a %s warm-up\n",
-		o.mode, o.users, cfg.Workers, loop, o.duration, o.warmup)
+	fmt.Fprintf(stdout, "load: %s, %s mode, %d people, WORKERS=%d, %s; measuring %s after a %s warm-up\n",
+		botName(o.bot), o.mode, o.users, cfg.Workers, loop, o.duration, o.warmup)
 
 	began := time.Now()
 	res.start, res.end = began.Add(o.warmup), began.Add(o.warmup+o.duration)
@@ -305,7 +438,7 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	snapshots.Wait()
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "qamqor: interrupted")
-		return 1
+		return 1, benchSummary{}
 	}
 
 	var samples []time.Duration
@@ -315,7 +448,55 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	if cpuErr != nil {
 		fmt.Fprintln(stderr, "qamqor: CPU profile:", cpuErr)
 	}
-	return report(stdout, o, &res, samples, before, after, cpu)
+	code, sum := report(stdout, o, &res, samples, before, after, cpu)
+	sum.screen = typicalOf(api, list)
+	return code, sum
+}
+
+// startBenchBot starts the bot measured — Qamqor as serve wires it, or the reference —
+// under the bot's pprof label; attach is given its Redis client before it runs. ran gets
+// the bot's end once ctx ends; then closeBot releases what it holds.
+func startBenchBot(ctx context.Context, cfg Config, log *slog.Logger, o benchOptions, attach func(store.DB)) (ran chan error, closeBot func(), err error) {
+	ran = make(chan error, 1)
+	if o.bot == benchMinimal {
+		rdb, err := store.Connect(cfg.RedisURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		attach(rdb)
+		ref := benchref.Config{
+			APIURL: cfg.TelegramAPIURL, Token: cfg.TelegramToken, Redis: rdb, Workers: cfg.Workers,
+			Screen: o.screen, TTL: cfg.SessionTTL, MaxConnections: o.connections,
+		}
+		if cfg.WebhookURL != "" {
+			ref.WebhookURL, ref.WebhookAddr, ref.WebhookSecret = cfg.WebhookURL, cfg.HTTPAddr, cfg.WebhookSecret
+		}
+		labelled(ctx, cpuBot, func(ctx context.Context) {
+			go func() { ran <- benchref.Run(ctx, ref) }()
+		})
+		return ran, func() { _ = rdb.Close() }, nil
+	}
+	var a *app
+	var tgBot *telegram.Bot
+	var broadcaster *news.Broadcaster
+	labelled(ctx, cpuBot, func(ctx context.Context) {
+		if a, err = open(ctx, cfg, log); err == nil {
+			tgBot, broadcaster, err = a.telegram(cfg, log, prometheus.NewRegistry()) // as serve wires it
+		}
+	})
+	if err != nil {
+		if a != nil {
+			a.close()
+		}
+		return nil, nil, err
+	}
+	attach(a.rdb)
+	var background sync.WaitGroup
+	labelled(ctx, cpuBot, func(ctx context.Context) {
+		background.Go(func() { broadcaster.Run(ctx) })
+		go func() { ran <- tgBot.Run(ctx) }()
+	})
+	return ran, func() { background.Wait(); a.close() }, nil
 }
 
 // act is one person: /start, then a random button of the bot's last message, again and
@@ -432,10 +613,12 @@ func snapshot(ctx context.Context, admin store.DB, api *fakebotapi.Server, res *
 	return c
 }
 
-func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duration, before, after redisCounters, cpu cpuWindow) int {
+func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duration, before, after redisCounters, cpu cpuWindow) (int, benchSummary) {
+	var sum benchSummary
 	window := res.end.Sub(res.start).Seconds()
 	handled := res.handled.Load()
 	perSecond := float64(handled) / window
+	sum.perSecond = perSecond
 	fmt.Fprintf(w, "updates handled: %d in %.1fs = %.0f/s (target ≥ %d/s: %s)\n",
 		handled, window, perSecond, targetThroughput, verdict(perSecond >= targetThroughput))
 
@@ -443,6 +626,7 @@ func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duratio
 	if n := len(samples); n > 0 {
 		q := func(p float64) time.Duration { return samples[min(n-1, int(p*float64(n)))] }
 		p99 := q(0.99)
+		sum.p50, sum.p99 = q(0.50), p99
 		target := fmt.Sprintf("target p99 ≤ %s at %d updates/s: ", targetP99, targetP99Rate)
 		if o.rate >= 0.99*targetP99Rate && o.rate <= 1.01*targetP99Rate {
 			target += verdict(p99 <= targetP99)
@@ -459,10 +643,12 @@ func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duratio
 	// missing from one count and present in the other.
 	if updates := after.answered - before.answered; updates > 0 {
 		rt := float64(after.roundTrips-before.roundTrips) / float64(updates)
+		sum.roundTrips = rt
 		fmt.Fprintf(w, "redis round trips per update: %.2f (target ≤ %g: %s)\n", rt, targetRoundTrips, verdict(rt <= targetRoundTrips))
 		if before.ok && after.ok {
 			// Less the INFO call that took the second snapshot.
 			calls := float64(after.serverCalls-before.serverCalls-1) / float64(updates)
+			sum.commands = calls
 			fmt.Fprintf(w, "redis commands per update: %.2f (INFO commandstats: a script's own GET and SET count)\n", calls)
 		}
 		if o.mode == "polling" && after.downloaded > before.downloaded {
@@ -472,6 +658,7 @@ func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duratio
 		}
 		if profiled := cpu.bot + cpu.harness + cpu.runtime; profiled > 0 {
 			per1000 := func(d time.Duration) string { return ms(d * 1000 / time.Duration(updates)) }
+			sum.cpuPer1000 = cpu.botAlone() * 1000 / time.Duration(updates)
 			process := "unknown"
 			if cpu.process > 0 {
 				process = per1000(cpu.process)
@@ -493,9 +680,9 @@ func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duratio
 	}
 	fmt.Fprintln(w, "load average at the end:", loadAverage())
 	if unanswered > 0 || errs > 0 {
-		return 1
+		return 1, sum
 	}
-	return 0
+	return 0, sum
 }
 
 func verdict(met bool) string {
