@@ -355,6 +355,9 @@ func keyboard(rows [][]bot.Button) *models.InlineKeyboardMarkup {
 // splitText cuts text into messages of at most limit UTF-16 code units, at paragraph
 // boundaries where it can, else at line ends, else at spaces, else anywhere.
 func splitText(text string, limit int) []string {
+	if len(text) <= limit { // a UTF-16 unit takes at least a byte: no need to count them
+		return []string{text}
+	}
 	var parts []string
 	for utf16Len(text) > limit {
 		cut := cutPoint(text, limit)

@@ -1,7 +1,14 @@
 package telegram
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/qamqor/qamqor/bot"
@@ -61,6 +68,20 @@ func TestUpdatesAreReadAsTelegramWritesThem(t *testing.T) {
 			if ok != c.ok {
 				t.Fatalf("read: %v, want %v (%+v)", ok, c.ok, in)
 			}
+			// What the journal keeps of it is read back the same, without the names.
+			kept := journalForm([]update{u})[u.ID]
+			var back update
+			if err := json.Unmarshal(kept, &back); err != nil {
+				t.Fatalf("the journal's form %s does not decode: %v", kept, err)
+			}
+			if again, okAgain := toInput(&back); okAgain != ok || !reflect.DeepEqual(again, in) {
+				t.Errorf("read back from the journal as\n%+v\nwant\n%+v", again, in)
+			}
+			// (A forwarded message's origin is kept as Telegram's model, names and all.)
+			named := bytes.Contains(kept, []byte("first_name")) && !strings.Contains(c.raw, "forward_origin")
+			if named || bytes.Contains(kept, []byte("inline_keyboard")) {
+				t.Errorf("the journal keeps what the bot never reads: %s", kept)
+			}
 			if c.check != nil {
 				c.check(t, in)
 				return
@@ -76,5 +97,36 @@ func TestUpdatesAreReadAsTelegramWritesThem(t *testing.T) {
 				t.Errorf("read as\n%+v\nwant\n%+v", in, c.want)
 			}
 		})
+	}
+}
+
+// TestAnUpdateThatCannotBeReadLeavesTheOthers: Telegram's answer is read in one pass; one
+// update with a field of another type sends it back to reading them one by one, so the
+// others are still handled and the offset can pass all three.
+func TestAnUpdateThatCannotBeReadLeavesTheOthers(t *testing.T) {
+	const answer = `{"ok":true,"result":[` +
+		`{"update_id":21,"message":{"message_id":1,"chat":{"id":77,"type":"private"},"date":1,"text":"Сәлем"}},` +
+		`{"update_id":22,"message":{"message_id":2,"chat":{"id":77,"type":"private"},"date":1,"text":5}},` +
+		`{"update_id":23,"message":{"message_id":3,"chat":{"id":78,"type":"private"},"date":1,"text":"Привет"}}]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, answer)
+	}))
+	defer srv.Close()
+	b := &Bot{cfg: Config{APIURL: srv.URL, Token: "1:x"}, client: srv.Client(), log: slog.New(slog.DiscardHandler)}
+	fresh, newest, total, err := b.getUpdates(t.Context(), 0, 0, 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, u := range fresh {
+		texts = append(texts, u.Message.Text)
+	}
+	if !reflect.DeepEqual(texts, []string{"Сәлем", "Привет"}) || newest != 23 || total != 3 {
+		t.Errorf("got %q, newest %d of %d; want the two readable ones, newest 23 of 3", texts, newest, total)
+	}
+	// Updates already in hand are not given again.
+	if fresh, _, _, _ := b.getUpdates(t.Context(), 0, 0, 100, 21); len(fresh) != 1 || fresh[0].ID != 23 {
+		t.Errorf("after 21: %+v, want only 23", fresh)
 	}
 }
