@@ -118,7 +118,10 @@ func (p *poller) run(ctx, work context.Context) {
 
 // replay hands over what the journal kept from an earlier run, oldest first, before any new
 // update: each begins with a try more, so one that was in hand when that run died is run
-// alone. It reports false when ctx ended first.
+// alone. New updates wait until the replayed ones are settled (at most replayHold): one
+// polled meanwhile could start before a replayed update that must run alone took the
+// bot to itself, and be in hand when that update takes the process down again. It
+// reports false when ctx ended first.
 func (p *poller) replay(ctx, work context.Context) bool {
 	j := p.bot.journal
 	if j == nil {
@@ -147,6 +150,7 @@ func (p *poller) replay(ctx, work context.Context) bool {
 	if len(ids) > 0 {
 		p.bot.log.Info("handling updates left in hand by an earlier run", "count", len(ids), "first", ids[0], "last", ids[len(ids)-1])
 	}
+	var replayed sync.WaitGroup
 	for _, id := range ids {
 		var u update
 		if err := json.Unmarshal(raws[id], &u); err != nil || u.ID != id {
@@ -157,12 +161,26 @@ func (p *poller) replay(ctx, work context.Context) bool {
 		p.mu.Lock()
 		p.next = max(p.next, id+1)
 		p.mu.Unlock()
-		if !p.bot.accept(ctx, work, &u, fromInbox, func(bool) { p.finished() }) {
+		replayed.Add(1)
+		var once sync.Once
+		if !p.bot.accept(ctx, work, &u, fromInbox, func(bool) { once.Do(replayed.Done); p.finished() }) {
 			return false
 		}
 	}
+	settled := make(chan struct{})
+	go func() { replayed.Wait(); close(settled) }()
+	select {
+	case <-settled:
+	case <-time.After(replayHold):
+	case <-ctx.Done():
+		return false
+	}
 	return true
 }
+
+// replayHold bounds how long new updates wait for the replayed ones (one may wait out a
+// long retry_after).
+const replayHold = 10 * time.Second
 
 // offset is the oldest update in hand that only Telegram keeps, or the one after the newest
 // taken.
