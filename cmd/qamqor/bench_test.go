@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"testing"
@@ -85,5 +88,87 @@ func TestBenchMeasuresSessionMemory(t *testing.T) {
 	c.Set(t.Context(), "someone's data", "1", 0)
 	if r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL()}, "bench", "--memory"); r.code != 2 {
 		t.Fatalf("a database with keys: exit %d, want 2\n%s", r.code, r.stderr)
+	}
+}
+
+// number reads the first figure pattern's group matches in out.
+func number(t *testing.T, out, pattern string) float64 {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no %q in the output:\n%s", pattern, out)
+	}
+	f, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestBenchComparesQamqorWithTheMinimalBot runs both bots in turn and checks the side-by-side
+// table: both answered everything, and the reference does no more than it claims — one
+// Redis round trip per update, its script's three commands (EVALSHA, GET, SET).
+func TestBenchComparesQamqorWithTheMinimalBot(t *testing.T) {
+	srv := redistest.Start(t)
+	r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL()},
+		"bench", "--bot", "both", "--users", "30", "--duration", "2s", "--warmup", "1s")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	row := regexp.MustCompile(`\| minimal \| ([\d.]+)ms \| (\d+) \| [\d.]+ms \| [\d.]+ms \| ([\d.]+) \| ([\d.]+) \|`).FindStringSubmatch(r.stdout)
+	if row == nil || !regexp.MustCompile(`\| Qamqor \| [\d.]+ms \| \d+ \|`).MatchString(r.stdout) {
+		t.Fatalf("no side-by-side table:\n%s", r.stdout)
+	}
+	if cpu, _ := strconv.ParseFloat(row[1], 64); cpu <= 0 {
+		t.Errorf("the reference's CPU per 1,000 updates is %s:\n%s", row[1], r.stdout)
+	}
+	rt, _ := strconv.ParseFloat(row[3], 64)
+	cmds, _ := strconv.ParseFloat(row[4], 64)
+	if rt < 0.99 || rt > 1.01 || cmds < 2.95 || cmds > 3.05 {
+		t.Errorf("the reference took %g round trips and %g commands per update, want 1 and 3:\n%s", rt, cmds, r.stdout)
+	}
+	if !regexp.MustCompile(`Qamqor's CPU per update: [\d.]+× the reference's`).MatchString(r.stdout) {
+		t.Errorf("no ratio:\n%s", r.stdout)
+	}
+	if n := number(t, r.stdout, `(?s)minimal reference bot.*unanswered updates: (\d+) of`); n != 0 {
+		t.Errorf("the reference left %g updates unanswered:\n%s", n, r.stdout)
+	}
+}
+
+// TestBenchRunsTheBotApartFromTheLoad: --load-only in one process and --api in another, as
+// on two machines; the bot's process reports its own CPU and memory, the load's every
+// update answered.
+func TestBenchRunsTheBotApartFromTheLoad(t *testing.T) {
+	srv := redistest.Start(t)
+	addr := freeAddr(t)
+	load := exec.Command(os.Args[0], "bench", "--load-only", "--listen", addr, "--users", "20", "--duration", "2s", "--warmup", "1s")
+	load.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "REDIS_URL=", "LOG_LEVEL=")
+	var loadOut, loadErr bytes.Buffer
+	load.Stdout, load.Stderr = &loadOut, &loadErr
+	if err := load.Start(); err != nil {
+		t.Fatal(err)
+	}
+	loaded := make(chan error, 1)
+	go func() { loaded <- load.Wait() }()
+	// The bot outlives the load's window and drain, so every update is answered.
+	r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL(), "TELEGRAM_TOKEN=123456:TEST-token"},
+		"bench", "--api", "http://"+addr, "--duration", "4s", "--warmup", "500ms")
+	if r.code != 0 {
+		t.Fatalf("bot: exit %d\n%s\n%s\nload:\n%s\n%s", r.code, r.stdout, r.stderr, loadOut.String(), loadErr.String())
+	}
+	if err := <-loaded; err != nil {
+		t.Fatalf("load: %v\n%s\n%s", err, loadOut.String(), loadErr.String())
+	}
+	if n := number(t, r.stdout, `updates handled: (\d+) in`); n == 0 {
+		t.Errorf("the bot handled nothing:\n%s", r.stdout)
+	}
+	if cpu := number(t, r.stdout, `CPU per 1,000 updates: ([\d.]+)ms`); cpu <= 0 {
+		t.Errorf("no CPU:\n%s", r.stdout)
+	}
+	if kb := number(t, r.stdout, `memory: RSS (\d+) kB now`); kb < 1000 {
+		t.Errorf("an RSS of %g kB:\n%s", kb, r.stdout)
+	}
+	if n := number(t, loadOut.String(), `unanswered updates: (\d+) of`); n != 0 {
+		t.Errorf("%g updates unanswered:\n%s", n, loadOut.String())
 	}
 }

@@ -164,6 +164,7 @@ type Server struct {
 
 	webhookURL     string
 	webhookSecret  string
+	listenAddr     string // New's, when set
 	webhookAllowed []string
 	webhookMaxConn int
 

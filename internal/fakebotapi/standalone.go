@@ -43,6 +43,10 @@ func WithWebhookConnections(n int) Option {
 	return func(s *Server) { s.webhookConns = n }
 }
 
+// WithListenAddr makes New listen on addr (host:port) instead of a free loopback port, so
+// a bot in another process, or on another machine, can be pointed at it.
+func WithListenAddr(addr string) Option { return func(s *Server) { s.listenAddr = addr } }
+
 // New starts a fake Bot API server on loopback, for use outside tests; Close stops it.
 func New(opts ...Option) (*Server, error) {
 	s := &Server{
@@ -72,7 +76,11 @@ func New(opts ...Option) (*Server, error) {
 		s.transport.MaxConnsPerHost = s.webhookConns
 	}
 	s.deliverer = &http.Client{Transport: s.transport}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := "127.0.0.1:0"
+	if s.listenAddr != "" {
+		addr = s.listenAddr
+	}
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("fakebotapi: %w", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -44,6 +45,8 @@ type Config struct {
 	// WebhookAddr; otherwise it polls.
 	WebhookURL, WebhookAddr, WebhookSecret string
 	MaxConnections                         int
+
+	Handled *atomic.Int64 // counts the updates answered, when set
 }
 
 // casScript writes a chat's state only over the version the caller read; otherwise it
@@ -242,6 +245,13 @@ func (b *bot) handleLocked(ctx context.Context, mu *sync.Mutex, versions map[int
 	versions[chat] = next
 	mu.Unlock()
 	b.answer(ctx, chat, next, u)
+	b.count()
+}
+
+func (b *bot) count() {
+	if b.cfg.Handled != nil {
+		b.cfg.Handled.Add(1)
+	}
 }
 
 func (b *bot) handle(ctx context.Context, versions map[int64]int64, u *update) {
@@ -249,6 +259,7 @@ func (b *bot) handle(ctx context.Context, versions map[int64]int64, u *update) {
 	next := b.write(ctx, chat, versions[chat])
 	versions[chat] = next
 	b.answer(ctx, chat, next, u)
+	b.count()
 }
 
 // write sets the chat's state over version ver and returns the version written; when
