@@ -211,6 +211,24 @@ type adminFakes struct {
 	news      *fakeNews
 	delivered *delivered
 	referrals *fakeReferrals
+	revoked   *revokedHook
+}
+
+// revokedHook records the partners the console said it revoked, as they were.
+type revokedHook struct {
+	mu   sync.Mutex
+	told []referrals.Partner
+	fail bool
+}
+
+func (r *revokedHook) hook(_ context.Context, p referrals.Partner) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail {
+		return errors.New("telegram: 502")
+	}
+	r.told = append(r.told, p)
+	return nil
 }
 
 // newAdminFixture is newFixture with every admin port set.
@@ -223,6 +241,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		audit:     &fakeAuditLog{},
 		news:      &fakeNews{},
 		delivered: &delivered{},
+		revoked:   &revokedHook{},
 	}
 	a.referrals = &fakeReferrals{fakePartners: a.partners, byPartner: map[int64][]referrals.Referral{}}
 	f.h = console.New(console.Options{
@@ -234,6 +253,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		},
 		Store: console.NewMemoryStore(), Audit: f.audit, BotToken: botToken, URL: url, Now: f.clock.Now,
 		Stats: a.stats, Partners: a.partners, AuditLog: a.audit, Broadcasts: a.news, Deliver: a.delivered.deliver, Referrals: a.referrals,
+		Revoked:    a.revoked.hook,
 		InviteLink: func(code string) string { return "https://t.me/QamqorBot?start=i_" + code },
 		QR:         func(link string) ([]byte, error) { return qr.PNG(link, 256) },
 	})
@@ -440,6 +460,33 @@ func TestPartnersAreListedByOrganisationInvitedAndRevoked(t *testing.T) {
 		t.Error("revoking again does not say the partner is gone")
 	}
 	want := []string{"100 console.login", "100 partner.invite", "100 partner.revoke"}
+	if got := f.audit.all(); !slices.Equal(got, want) {
+		t.Errorf("audit %q, want %q", got, want)
+	}
+}
+
+// A partner revoked on the Partners page is handed to the Revoked hook as they were (their
+// organisation and language, to be told in), once, and the revocation is audited; when the
+// hook fails, the admin is told the partner was not.
+func TestARevokedPartnerIsHandedToTheHookAndAudited(t *testing.T) {
+	f, a := newAdminFixture(t, "")
+	a.partners.partners = []referrals.Partner{{User: 301, Org: "Шапағат", Lang: content.KK}, {User: 302, Org: "Аналар үйі", Lang: content.RU}}
+	c := f.signIn(t, adminID, "ru")
+	csrf := f.csrf(t, c)
+	f.do("POST", "/console/partners/revoke", url.Values{"csrf": {csrf}, "user": {"301"}}, c)
+	f.do("POST", "/console/partners/revoke", url.Values{"csrf": {csrf}, "user": {"301"}}, c) // gone: nobody to tell
+	if want := []referrals.Partner{{User: 301, Org: "Шапағат", Lang: content.KK}}; !slices.Equal(a.revoked.told, want) {
+		t.Errorf("the hook got %v, want %v", a.revoked.told, want)
+	}
+	a.revoked.fail = true
+	w := f.do("POST", "/console/partners/revoke", url.Values{"csrf": {csrf}, "user": {"302"}}, c)
+	if !strings.Contains(w.Body.String(), f.engine.T(content.RU, "ConsoleRevokedNotTold", nil)) {
+		t.Error("the admin is not told the revoked partner could not be told")
+	}
+	if len(a.partners.partners) != 0 {
+		t.Error("a partner whose notice failed is not revoked")
+	}
+	want := []string{"100 console.login", "100 partner.revoke", "100 partner.revoke"}
 	if got := f.audit.all(); !slices.Equal(got, want) {
 		t.Errorf("audit %q, want %q", got, want)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 )
 
@@ -77,6 +78,10 @@ type Options struct {
 	// Referrals lets partners see their organisation's referrals (store.Referrals); nil:
 	// their page says to use the bot's /referrals.
 	Referrals ReferralsReader
+	// Revoked, when set, is called after the Partners page revoked p (as they were before):
+	// it tells them, in their language, and resets their chat's command menu, as the bot's
+	// /revoke does. nil: they are not told.
+	Revoked func(ctx context.Context, p referrals.Partner) error
 }
 
 // Handler serves the console; make it with New.

@@ -268,13 +268,19 @@ func (f *Feature) revoke(t *bot.Turn) bool {
 	}
 	t.Audit("partner.revoke", strconv.FormatInt(user, 10))
 	t.MenuChanged(user)
-	told := t.Both(msgRevokedNotice, map[string]any{"Org": p.Org})
-	if p.Lang != "" {
-		told = t.Engine.T(p.Lang, msgRevokedNotice, map[string]any{"Org": p.Org})
-	}
-	t.Say(bot.Reply{To: user, Text: told})
+	t.Say(bot.Reply{To: user, Text: RevokedNotice(t.Engine, p)})
 	say(t, t.T(msgRevoked, map[string]any{"User": user}))
 	return true
+}
+
+// RevokedNotice is what a revoked partner is told: in the language they last used, in
+// both before they used one. The console's Partners page sends the same.
+func RevokedNotice(e *bot.Engine, p Partner) string {
+	data := map[string]any{"Org": p.Org}
+	if p.Lang == "" {
+		return e.Both(msgRevokedNotice, data)
+	}
+	return e.T(p.Lang, msgRevokedNotice, data)
 }
 
 // RolesOf implements bot.RoleSource: a partner's chat has the partners' command menu.

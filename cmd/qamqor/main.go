@@ -294,6 +294,8 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 	}
 	deliver := bot.Deliver(tgBot.Deliver)
 	a.deliver.Store(&deliver)
+	refresh := tgBot.RefreshMenu
+	a.refreshMenu.Store(&refresh)
 	broadcaster := a.news.Broadcaster(tgBot.Deliver, replicaName(), a.service, log)
 	return tgBot, broadcaster, nil
 }
@@ -342,6 +344,9 @@ type app struct {
 	// deliver is the Telegram adapter's, once serve has made it: the console sends an
 	// admin's broadcast to themselves through it.
 	deliver atomic.Pointer[bot.Deliver]
+	// refreshMenu sets a chat's command menu again (the adapter's), once serve made it: a
+	// partner the console revoked loses the partners' menu.
+	refreshMenu atomic.Pointer[func(ctx context.Context, chat int64) error]
 }
 
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
@@ -488,6 +493,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		consoleOptions.Partners, consoleOptions.Referrals = a.partners, a.partners
 		consoleOptions.InviteLink = func(code string) string { return a.deepLink(referrals.InvitePayload(code)) }
 		consoleOptions.QR = func(link string) ([]byte, error) { return qr.PNG(link, 512) }
+		consoleOptions.Revoked = a.toldRevoked
 	}
 	a.console = console.New(consoleOptions)
 	if cfg.ConsoleURL != "" {
@@ -505,6 +511,21 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// toldRevoked tells a partner the console revoked, in their language, and resets their
+// chat's command menu, as the bot's /revoke does.
+func (a *app) toldRevoked(ctx context.Context, p referrals.Partner) error {
+	d, refresh := a.deliver.Load(), a.refreshMenu.Load()
+	if d == nil || refresh == nil {
+		return errors.New("the Telegram adapter is not running")
+	}
+	// The menu first: a partner who blocked the bot cannot be told, but loses the menu.
+	menuErr := (*refresh)(ctx, p.User)
+	if err := (*d)(ctx, p.User, bot.Reply{Text: referrals.RevokedNotice(a.service.Engine(), p)}); err != nil {
+		return err
+	}
+	return menuErr
 }
 
 // enableReferrals turns on partners and referrals when DATA_KEY is set, and says at
