@@ -212,6 +212,7 @@ type adminFakes struct {
 	delivered *delivered
 	referrals *fakeReferrals
 	revoked   *revokedHook
+	reports   *fakeReports
 }
 
 // revokedHook records the partners the console said it revoked, as they were.
@@ -244,6 +245,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		revoked:   &revokedHook{},
 	}
 	a.referrals = &fakeReferrals{fakePartners: a.partners, byPartner: map[int64][]referrals.Referral{}}
+	a.reports = &fakeReports{refs: a.referrals}
 	f.h = console.New(console.Options{
 		Engine: func() *bot.Engine { return f.engine },
 		Roles: func(_ context.Context, user int64) ([]bot.Role, error) {
@@ -253,7 +255,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		},
 		Store: console.NewMemoryStore(), Audit: f.audit, BotToken: botToken, URL: url, Now: f.clock.Now,
 		Stats: a.stats, Partners: a.partners, AuditLog: a.audit, Broadcasts: a.news, Deliver: a.delivered.deliver, Referrals: a.referrals,
-		Revoked:    a.revoked.hook,
+		Revoked: a.revoked.hook, Reports: a.reports,
 		InviteLink: func(code string) string { return "https://t.me/QamqorBot?start=i_" + code },
 		QR:         func(link string) ([]byte, error) { return qr.PNG(link, 256) },
 	})

@@ -82,6 +82,9 @@ type Options struct {
 	// it tells them, in their language, and resets their chat's command menu, as the bot's
 	// /revoke does. nil: they are not told.
 	Revoked func(ctx context.Context, p referrals.Partner) error
+	// Reports, with Referrals, gives partners their organisation's report for a funder
+	// (/report's, referrals.Feature); nil: the page is not served.
+	Reports Reports
 }
 
 // Handler serves the console; make it with New.
@@ -126,6 +129,7 @@ func New(o Options) *Handler {
 	h.routeBrowse()
 	h.routeEdit()
 	h.routeAdmin()
+	h.routeReport()
 	// A cross-origin POST is refused by the browser's own word (Sec-Fetch-Site, Origin)
 	// before anything runs; forms also carry the session's CSRF token (see checkCSRF).
 	h.guard = http.NewCrossOriginProtection().Handler(http.HandlerFunc(h.route))

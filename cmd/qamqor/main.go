@@ -341,6 +341,8 @@ type app struct {
 	// the bot's deep links: the console invites partners with them.
 	partners referrals.Store
 	deepLink func(payload string) string
+	// reports are /report's, for the console's report page.
+	reports console.Reports
 	// deliver is the Telegram adapter's, once serve has made it: the console sends an
 	// admin's broadcast to themselves through it.
 	deliver atomic.Pointer[bot.Deliver]
@@ -494,6 +496,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		consoleOptions.InviteLink = func(code string) string { return a.deepLink(referrals.InvitePayload(code)) }
 		consoleOptions.QR = func(link string) ([]byte, error) { return qr.PNG(link, 512) }
 		consoleOptions.Revoked = a.toldRevoked
+		consoleOptions.Reports = a.reports
 	}
 	a.console = console.New(consoleOptions)
 	if cfg.ConsoleURL != "" {
@@ -512,6 +515,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	return a, nil
 }
+
+// consoleReports gives the console /report's counting and PDF.
+type consoleReports struct{ *referrals.Feature }
+
+func (consoleReports) PDF(d referrals.ReportDoc) ([]byte, error) { return checklist.ReferralReport(d) }
 
 // toldRevoked tells a partner the console revoked, in their language, and resets their
 // chat's command menu, as the bot's /revoke does.
@@ -556,7 +564,7 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 	if err := a.service.Register(feature); err != nil {
 		return err
 	}
-	a.partners, a.deepLink = partners, link
+	a.partners, a.deepLink, a.reports = partners, link, consoleReports{feature}
 	log.Info("referrals are on")
 	return nil
 }
