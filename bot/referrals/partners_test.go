@@ -151,6 +151,31 @@ func TestARevokedPartnerIsToldInTheirLanguage(t *testing.T) {
 	}
 }
 
+// A referral whose maker is no longer staff (revoked) is the organisation's: when its
+// client opens it, the organisation's other staff are told, each in their language, and
+// the former staff member is not.
+func TestNoticesOfAFormerStaffMembersReferralGoToTheOrganisation(t *testing.T) {
+	w := newWorld(t)
+	w.invitePartner("Бота үміт")
+	w.sessions.Set(colleague, bot.Session{Lang: content.KK})
+	w.join(colleague, "Бота үміт", "серіктесісіз")
+	w.sessions.Set(400, bot.Session{Lang: content.RU})
+	w.join(400, "Другая", "«Другая»")
+	payload := w.refer("")
+	w.text(admin, "/revoke 200")
+	bottest.Russian(w.sessions, client)
+	r := w.text(client, "/start "+payload)
+	if n := notices(r, colleague); len(n) != 1 || !strings.Contains(n[0], "жолдамасын ашты") {
+		t.Errorf("the colleague was told %q", n)
+	}
+	if n := notices(r, staff); len(n) != 0 {
+		t.Errorf("the revoked staff member was told %q", n)
+	}
+	if n := notices(r, 400); len(n) != 0 {
+		t.Errorf("another organisation's staff was told %q", n)
+	}
+}
+
 func containsChat(chats []int64, chat int64) bool {
 	for _, c := range chats {
 		if c == chat {
