@@ -97,6 +97,33 @@ func (r *fakeReferrals) Partner(_ context.Context, user int64) (referrals.Partne
 	return referrals.Partner{}, false, nil
 }
 
+// OrgReferrals lists, newest first, the referrals of org, and those without one of the
+// lists of org's staff (made before organisations were kept, as store.Referrals indexes).
+func (r *fakeReferrals) OrgReferrals(_ context.Context, org string, offset, limit int) ([]referrals.Referral, int, error) {
+	r.mu.Lock()
+	staff := map[int64]bool{}
+	for _, p := range r.partners {
+		staff[p.User] = p.Org == org
+	}
+	r.mu.Unlock()
+	var all []referrals.Referral
+	for owner, rs := range r.byPartner {
+		for _, ref := range rs {
+			if ref.Org == org || ref.Org == "" && staff[owner] {
+				all = append(all, ref)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b referrals.Referral) int { return b.Created.Compare(a.Created) })
+	if limit < 0 {
+		limit = len(all)
+	}
+	if offset > len(all) {
+		return nil, len(all), nil
+	}
+	return all[offset:min(offset+limit, len(all))], len(all), nil
+}
+
 func (r *fakeReferrals) PartnerReferrals(_ context.Context, partner int64, offset, limit int) ([]referrals.Referral, int, error) {
 	all := r.byPartner[partner]
 	if offset > len(all) {
@@ -655,6 +682,8 @@ func TestAPartnerSeesTheirOrganisationsReferralsAndNoClientData(t *testing.T) {
 		302: {{Code: "Coll0123456789ab", Partner: 302, Target: bot.ScreenerTarget("disability_check"), Created: now.Add(-48 * time.Hour),
 			Expires: now.Add(-time.Hour)}},
 		303: {{Code: "Othr0123456789ab", Partner: 303, Target: "disability", Created: now, Expires: now.Add(time.Hour)}},
+		// Made by a staff member who asked to be forgotten: the organisation's still.
+		0: {{Code: "Gone0123456789ab", Org: "Шапағат", Target: "disability", Created: now.Add(-72 * time.Hour), Expires: now.Add(-time.Hour)}},
 	}
 	sv, _ := f.engine.Content().Service("disability_benefit_adult")
 	sc, _ := f.engine.Content().Screener("disability_check")
@@ -662,6 +691,7 @@ func TestAPartnerSeesTheirOrganisationsReferralsAndNoClientData(t *testing.T) {
 		c := f.signIn(t, partnerID, string(lang))
 		body := f.do("GET", "/console/referrals", nil, c).Body.String()
 		for _, want := range []string{"<code>Mine</code>", "<code>Coll</code>", "ID 302", htmlText(sc.Title.In(lang)),
+			"<code>Gone</code></th><td>2026-02-27</td><td>" + f.engine.T(lang, "ConsoleReferralByFormer", nil),
 			f.engine.T(lang, "Status_completed", nil), f.engine.T(lang, "Status_expired", nil)} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: the referrals page lacks %q", lang, want)

@@ -661,8 +661,11 @@ func (f *Feature) viewReply(t *bot.Turn, r Referral) bot.Reply {
 		lines = append(lines, "", t.T(msgViewHistory, nil))
 		for _, h := range r.History {
 			by := t.T(msgViewByColleague, map[string]any{"User": h.By})
-			if h.By == t.Chat {
+			switch h.By {
+			case t.Chat:
 				by = t.T(msgViewByYou, nil)
+			case 0: // they asked to be forgotten
+				by = t.T(msgViewByFormer, nil)
 			}
 			line := t.T(msgViewHistoryLine, map[string]any{"Date": day(h.Date), "Outcome": t.T(outcomeMessage[h.Outcome], nil), "By": by, "At": day(h.At)})
 			if h.Comment != "" {
