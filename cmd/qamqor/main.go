@@ -495,7 +495,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		consoleOptions.Partners, consoleOptions.Referrals = a.partners, a.partners
 		consoleOptions.InviteLink = func(code string) string { return a.deepLink(referrals.InvitePayload(code)) }
 		consoleOptions.QR = func(link string) ([]byte, error) { return qr.PNG(link, 512) }
-		consoleOptions.Revoked = a.toldRevoked
+		consoleOptions.Revoked = func(ctx context.Context, p referrals.Partner) error { return a.toldRevoked(ctx, p, log) }
 		consoleOptions.Reports = a.reports
 	}
 	a.console = console.New(consoleOptions)
@@ -522,18 +522,18 @@ type consoleReports struct{ *referrals.Feature }
 func (consoleReports) PDF(d referrals.ReportDoc) ([]byte, error) { return checklist.ReferralReport(d) }
 
 // toldRevoked tells a partner the console revoked, in their language, and resets their
-// chat's command menu, as the bot's /revoke does.
-func (a *app) toldRevoked(ctx context.Context, p referrals.Partner) error {
+// chat's command menu, as the bot's /revoke does. The error is the notice's: a menu that
+// could not be reset is logged (their commands answer as anyone's anyway).
+func (a *app) toldRevoked(ctx context.Context, p referrals.Partner, log *slog.Logger) error {
 	d, refresh := a.deliver.Load(), a.refreshMenu.Load()
 	if d == nil || refresh == nil {
 		return errors.New("the Telegram adapter is not running")
 	}
 	// The menu first: a partner who blocked the bot cannot be told, but loses the menu.
-	menuErr := (*refresh)(ctx, p.User)
-	if err := (*d)(ctx, p.User, bot.Reply{Text: referrals.RevokedNotice(a.service.Engine(), p)}); err != nil {
-		return err
+	if err := (*refresh)(ctx, p.User); err != nil {
+		log.Warn("a revoked partner's command menu was not reset", "chat", p.User, "err", err)
 	}
-	return menuErr
+	return (*d)(ctx, p.User, bot.Reply{Text: referrals.RevokedNotice(a.service.Engine(), p)})
 }
 
 // enableReferrals turns on partners and referrals when DATA_KEY is set, and says at
