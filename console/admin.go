@@ -67,7 +67,7 @@ var adminMessageIDs = []bot.MessageID{
 	"ConsoleStatsNoDrops", "ConsoleStatsTopScreens", "ConsoleStatsTopMisses", "ConsoleStatsReferrals", "ConsoleStatsAtSummary", "ConsoleStatsTotals",
 	"ConsolePartners", "ConsolePartnersIntro", "ConsolePartnerUser", "ConsolePartnerSince",
 	"ConsolePartnersNone", "ConsoleInvite", "ConsoleInviteOrg", "ConsoleInviteButton", "ConsoleInviteCreated",
-	"ConsoleInviteQR", "ConsoleInviteOrgBad", "ConsoleRevoke", "ConsoleRevoked", "ConsoleRevokeGone",
+	"ConsoleInviteQR", "ConsoleInviteOrgBad", "ConsoleRevoke", "ConsoleRevoked", "ConsoleRevokeGone", "ConsoleRevokedNotTold",
 	"ConsoleAudit", "ConsoleAuditWho", "ConsoleAuditAction", "ConsoleAuditAnyAction", "ConsoleAuditWhen",
 	"ConsoleAuditDetail", "ConsoleAuditShown", "ConsoleAuditWhoBad",
 	"ConsoleBroadcasts", "ConsoleBroadcastsIntro", "ConsoleBroadcastKK", "ConsoleBroadcastRU", "ConsoleBroadcastTopic",

@@ -22,7 +22,8 @@ import (
 
 // An admin signs in and goes through every admin page in a real browser, at a phone's
 // 360 px (in Kazakh) and a desktop's 1280 px (in Russian): nothing wider than the screen,
-// no axe-core violation, and an invitation and a broadcast's audience done with the
+// no axe-core violation (the partners' report too: the admin is a partner of Шапағат, and
+// dates refused), and an invitation and a broadcast's audience done with the
 // keyboard alone. One browser for all of it, to keep the test short.
 func TestTheAdminPagesInARealBrowser(t *testing.T) {
 	path := browser(t)
@@ -40,8 +41,8 @@ func TestTheAdminPagesInARealBrowser(t *testing.T) {
 	}
 	a.partners.partners = []referrals.Partner{{User: 301, Org: "Шапағат", Since: now}, {User: 302, Org: "Аналар үйі", Since: now}, {User: adminID, Org: "Шапағат", Since: now}}
 	a.referrals.byPartner = map[int64][]referrals.Referral{
-		adminID: {{Code: "Mine0123456789ab", Partner: adminID, Target: "disability", Created: now, Expires: now.Add(time.Hour)}},
-		301:     {{Code: "Coll0123456789ab", Partner: 301, Target: "disability", Created: now.Add(-time.Hour), Expires: now, Closed: now, Outcome: referrals.OutcomeHelped}},
+		adminID: {{Code: "Mine0123456789ab", Partner: adminID, Org: "Шапағат", Target: "disability", Created: now, Expires: now.Add(time.Hour)}},
+		301:     {{Code: "Coll0123456789ab", Partner: 301, Org: "Шапағат", Target: "disability", Created: now.Add(-time.Hour), Expires: now, Closed: now, Outcome: referrals.OutcomeHelped}},
 	}
 	a.audit.entries = []admin.Entry{{At: now, Who: adminID, Action: "partner.invite", Detail: "Шапағат"}, {At: now, Who: adminID, Action: "console.login"}}
 	a.news.subscribers = []news.Recipient{{Chat: 1, Lang: content.KK}, {Chat: 2, Lang: content.RU}}
@@ -97,7 +98,8 @@ func TestTheAdminPagesInARealBrowser(t *testing.T) {
 				chromedp.Click(chromedp.CSS(`button[value="`+run.lang+`"]`)), chromedp.WaitVisible(chromedp.CSS(`nav a[href="/console/admin"]`)))
 			example, _ := exampleForm(t, f.engine.Content(), "disability_check")
 			for _, page := range []string{"admin", "stats", "stats?from=2026-02-01&to=2026-03-02", "partners", "audit", "audit?action=partner.invite",
-				"broadcasts", "broadcasts/1", "referrals", "tester", "tester/disability_check", "tester/disability_check?" + example.Encode()} {
+				"broadcasts", "broadcasts/1", "referrals", "report", "report?from=2026-02-01&to=2026-03-02",
+				"report?from=2026-03-05&to=2026-03-01", "tester", "tester/disability_check", "tester/disability_check?" + example.Encode()} {
 				do(page, chromedp.Navigate(srv.URL+console.Prefix+page), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 				if wide, _ := chromedp.Run(tab, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 					t.Errorf("/console/%s is wider than the screen", page)

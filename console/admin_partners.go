@@ -63,6 +63,19 @@ func (h *Handler) routePartners() {
 			http.NotFound(q.w, q.r)
 			return
 		}
+		// Who is revoked is read first: afterwards their organisation and language are gone,
+		// and the notice to them needs both.
+		var revoked referrals.Partner
+		if q.h.opts.Revoked != nil {
+			ps, err := q.h.opts.Partners.Partners(q.r.Context())
+			if err != nil {
+				q.unavailable(err)
+				return
+			}
+			if i := slices.IndexFunc(ps, func(p referrals.Partner) bool { return p.User == user }); i >= 0 {
+				revoked = ps[i]
+			}
+		}
 		ok, err := q.h.opts.Partners.RevokePartner(q.r.Context(), user)
 		if err != nil {
 			q.unavailable(err)
@@ -72,6 +85,16 @@ func (h *Handler) routePartners() {
 		if ok {
 			q.audit("partner.revoke", strconv.FormatInt(user, 10))
 			notice = q.t("ConsoleRevoked")
+			if q.h.opts.Revoked != nil {
+				if revoked.User == 0 { // revoked between the two reads: told in both languages
+					revoked.User = user
+				}
+				if err := q.h.opts.Revoked(q.r.Context(), revoked); err != nil {
+					q.h.opts.Log.Warn("console: a revoked partner could not be told", "user", user, "err", err)
+					q.partnersPage(partnersPage{Notice: notice + " " + strconv.FormatInt(user, 10) + ". " + q.t("ConsoleRevokedNotTold")}, http.StatusOK)
+					return
+				}
+			}
 		}
 		q.partnersPage(partnersPage{Notice: notice + " " + strconv.FormatInt(user, 10)}, http.StatusOK)
 	})

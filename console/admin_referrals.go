@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,8 +15,9 @@ import (
 // organisation's referrals are those of every partner of the same organisation.
 type ReferralsReader interface {
 	Partner(ctx context.Context, user int64) (referrals.Partner, bool, error)
-	Partners(ctx context.Context) ([]referrals.Partner, error)
-	PartnerReferrals(ctx context.Context, partner int64, offset, limit int) ([]referrals.Referral, int, error)
+	// OrgReferrals lists the organisation's referrals, newest first: its staff's, and
+	// those of staff who left or asked to be forgotten.
+	OrgReferrals(ctx context.Context, org string, offset, limit int) ([]referrals.Referral, int, error)
 }
 
 // referralsShown bounds the organisation's list: the newest ones.
@@ -25,7 +25,7 @@ const referralsShown = 200
 
 var referralsMessageIDs = []bot.MessageID{
 	"ConsoleReferralsIntro", "ConsoleReferralsNone", "ConsoleReferralsNotPartner", "ConsoleReferralCode", "ConsoleReferralBy",
-	"ConsoleReferralTo", "ConsoleReferralMade", "ConsoleReferralStatus", "ConsoleReferralOutcome", "ConsoleReferralYou",
+	"ConsoleReferralTo", "ConsoleReferralMade", "ConsoleReferralStatus", "ConsoleReferralOutcome", "ConsoleReferralYou", "ConsoleReferralByFormer",
 }
 
 func init() { MessageIDs = append(MessageIDs, referralsMessageIDs...) }
@@ -63,22 +63,10 @@ func (q *request) referralsPage() (referralsPage, error) {
 		return p, err
 	}
 	p.Partner, p.Org = true, me.Org
-	all, err := rr.Partners(ctx)
+	refs, _, err := rr.OrgReferrals(ctx, me.Org, 0, -1) // all: the counts are of every one
 	if err != nil {
 		return p, err
 	}
-	var refs []referrals.Referral
-	for _, colleague := range all {
-		if colleague.Org != me.Org {
-			continue
-		}
-		rs, _, err := rr.PartnerReferrals(ctx, colleague.User, 0, referralsShown)
-		if err != nil {
-			return p, err
-		}
-		refs = append(refs, rs...)
-	}
-	slices.SortFunc(refs, func(a, b referrals.Referral) int { return b.Created.Compare(a.Created) })
 	p.Total = len(refs)
 	counts := map[referrals.Status]int{}
 	for i, r := range refs {
@@ -89,7 +77,11 @@ func (q *request) referralsPage() (referralsPage, error) {
 		}
 		row := referralRow{Code: r.Code[:min(4, len(r.Code))], By: q.t("ConsoleReferralYou"), To: q.targetName(r.Target),
 			Made: r.Created.In(kazakhstan).Format(time.DateOnly), Status: q.t(string(referrals.StatusMessage(status)))}
-		if r.Partner != q.session.User {
+		switch r.Partner {
+		case q.session.User:
+		case 0: // asked to be forgotten
+			row.By = q.t("ConsoleReferralByFormer")
+		default:
 			row.By = "ID " + strconv.FormatInt(r.Partner, 10)
 		}
 		if r.Outcome != "" {

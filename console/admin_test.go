@@ -97,6 +97,33 @@ func (r *fakeReferrals) Partner(_ context.Context, user int64) (referrals.Partne
 	return referrals.Partner{}, false, nil
 }
 
+// OrgReferrals lists, newest first, the referrals of org, and those without one of the
+// lists of org's staff (made before organisations were kept, as store.Referrals indexes).
+func (r *fakeReferrals) OrgReferrals(_ context.Context, org string, offset, limit int) ([]referrals.Referral, int, error) {
+	r.mu.Lock()
+	staff := map[int64]bool{}
+	for _, p := range r.partners {
+		staff[p.User] = p.Org == org
+	}
+	r.mu.Unlock()
+	var all []referrals.Referral
+	for owner, rs := range r.byPartner {
+		for _, ref := range rs {
+			if ref.Org == org || ref.Org == "" && staff[owner] {
+				all = append(all, ref)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b referrals.Referral) int { return b.Created.Compare(a.Created) })
+	if limit < 0 {
+		limit = len(all)
+	}
+	if offset > len(all) {
+		return nil, len(all), nil
+	}
+	return all[offset:min(offset+limit, len(all))], len(all), nil
+}
+
 func (r *fakeReferrals) PartnerReferrals(_ context.Context, partner int64, offset, limit int) ([]referrals.Referral, int, error) {
 	all := r.byPartner[partner]
 	if offset > len(all) {
@@ -211,6 +238,25 @@ type adminFakes struct {
 	news      *fakeNews
 	delivered *delivered
 	referrals *fakeReferrals
+	revoked   *revokedHook
+	reports   *fakeReports
+}
+
+// revokedHook records the partners the console said it revoked, as they were.
+type revokedHook struct {
+	mu   sync.Mutex
+	told []referrals.Partner
+	fail bool
+}
+
+func (r *revokedHook) hook(_ context.Context, p referrals.Partner) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail {
+		return errors.New("telegram: 502")
+	}
+	r.told = append(r.told, p)
+	return nil
 }
 
 // newAdminFixture is newFixture with every admin port set.
@@ -223,8 +269,10 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		audit:     &fakeAuditLog{},
 		news:      &fakeNews{},
 		delivered: &delivered{},
+		revoked:   &revokedHook{},
 	}
 	a.referrals = &fakeReferrals{fakePartners: a.partners, byPartner: map[int64][]referrals.Referral{}}
+	a.reports = &fakeReports{refs: a.referrals}
 	f.h = console.New(console.Options{
 		Engine: func() *bot.Engine { return f.engine },
 		Roles: func(_ context.Context, user int64) ([]bot.Role, error) {
@@ -234,6 +282,7 @@ func newAdminFixture(t testing.TB, url string) (*fixture, *adminFakes) {
 		},
 		Store: console.NewMemoryStore(), Audit: f.audit, BotToken: botToken, URL: url, Now: f.clock.Now,
 		Stats: a.stats, Partners: a.partners, AuditLog: a.audit, Broadcasts: a.news, Deliver: a.delivered.deliver, Referrals: a.referrals,
+		Revoked: a.revoked.hook, Reports: a.reports,
 		InviteLink: func(code string) string { return "https://t.me/QamqorBot?start=i_" + code },
 		QR:         func(link string) ([]byte, error) { return qr.PNG(link, 256) },
 	})
@@ -445,6 +494,33 @@ func TestPartnersAreListedByOrganisationInvitedAndRevoked(t *testing.T) {
 	}
 }
 
+// A partner revoked on the Partners page is handed to the Revoked hook as they were (their
+// organisation and language, to be told in), once, and the revocation is audited; when the
+// hook fails, the admin is told the partner was not.
+func TestARevokedPartnerIsHandedToTheHookAndAudited(t *testing.T) {
+	f, a := newAdminFixture(t, "")
+	a.partners.partners = []referrals.Partner{{User: 301, Org: "Шапағат", Lang: content.KK}, {User: 302, Org: "Аналар үйі", Lang: content.RU}}
+	c := f.signIn(t, adminID, "ru")
+	csrf := f.csrf(t, c)
+	f.do("POST", "/console/partners/revoke", url.Values{"csrf": {csrf}, "user": {"301"}}, c)
+	f.do("POST", "/console/partners/revoke", url.Values{"csrf": {csrf}, "user": {"301"}}, c) // gone: nobody to tell
+	if want := []referrals.Partner{{User: 301, Org: "Шапағат", Lang: content.KK}}; !slices.Equal(a.revoked.told, want) {
+		t.Errorf("the hook got %v, want %v", a.revoked.told, want)
+	}
+	a.revoked.fail = true
+	w := f.do("POST", "/console/partners/revoke", url.Values{"csrf": {csrf}, "user": {"302"}}, c)
+	if !strings.Contains(w.Body.String(), f.engine.T(content.RU, "ConsoleRevokedNotTold", nil)) {
+		t.Error("the admin is not told the revoked partner could not be told")
+	}
+	if len(a.partners.partners) != 0 {
+		t.Error("a partner whose notice failed is not revoked")
+	}
+	want := []string{"100 console.login", "100 partner.revoke", "100 partner.revoke"}
+	if got := f.audit.all(); !slices.Equal(got, want) {
+		t.Errorf("audit %q, want %q", got, want)
+	}
+}
+
 func TestTheAuditLogFiltersByWhoActionAndDays(t *testing.T) {
 	f, a := newAdminFixture(t, "")
 	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
@@ -606,6 +682,8 @@ func TestAPartnerSeesTheirOrganisationsReferralsAndNoClientData(t *testing.T) {
 		302: {{Code: "Coll0123456789ab", Partner: 302, Target: bot.ScreenerTarget("disability_check"), Created: now.Add(-48 * time.Hour),
 			Expires: now.Add(-time.Hour)}},
 		303: {{Code: "Othr0123456789ab", Partner: 303, Target: "disability", Created: now, Expires: now.Add(time.Hour)}},
+		// Made by a staff member who asked to be forgotten: the organisation's still.
+		0: {{Code: "Gone0123456789ab", Org: "Шапағат", Target: "disability", Created: now.Add(-72 * time.Hour), Expires: now.Add(-time.Hour)}},
 	}
 	sv, _ := f.engine.Content().Service("disability_benefit_adult")
 	sc, _ := f.engine.Content().Screener("disability_check")
@@ -613,6 +691,7 @@ func TestAPartnerSeesTheirOrganisationsReferralsAndNoClientData(t *testing.T) {
 		c := f.signIn(t, partnerID, string(lang))
 		body := f.do("GET", "/console/referrals", nil, c).Body.String()
 		for _, want := range []string{"<code>Mine</code>", "<code>Coll</code>", "ID 302", htmlText(sc.Title.In(lang)),
+			"<code>Gone</code></th><td>2026-02-27</td><td>" + f.engine.T(lang, "ConsoleReferralByFormer", nil),
 			f.engine.T(lang, "Status_completed", nil), f.engine.T(lang, "Status_expired", nil)} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: the referrals page lacks %q", lang, want)

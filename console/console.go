@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/qamqor/qamqor/bot"
+	"github.com/qamqor/qamqor/bot/referrals"
 	"github.com/qamqor/qamqor/content"
 )
 
@@ -77,6 +78,13 @@ type Options struct {
 	// Referrals lets partners see their organisation's referrals (store.Referrals); nil:
 	// their page says to use the bot's /referrals.
 	Referrals ReferralsReader
+	// Revoked, when set, is called after the Partners page revoked p (as they were before):
+	// it tells them, in their language, and resets their chat's command menu, as the bot's
+	// /revoke does. nil: they are not told.
+	Revoked func(ctx context.Context, p referrals.Partner) error
+	// Reports, with Referrals, gives partners their organisation's report for a funder
+	// (/report's, referrals.Feature); nil: the page is not served.
+	Reports Reports
 }
 
 // Handler serves the console; make it with New.
@@ -121,6 +129,7 @@ func New(o Options) *Handler {
 	h.routeBrowse()
 	h.routeEdit()
 	h.routeAdmin()
+	h.routeReport()
 	// A cross-origin POST is refused by the browser's own word (Sec-Fetch-Site, Origin)
 	// before anything runs; forms also carry the session's CSRF token (see checkCSRF).
 	h.guard = http.NewCrossOriginProtection().Handler(http.HandlerFunc(h.route))

@@ -36,6 +36,7 @@ type view struct {
 	Editing  bool // may change it: the console edits, and the user is an editor
 	Misses   bool // the questions that found nothing can be listed
 	Partner  bool
+	Report   bool // the partner's report is served
 	Admin    bool
 	CSRF     string
 	Path     string // the page's own path, for the language switch to come back to
@@ -54,8 +55,9 @@ func (q *request) view(title string, data any) view {
 		L: loc{e: q.engine, lang: q.lang}, Lang: string(q.lang), SignedIn: true,
 		Editor: q.may(forContent), Editing: q.may(forContent) && q.h.edits != nil,
 		Misses: q.may(forContent) && q.h.edits != nil && q.h.opts.Misses != nil, Partner: slices.Contains(q.roles, bot.RolePartner),
-		Admin: slices.Contains(q.roles, bot.RoleAdmin) && q.h.hasAdminPages(),
-		CSRF:  q.session.CSRF, Path: q.r.URL.RequestURI(), Title: title, Data: data,
+		Report: slices.Contains(q.roles, bot.RolePartner) && q.h.reportsOn(),
+		Admin:  slices.Contains(q.roles, bot.RoleAdmin) && q.h.hasAdminPages(),
+		CSRF:   q.session.CSRF, Path: q.r.URL.RequestURI(), Title: title, Data: data,
 	}
 }
 

@@ -66,7 +66,8 @@ func TestAnOrganisationsReferralsAreSharedAndSealed(t *testing.T) {
 	if _, err := refs.Forget(ctx, 21); err != nil {
 		t.Fatal(err)
 	}
-	if rs, total, _ := refs.OrgReferrals(ctx, "Бота үміт", 0, -1); total != 1 || rs[0].Code != a.Code {
+	// The organisation keeps its referrals, with nothing naming the staff member.
+	if rs, total, _ := refs.OrgReferrals(ctx, "Бота үміт", 0, -1); total != 2 || rs[0].Code != b.Code || rs[0].Partner != 0 || rs[1].History[0].By != 0 {
 		t.Errorf("after a staff member is forgotten: %+v", rs)
 	}
 }

@@ -482,21 +482,46 @@ func (s *Referrals) Forget(ctx context.Context, user int64) ([]referrals.Referra
 	if err != nil {
 		return nil, err
 	}
-	keys := []string{clientRefsKey(user), partnerKey(user), partnerRefsKey(user)}
+	hour := s.now().Unix() / 3600
+	keys := []string{clientRefsKey(user), partnerKey(user), partnerRefsKey(user),
+		partnerLimitKey(user) + ":" + strconv.FormatInt(hour, 10), partnerLimitKey(user) + ":" + strconv.FormatInt(hour-1, 10)}
 	for _, r := range mine {
 		keys = append(keys, referralKey(r.Code))
 		s.rdb.ZRem(ctx, partnerRefsKey(r.Partner), r.Code)
 		s.rdb.ZRem(ctx, orgRefsKey(r.Org), r.Code)
+	}
+	// A staff member's referrals are their organisation's: they stay, listed by it, with
+	// nothing left of who made them or recorded their outcomes. Its list is filled first
+	// (indexOrg) while this partner's own list still names the older ones.
+	p, staff, err := s.Partner(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	if staff {
+		if err := s.indexOrg(ctx, p.Org); err != nil {
+			return nil, err
+		}
+		orgs, err := s.rdb.ZRange(ctx, orgRefsKey(p.Org), 0, -1).Result()
+		if err != nil {
+			return nil, fmt.Errorf("store: listing referrals to forget: %w", err)
+		}
+		for _, code := range orgs {
+			if err := s.unname(ctx, code, user); err != nil {
+				return nil, err
+			}
+		}
 	}
 	made, err := s.rdb.ZRange(ctx, partnerRefsKey(user), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: listing referrals to forget: %w", err)
 	}
 	for _, code := range made {
-		keys = append(keys, referralKey(code))
-		if r, ok, err := s.get(ctx, code); err == nil && ok {
-			s.rdb.ZRem(ctx, orgRefsKey(r.Org), code)
+		r, ok, err := s.get(ctx, code)
+		if err != nil || !ok || (staff && r.Org == p.Org) {
+			continue // gone, or kept for the organisation
 		}
+		keys = append(keys, referralKey(code)) // no organisation shares it
+		s.rdb.ZRem(ctx, orgRefsKey(r.Org), code)
 	}
 	// One key at a time: they live in different slots of a cluster.
 	for _, k := range keys {
@@ -506,6 +531,53 @@ func (s *Referrals) Forget(ctx context.Context, user int64) ([]referrals.Referra
 	}
 	s.rdb.SRem(ctx, partnersKey, user)
 	return mine, nil
+}
+
+// unname takes user out of a referral: its maker and the outcomes they recorded become
+// nobody's (0). Its lifetime is left as it was.
+func (s *Referrals) unname(ctx context.Context, code string, user int64) error {
+	key := referralKey(code)
+	for range maxConflicts {
+		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+			m, err := tx.HGetAll(ctx, key).Result()
+			if err != nil || m["partner"] == "" {
+				return err
+			}
+			r, err := s.decode(code, m)
+			if err != nil {
+				return err
+			}
+			named := r.Partner == user
+			if named {
+				r.Partner = 0
+			}
+			for i := range r.History {
+				if r.History[i].By == user {
+					r.History[i].By, named = 0, true
+				}
+			}
+			if !named {
+				return nil
+			}
+			fields, err := s.encode(r)
+			if err != nil {
+				return err
+			}
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.HSet(ctx, key, fields)
+				return nil
+			})
+			return err
+		}, key)
+		if errors.Is(err, redis.TxFailedErr) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("store: forgetting a referral's staff member: %w", err)
+		}
+		return nil
+	}
+	return ErrContention
 }
 
 func (s *Referrals) get(ctx context.Context, code string) (referrals.Referral, bool, error) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/qamqor/qamqor/bot"
 	"github.com/qamqor/qamqor/bot/referrals"
@@ -165,6 +166,60 @@ func TestForgetLeavesNothingAboutTheClient(t *testing.T) {
 	}
 	if list, total, _ := refs.PartnerReferrals(ctx, 20, 0, 5); total != 0 || len(list) != 0 {
 		t.Errorf("the partner still lists %d referrals", total)
+	}
+}
+
+// A staff member who asks to be forgotten leaves their organisation's referrals with it,
+// nothing naming them: not as maker, not as who recorded an outcome; a referral no
+// organisation shares goes with them.
+func TestForgetKeepsAStaffMembersReferralsForTheOrganisationUnnamed(t *testing.T) {
+	ctx := context.Background()
+	refs, srv := newReferrals(t)
+	for _, u := range []int64{20, 21} {
+		code, _ := refs.CreateInvite(ctx, "Бота үміт", 1)
+		if _, ok, err := refs.ClaimInvite(ctx, code, u); !ok || err != nil {
+			t.Fatalf("joining: %v %v", ok, err)
+		}
+	}
+	mine, _ := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Org: "Бота үміт", Target: "disability", Label: "Айгерим"})
+	theirs, _ := refs.CreateReferral(ctx, referrals.Referral{Partner: 21, Org: "Бота үміт", Target: "disability"})
+	alone, _ := refs.CreateReferral(ctx, referrals.Referral{Partner: 20, Target: "disability"})
+	refs.ClaimReferral(ctx, mine.Code, 300)
+	for _, code := range []string{mine.Code, theirs.Code} {
+		refs.UpdateReferral(ctx, code, func(r *referrals.Referral) {
+			r.History = append(r.History, referrals.OutcomeRecord{Outcome: referrals.OutcomeHelped, By: 20}, referrals.OutcomeRecord{Outcome: referrals.OutcomeHelped, By: 21})
+			r.Outcome, r.Closed = referrals.OutcomeHelped, time.Now()
+		})
+	}
+	ttl := srv.Client().TTL(ctx, "{ref:"+mine.Code+"}").Val()
+	if _, err := refs.Forget(ctx, 20); err != nil {
+		t.Fatal(err)
+	}
+	list, total, err := refs.OrgReferrals(ctx, "Бота үміт", 0, -1)
+	if err != nil || total != 2 {
+		t.Fatalf("the organisation lists %d referrals (%v), want its two", total, err)
+	}
+	for _, r := range list {
+		if r.Partner == 20 || r.History[0].By != 0 || r.History[1].By != 21 {
+			t.Errorf("%s still names the forgotten staff member: partner %d, history %+v", r.Code, r.Partner, r.History)
+		}
+		if r.Code == mine.Code && (r.Client != 300 || r.Label != "Айгерим" || r.Outcome != referrals.OutcomeHelped) {
+			t.Errorf("the organisation's referral lost what is the organisation's: %+v", r)
+		}
+	}
+	if _, ok, _ := refs.Referral(ctx, alone.Code); ok {
+		t.Error("a referral no organisation shares is kept")
+	}
+	if got := srv.Client().TTL(ctx, "{ref:"+mine.Code+"}").Val(); got > ttl {
+		t.Errorf("forgetting made the referral live longer: %v > %v", got, ttl)
+	}
+	for _, k := range srv.Keys("*") {
+		if strings.Contains(k, ":20}") {
+			t.Errorf("key %q is left after forgetting", k)
+		}
+		if v, _ := srv.Client().HGet(ctx, k, "partner").Result(); v == "20" {
+			t.Errorf("key %q still names the staff member", k)
+		}
 	}
 }
 

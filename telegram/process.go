@@ -328,6 +328,12 @@ func (b *Bot) handle(ctx context.Context, u *update, received time.Time, unlock 
 	b.metrics.latency.Observe(time.Since(received).Seconds())
 }
 
+// RefreshMenu sets chat's command menu again from the roles it holds now, as after a turn
+// that changed them: for a change made outside a turn (the console revoking a partner).
+func (b *Bot) RefreshMenu(ctx context.Context, chat int64) error {
+	return b.setChatCommands(ctx, chat)
+}
+
 // setMenus sets again the command menus of chats whose roles a turn changed; one that
 // fails is logged, and set at the next start.
 func (b *Bot) setMenus(ctx context.Context, chats []int64) {

@@ -261,11 +261,24 @@ func (s *Referrals) Forget(_ context.Context, user int64) ([]referrals.Referral,
 		return nil, s.Fail
 	}
 	var mine []referrals.Referral
+	p, staff := s.partners[user]
 	for c, r := range s.refs {
-		if r.Client == user {
+		switch {
+		case r.Client == user:
 			mine = append(mine, r)
 			delete(s.refs, c)
-		} else if r.Partner == user {
+		case staff && r.Org == p.Org: // the organisation's: kept, unnamed, as store.Referrals does
+			if r.Partner == user {
+				r.Partner = 0
+			}
+			r.History = slices.Clone(r.History)
+			for i := range r.History {
+				if r.History[i].By == user {
+					r.History[i].By = 0
+				}
+			}
+			s.refs[c] = r
+		case r.Partner == user:
 			delete(s.refs, c)
 		}
 	}

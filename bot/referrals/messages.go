@@ -131,6 +131,7 @@ const (
 	msgViewHistoryLine   bot.MessageID = "ViewHistoryLine"
 	msgViewByYou         bot.MessageID = "ViewByYou"
 	msgViewByColleague   bot.MessageID = "ViewByColleague"
+	msgViewByFormer      bot.MessageID = "ViewByFormer"
 	msgRevokedNotice     bot.MessageID = "RevokedNotice"
 
 	msgPersonalPhone bot.MessageID = "Personal_phone"
@@ -174,7 +175,7 @@ func init() {
 		msgLabelSaved, msgLabelChange, msgNotePersonal, msgCommentPersonal, msgCommentTooLong, msgOutcomeCommentAsk,
 		msgOutcomeNoComment, msgOutcomeBadDate, msgOutcomeCorrected, msgOutcomeChange, msgViewHead, msgViewLabel,
 		msgViewStatus, msgViewOpened, msgViewCompleted, msgViewHistory, msgViewHistoryLine, msgViewByYou,
-		msgViewByColleague, msgRevokedNotice, msgPersonalPhone, msgPersonalEmail, msgPersonalIIN, msgPersonalName,
+		msgViewByColleague, msgViewByFormer, msgRevokedNotice, msgPersonalPhone, msgPersonalEmail, msgPersonalIIN, msgPersonalName,
 		msgCommandReport, msgReportUsage, msgReportTitle, msgReportPeriod, msgReportFooter, msgReportSent,
 		msgReportReferrals, msgReportMade, msgReportOpened, msgReportCompleted, msgReportClosed,
 		msgReportConsultations, msgReportMedian, msgReportOutcomes, msgReportServices, msgReportNoData, msgReportCount,

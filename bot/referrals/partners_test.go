@@ -151,6 +151,59 @@ func TestARevokedPartnerIsToldInTheirLanguage(t *testing.T) {
 	}
 }
 
+// A referral whose maker is no longer staff (revoked) is the organisation's: when its
+// client opens it, the organisation's other staff are told, each in their language, and
+// the former staff member is not.
+func TestNoticesOfAFormerStaffMembersReferralGoToTheOrganisation(t *testing.T) {
+	w := newWorld(t)
+	w.invitePartner("Бота үміт")
+	w.sessions.Set(colleague, bot.Session{Lang: content.KK})
+	w.join(colleague, "Бота үміт", "серіктесісіз")
+	w.sessions.Set(400, bot.Session{Lang: content.RU})
+	w.join(400, "Другая", "«Другая»")
+	payload := w.refer("")
+	w.text(admin, "/revoke 200")
+	bottest.Russian(w.sessions, client)
+	r := w.text(client, "/start "+payload)
+	if n := notices(r, colleague); len(n) != 1 || !strings.Contains(n[0], "жолдамасын ашты") {
+		t.Errorf("the colleague was told %q", n)
+	}
+	if n := notices(r, staff); len(n) != 0 {
+		t.Errorf("the revoked staff member was told %q", n)
+	}
+	if n := notices(r, 400); len(n) != 0 {
+		t.Errorf("another organisation's staff was told %q", n)
+	}
+}
+
+// A staff member who asks to be forgotten is told their referrals stay with the
+// organisation (in /mydata), and afterwards their colleagues still see and work on them,
+// the outcomes they recorded now a former staff member's.
+func TestAForgottenStaffMembersReferralsStayWithTheOrganisation(t *testing.T) {
+	w := newWorld(t)
+	w.invitePartner("Бота үміт")
+	w.sessions.Set(colleague, bot.Session{Lang: content.KK})
+	w.join(colleague, "Бота үміт", "серіктесісіз")
+	code := w.opened("Айгерим", client)
+	ctx := context.Background()
+	w.refs.UpdateReferral(ctx, code, func(r *referrals.Referral) {
+		r.History = []referrals.OutcomeRecord{{Outcome: referrals.OutcomeHelped, By: staff, At: time.Now(), Date: time.Now()}}
+		r.Outcome, r.Closed = referrals.OutcomeHelped, time.Now()
+	})
+	kept, err := w.feature.Kept(ctx, staff, content.RU, w.svc.Engine())
+	if err != nil || !strings.Contains(strings.Join(kept, "\n"), "после /forget они останутся у неё, но без вашего ID") {
+		t.Errorf("/mydata does not say the referrals stay with the organisation: %q %v", kept, err)
+	}
+	if err := w.feature.Forget(ctx, staff); err != nil {
+		t.Fatal(err)
+	}
+	says(t, w.text(colleague, "/referrals"), "«Айгерим» "+code[:4])
+	says(t, w.pressLabel(colleague, "🔎 Айгерим"), "жазған: бұрынғы қызметкер")
+	if r, _, _ := w.refs.Referral(ctx, code); r.Partner != 0 || r.History[0].By != 0 {
+		t.Errorf("the referral still names the forgotten staff member: %d %+v", r.Partner, r.History)
+	}
+}
+
 func containsChat(chats []int64, chat int64) bool {
 	for _, c := range chats {
 		if c == chat {

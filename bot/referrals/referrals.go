@@ -268,13 +268,19 @@ func (f *Feature) revoke(t *bot.Turn) bool {
 	}
 	t.Audit("partner.revoke", strconv.FormatInt(user, 10))
 	t.MenuChanged(user)
-	told := t.Both(msgRevokedNotice, map[string]any{"Org": p.Org})
-	if p.Lang != "" {
-		told = t.Engine.T(p.Lang, msgRevokedNotice, map[string]any{"Org": p.Org})
-	}
-	t.Say(bot.Reply{To: user, Text: told})
+	t.Say(bot.Reply{To: user, Text: RevokedNotice(t.Engine, p)})
 	say(t, t.T(msgRevoked, map[string]any{"User": user}))
 	return true
+}
+
+// RevokedNotice is what a revoked partner is told: in the language they last used, in
+// both before they used one. The console's Partners page sends the same.
+func RevokedNotice(e *bot.Engine, p Partner) string {
+	data := map[string]any{"Org": p.Org}
+	if p.Lang == "" {
+		return e.Both(msgRevokedNotice, data)
+	}
+	return e.T(p.Lang, msgRevokedNotice, data)
 }
 
 // RolesOf implements bot.RoleSource: a partner's chat has the partners' command menu.
@@ -655,8 +661,11 @@ func (f *Feature) viewReply(t *bot.Turn, r Referral) bot.Reply {
 		lines = append(lines, "", t.T(msgViewHistory, nil))
 		for _, h := range r.History {
 			by := t.T(msgViewByColleague, map[string]any{"User": h.By})
-			if h.By == t.Chat {
+			switch h.By {
+			case t.Chat:
 				by = t.T(msgViewByYou, nil)
+			case 0: // they asked to be forgotten
+				by = t.T(msgViewByFormer, nil)
 			}
 			line := t.T(msgViewHistoryLine, map[string]any{"Date": day(h.Date), "Outcome": t.T(outcomeMessage[h.Outcome], nil), "By": by, "At": day(h.At)})
 			if h.Comment != "" {
@@ -810,31 +819,64 @@ func (f *Feature) recordOutcome(t *bot.Turn, p Partner, code string, rec Outcome
 	t.Say(view)
 }
 
-// notice is a message to a partner in their language only; none when they are no longer
-// a partner (a revoked partner learns nothing more of the organisation's clients).
-func (f *Feature) notice(ctx context.Context, e *bot.Engine, to int64, id bot.MessageID, data func(content.Lang) map[string]any) (bot.Notice, bool, error) {
-	p, ok, err := f.store.Partner(ctx, to)
-	if err != nil || !ok {
-		return bot.Notice{}, false, err
+// notices are a message about r to its staff, each in their language only: to the staff
+// member who made it while they are staff of its organisation, else (revoked, or they
+// asked to be forgotten) to the organisation's other staff, who keep its referrals. A
+// revoked partner learns nothing more of the organisation's clients.
+func (f *Feature) notices(ctx context.Context, e *bot.Engine, r Referral, id bot.MessageID, data func(content.Lang) map[string]any) ([]bot.Notice, error) {
+	to, err := f.staffOf(ctx, r)
+	if err != nil {
+		return nil, err
 	}
-	if p.Lang == "" { // a partner from before languages were kept
-		var parts []string
-		for _, l := range content.Langs {
-			parts = append(parts, e.T(l, id, data(l)))
+	out := make([]bot.Notice, 0, len(to))
+	for _, p := range to {
+		if p.Lang == "" { // a partner from before languages were kept
+			var parts []string
+			for _, l := range content.Langs {
+				parts = append(parts, e.T(l, id, data(l)))
+			}
+			out = append(out, bot.Notice{To: p.User, Text: strings.Join(parts, "\n\n")})
+			continue
 		}
-		return bot.Notice{To: to, Text: strings.Join(parts, "\n\n")}, true, nil
+		out = append(out, bot.Notice{To: p.User, Text: e.T(p.Lang, id, data(p.Lang))})
 	}
-	return bot.Notice{To: to, Text: e.T(p.Lang, id, data(p.Lang))}, true, nil
+	return out, nil
 }
 
-// tell sends a notice to a partner from a turn; a store away is logged, not shown to the
-// client.
-func (f *Feature) tell(t *bot.Turn, to int64, id bot.MessageID, data func(content.Lang) map[string]any) {
-	n, ok, err := f.notice(t.Ctx, t.Engine, to, id, data)
+// staffOf is who is told about r: its maker while they are staff of its organisation,
+// else the organisation's staff now.
+func (f *Feature) staffOf(ctx context.Context, r Referral) ([]Partner, error) {
+	p, ok, err := f.store.Partner(ctx, r.Partner)
+	if err != nil {
+		return nil, err
+	}
+	if ok && (p.Org == r.Org || r.Org == "") {
+		return []Partner{p}, nil
+	}
+	if r.Org == "" {
+		return nil, nil
+	}
+	all, err := f.store.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Partner
+	for _, p := range all {
+		if p.Org == r.Org && p.User != r.Client {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// tell sends a notice about r to its staff from a turn; a store away is logged, not shown
+// to the client.
+func (f *Feature) tell(t *bot.Turn, r Referral, id bot.MessageID, data func(content.Lang) map[string]any) {
+	ns, err := f.notices(t.Ctx, t.Engine, r, id, data)
 	if err != nil {
 		t.Log().Warn("a partner was not told (the store did not answer)", "err", err)
 	}
-	if ok {
+	for _, n := range ns {
 		t.Say(bot.Reply{To: n.To, Text: n.Text})
 	}
 }
@@ -877,7 +919,7 @@ func (f *Feature) openReferral(t *bot.Turn) bool {
 	}
 	if r.JustOpened || !recorded {
 		t.Count(statReferral + string(StatusOpened))
-		f.tell(t, r.Partner, msgNoticeOpened, func(content.Lang) map[string]any { return map[string]any{"Code": named(r)} })
+		f.tell(t, r, msgNoticeOpened, func(content.Lang) map[string]any { return map[string]any{"Code": named(r)} })
 	}
 	return true
 }
@@ -1046,7 +1088,7 @@ func (f *Feature) completed(t *bot.Turn, after bot.Session) {
 		return // without consent the partner learns only that the link was opened
 	}
 	t.Count(statReferral + string(StatusCompleted))
-	f.tell(t, r.Partner, msgNoticeCompleted, func(l content.Lang) map[string]any {
+	f.tell(t, r, msgNoticeCompleted, func(l content.Lang) map[string]any {
 		return map[string]any{"Code": named(r), "Services": serviceNames(e, ids, l)}
 	})
 }
@@ -1088,13 +1130,11 @@ func (f *Feature) Farewells(ctx context.Context, chat int64, e *bot.Engine) ([]b
 	var out []bot.Notice
 	for _, r := range rs {
 		if r.Partner != chat && r.Closed.IsZero() {
-			n, ok, err := f.notice(ctx, e, r.Partner, msgNoticeWithdrew, func(content.Lang) map[string]any { return map[string]any{"Code": named(r)} })
+			ns, err := f.notices(ctx, e, r, msgNoticeWithdrew, func(content.Lang) map[string]any { return map[string]any{"Code": named(r)} })
 			if err != nil {
 				return nil, err
 			}
-			if ok {
-				out = append(out, n)
-			}
+			out = append(out, ns...)
 		}
 	}
 	return out, nil

@@ -244,6 +244,12 @@ func (f *Feature) OrgReport(ctx context.Context, org string, from, to time.Time)
 	return rep, nil
 }
 
+// ReportName is a report's file name without its extension, the same from the bot and
+// the console.
+func ReportName(from, to time.Time) string {
+	return "qamqor-report-" + from.Format("2006-01-02") + "-" + to.Format("2006-01-02")
+}
+
 // report answers /report [from] [to]: the organisation's figures as a CSV and a PDF.
 func (f *Feature) report(t *bot.Turn, p Partner) {
 	from, to, ok := ParsePeriod(t.Arg, t.Now)
@@ -257,7 +263,7 @@ func (f *Feature) report(t *bot.Turn, p Partner) {
 		return
 	}
 	d := rep.Doc(t.Engine, t.Lang(), t.Now)
-	name := "qamqor-report-" + from.Format("2006-01-02") + "-" + to.Format("2006-01-02")
+	name := ReportName(from, to)
 	reply := bot.Reply{
 		Text:      d.Title + "\n" + d.Subtitle + "\n\n" + t.T(msgReportSent, map[string]any{"Made": rep.Made}),
 		Documents: []bot.File{{Name: name + ".csv", Data: d.CSV()}},

@@ -294,6 +294,8 @@ func (a *app) telegram(cfg Config, log *slog.Logger, reg *prometheus.Registry) (
 	}
 	deliver := bot.Deliver(tgBot.Deliver)
 	a.deliver.Store(&deliver)
+	refresh := tgBot.RefreshMenu
+	a.refreshMenu.Store(&refresh)
 	broadcaster := a.news.Broadcaster(tgBot.Deliver, replicaName(), a.service, log)
 	return tgBot, broadcaster, nil
 }
@@ -339,9 +341,14 @@ type app struct {
 	// the bot's deep links: the console invites partners with them.
 	partners referrals.Store
 	deepLink func(payload string) string
+	// reports are /report's, for the console's report page.
+	reports console.Reports
 	// deliver is the Telegram adapter's, once serve has made it: the console sends an
 	// admin's broadcast to themselves through it.
 	deliver atomic.Pointer[bot.Deliver]
+	// refreshMenu sets a chat's command menu again (the adapter's), once serve made it: a
+	// partner the console revoked loses the partners' menu.
+	refreshMenu atomic.Pointer[func(ctx context.Context, chat int64) error]
 }
 
 func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
@@ -488,6 +495,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		consoleOptions.Partners, consoleOptions.Referrals = a.partners, a.partners
 		consoleOptions.InviteLink = func(code string) string { return a.deepLink(referrals.InvitePayload(code)) }
 		consoleOptions.QR = func(link string) ([]byte, error) { return qr.PNG(link, 512) }
+		consoleOptions.Revoked = func(ctx context.Context, p referrals.Partner) error { return a.toldRevoked(ctx, p, log) }
+		consoleOptions.Reports = a.reports
 	}
 	a.console = console.New(consoleOptions)
 	if cfg.ConsoleURL != "" {
@@ -505,6 +514,26 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// consoleReports gives the console /report's counting and PDF.
+type consoleReports struct{ *referrals.Feature }
+
+func (consoleReports) PDF(d referrals.ReportDoc) ([]byte, error) { return checklist.ReferralReport(d) }
+
+// toldRevoked tells a partner the console revoked, in their language, and resets their
+// chat's command menu, as the bot's /revoke does. The error is the notice's: a menu that
+// could not be reset is logged (their commands answer as anyone's anyway).
+func (a *app) toldRevoked(ctx context.Context, p referrals.Partner, log *slog.Logger) error {
+	d, refresh := a.deliver.Load(), a.refreshMenu.Load()
+	if d == nil || refresh == nil {
+		return errors.New("the Telegram adapter is not running")
+	}
+	// The menu first: a partner who blocked the bot cannot be told, but loses the menu.
+	if err := (*refresh)(ctx, p.User); err != nil {
+		log.Warn("a revoked partner's command menu was not reset", "chat", p.User, "err", err)
+	}
+	return (*d)(ctx, p.User, bot.Reply{Text: referrals.RevokedNotice(a.service.Engine(), p)})
 }
 
 // enableReferrals turns on partners and referrals when DATA_KEY is set, and says at
@@ -535,7 +564,7 @@ func enableReferrals(a *app, cfg Config, key *secret.Key, log *slog.Logger) erro
 	if err := a.service.Register(feature); err != nil {
 		return err
 	}
-	a.partners, a.deepLink = partners, link
+	a.partners, a.deepLink, a.reports = partners, link, consoleReports{feature}
 	log.Info("referrals are on")
 	return nil
 }
