@@ -178,8 +178,13 @@ type loadResult struct {
 
 func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB, o benchOptions, stdout, stderr io.Writer) int {
 	// Everything started from here is the harness's, but for the bot below (see benchcpu.go).
-	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels(cpuLabel, cpuHarness)))
-	defer pprof.SetGoroutineLabels(ctx)
+	// The label goes into ctx too: pprof.Do, which starts the bot, sets its caller's labels
+	// back to its ctx's when it returns, and with the label on the goroutine alone, the
+	// people started after it ran unlabelled, their CPU shared out as the runtime's.
+	unlabelled := ctx
+	ctx = pprof.WithLabels(ctx, pprof.Labels(cpuLabel, cpuHarness))
+	pprof.SetGoroutineLabels(ctx)
+	defer pprof.SetGoroutineLabels(unlabelled)
 	var res loadResult
 	people := make(map[int64]*person, o.users)
 	list := make([]*person, 0, o.users)
