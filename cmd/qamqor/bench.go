@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -496,6 +498,7 @@ func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duratio
 	if first, ok := res.firstRefusal.Load().(string); ok {
 		fmt.Fprintln(w, "first refusal:", first)
 	}
+	fmt.Fprintln(w, memoryLine())
 	fmt.Fprintln(w, "load average at the end:", loadAverage())
 	if unanswered > 0 || errs > 0 {
 		return 1
@@ -739,6 +742,29 @@ func throwawayRedis(ctx context.Context) (string, func(), error) {
 }
 
 // loadAverage is the 1, 5 and 15 minute load averages ("?" where /proc has none).
+// memoryLine says the process's peak RSS (the harness's included: it shares the process)
+// and the collector's settings it ran with, to compare GOGC and GOMEMLIMIT by.
+func memoryLine() string {
+	rss := "unknown"
+	if b, ok := processMaxRSS(); ok {
+		rss = fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+	}
+	percent := debug.SetGCPercent(100)
+	debug.SetGCPercent(percent)
+	gogc := "off"
+	if percent >= 0 {
+		gogc = strconv.Itoa(percent)
+	}
+	limit := "none"
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		limit = fmt.Sprintf("%.0f MiB", float64(l)/(1<<20))
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return fmt.Sprintf("memory: process max RSS %s (bot and harness); GOGC %s, memory limit %s; %d collections in the whole run",
+		rss, gogc, limit, ms.NumGC)
+}
+
 func loadAverage() string {
 	data, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
