@@ -91,6 +91,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
+	applyGC(log) // as serve does, so the run measures serve's setting (GOGC in the environment wins)
 	if *memory && o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err == nil {
