@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,8 +27,9 @@ import (
 //
 // Every key expires a day after its last write; End removes an update from all three.
 type Updates struct {
-	rdb redis.UniversalClient
-	now func() time.Time
+	rdb   redis.UniversalClient
+	now   func() time.Time
+	swept atomic.Int64 // unix milliseconds of the last sweep, 0 for none yet
 }
 
 // NewUpdates returns the journal over rdb.
@@ -74,34 +76,76 @@ func (u *Updates) Put(ctx context.Context, updates map[int64][]byte) error {
 }
 
 // recordScript forgets the ended updates and adds one start to each begun one (KEYS: tries,
-// began, inbox; ARGV: now in ms, the age in ms past which an entry is dropped, the number of
-// ended ids, the ended ids, then the begun ids) and returns, for each begun one, its starts
-// and its starts alone, in order. It also drops up to 100 entries older than a day, which
-// only a lost replica leaves behind.
+// began, inbox; ARGV: now in ms, the age in ms past which an entry is dropped, 1 to sweep,
+// the number of ended ids, the ended ids, then the begun ids) and returns, for each begun
+// one, its starts and its starts alone, in order. Sweeping drops up to 1,000 entries older
+// than a day, which only a lost replica leaves behind, and refreshes every key's expiry.
+//
+// It costs a handful of commands whatever the number of updates (each command takes many
+// ids: one HMGET reads every begun one's starts and starts alone, one HSET writes them
+// back), where one HINCRBY, HGET and ZADD per begun update and three deletes per ended
+// one made webhook mode, which records each update's beginning, cost twice the commands
+// of polling. It runs alone in Redis, so reading then writing is as atomic as HINCRBY.
 var recordScript = redis.NewScript(`
-local now, maxAge, ended = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local function forget(id)
-  redis.call('HDEL', KEYS[1], id, id .. ':alone')
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('HDEL', KEYS[3], id)
-end
-for i = 4, 3 + ended do forget(ARGV[i]) end
-local out = {}
-for i = 4 + ended, #ARGV do
-  local t = redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
-  if t == 1 then redis.call('ZADD', KEYS[2], 'NX', now, ARGV[i]) end
-  out[#out + 1] = t
-  out[#out + 1] = tonumber(redis.call('HGET', KEYS[1], ARGV[i] .. ':alone') or '0')
-end
-local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - maxAge, 'LIMIT', 0, 100)
-for _, id in ipairs(old) do forget(id) end
-if #out > 0 then
-  for _, k in ipairs(KEYS) do
-    if redis.call('EXISTS', k) == 1 then redis.call('PEXPIRE', k, maxAge + 3600000) end
+local now, maxAge, sweep, ended = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1', tonumber(ARGV[4])
+-- Lua's unpack takes 8,000 values at most: a long list goes in chunks.
+local function each(cmd, key, list, prefix)
+  for i = 1, #list, 4000 do
+    local args = {cmd, key}
+    for _, v in ipairs(prefix or {}) do args[#args + 1] = v end
+    for j = i, math.min(i + 3999, #list) do args[#args + 1] = list[j] end
+    redis.call(unpack(args))
   end
+end
+local function forget(ids)
+  if #ids == 0 then return end
+  local fields = {}
+  for _, id in ipairs(ids) do fields[#fields + 1] = id; fields[#fields + 1] = id .. ':alone' end
+  each('HDEL', KEYS[1], fields)
+  each('ZREM', KEYS[2], ids)
+  each('HDEL', KEYS[3], ids)
+end
+local gone = {}
+for i = 5, 4 + ended do gone[#gone + 1] = ARGV[i] end
+forget(gone)
+local out = {}
+if #ARGV > 4 + ended then
+  local fields = {}
+  for i = 5 + ended, #ARGV do fields[#fields + 1] = ARGV[i]; fields[#fields + 1] = ARGV[i] .. ':alone' end
+  local vals = {}
+  for i = 1, #fields, 4000 do
+    local part = {}
+    for j = i, math.min(i + 3999, #fields) do part[#part + 1] = fields[j] end
+    for _, v in ipairs(redis.call('HMGET', KEYS[1], unpack(part))) do vals[#vals + 1] = v end
+  end
+  local cur, writes, fresh = {}, {}, {}
+  for k = 1, #fields / 2 do
+    local id = fields[2 * k - 1]
+    local t = (cur[id] or tonumber(vals[2 * k - 1] or '0') or 0) + 1
+    cur[id] = t
+    if t == 1 then fresh[#fresh + 1] = now; fresh[#fresh + 1] = id end
+    out[#out + 1] = t
+    out[#out + 1] = tonumber(vals[2 * k] or '0') or 0
+  end
+  for id, t in pairs(cur) do writes[#writes + 1] = id; writes[#writes + 1] = t end
+  each('HSET', KEYS[1], writes)
+  redis.call('PEXPIRE', KEYS[1], maxAge + 3600000)
+  if #fresh > 0 then
+    each('ZADD', KEYS[2], fresh, {'NX'})
+    redis.call('PEXPIRE', KEYS[2], maxAge + 3600000)
+  end
+end
+if sweep then
+  forget(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - maxAge, 'LIMIT', 0, 1000))
+  for _, k in ipairs(KEYS) do redis.call('PEXPIRE', k, maxAge + 3600000) end
 end
 return out
 `)
+
+// sweepEvery is how often a process drops what a lost replica left in the journal: it is
+// there for a day before it is dropped, so once a minute is soon enough, and the sweep then
+// costs no command of the updates in between.
+const sweepEvery = time.Minute
 
 // Record forgets the updates that ended (handled, or given up) and records that handling
 // the begun ones begins, in one round trip. It returns, for each begun update, how many
@@ -112,8 +156,15 @@ func (u *Updates) Record(ctx context.Context, begun, ended []int64) (started, al
 	if len(begun) == 0 && len(ended) == 0 {
 		return nil, nil, nil
 	}
-	args := make([]any, 0, len(begun)+len(ended)+3)
-	args = append(args, u.now().UnixMilli(), (24 * time.Hour).Milliseconds(), len(ended))
+	now := u.now()
+	sweep := 0
+	if last := u.swept.Load(); last == 0 || now.Sub(time.UnixMilli(last)) >= sweepEvery {
+		if u.swept.CompareAndSwap(last, now.UnixMilli()) {
+			sweep = 1
+		}
+	}
+	args := make([]any, 0, len(begun)+len(ended)+4)
+	args = append(args, now.UnixMilli(), (24 * time.Hour).Milliseconds(), sweep, len(ended))
 	for _, id := range ended {
 		args = append(args, id)
 	}
@@ -122,6 +173,9 @@ func (u *Updates) Record(ctx context.Context, begun, ended []int64) (started, al
 	}
 	res, runErr := recordScript.Run(ctx, u.rdb, []string{updatesTries, updatesBegan, updatesInbox}, args...).Int64Slice()
 	if runErr != nil && !errors.Is(runErr, redis.Nil) {
+		if sweep == 1 {
+			u.swept.Store(0) // not swept: the next write tries again
+		}
 		return nil, nil, fmt.Errorf("store: journalling updates in hand: %w", runErr)
 	}
 	if len(res) != 2*len(begun) {

@@ -3,7 +3,11 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/qamqor/qamqor/internal/redistest"
 	"github.com/qamqor/qamqor/store"
@@ -68,4 +72,76 @@ func TestTheJournalCountsTriesOfUpdatesInHand(t *testing.T) {
 	if keys := srv.Keys("{updates}*"); len(keys) != 0 {
 		t.Errorf("everything ended, yet keys are left: %v", keys)
 	}
+}
+
+// A batch of the recorder's costs Redis a few commands, not a few per update: webhook mode
+// records every update's beginning, and one command per update and id made it twice the
+// commands of polling. Batches past Lua's limit of values per call still work, and an
+// update begun twice in one batch counts both starts.
+func TestTheJournalsCommandsDoNotGrowWithTheBatch(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	rdb := srv.Client()
+	j := store.NewUpdates(rdb)
+	const n = 2500
+	begun := make([]int64, 0, n+1)
+	for id := int64(1); id <= n; id++ {
+		begun = append(begun, id)
+	}
+	begun = append(begun, 7)                                             // 7 again: a second start in the same write
+	if _, _, err := j.Record(ctx, []int64{1_000_000}, nil); err != nil { // loads the script, sweeps
+		t.Fatal(err)
+	}
+	single := !redistest.ClusterMode()
+	if single {
+		rdb.ConfigResetStat(ctx)
+	}
+	started, alone, err := j.Record(ctx, begun, []int64{1_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(started) != n+1 || started[0] != 1 || started[n-1] != 1 || started[6] != 1 || started[n] != 2 || alone[n] != 0 {
+		t.Fatalf("starts of %d new updates and 7 twice: %d answers, 1 → %d, %d → %d, 7 → %d then %d",
+			n, len(started), started[0], n, started[n-1], started[6], started[n])
+	}
+	if single {
+		if calls := commands(t, rdb); calls > n/100 {
+			t.Errorf("beginning %d updates and ending one took %d Redis commands, want at most one per hundred updates", n, calls)
+		}
+		rdb.ConfigResetStat(ctx)
+	}
+	if _, _, err := j.Record(ctx, nil, begun); err != nil {
+		t.Fatal(err)
+	}
+	if single {
+		if calls := commands(t, rdb); calls > n/100 {
+			t.Errorf("ending %d updates took %d Redis commands, want at most one per hundred updates", n, calls)
+		}
+	}
+	if keys := srv.Keys("{updates}*"); len(keys) != 0 {
+		t.Errorf("everything ended, yet keys are left: %v", keys)
+	}
+	if got, _, _ := j.Record(ctx, []int64{7}, nil); !slices.Equal(got, []int64{1}) {
+		t.Fatalf("7 begun once more after it ended: %v, want [1]", got)
+	}
+}
+
+// commands is how many commands Redis ran since its statistics were reset, the INFO
+// asking it excepted (a script's own commands count).
+func commands(t *testing.T, rdb redis.UniversalClient) int {
+	t.Helper()
+	info, err := rdb.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, line := range strings.Split(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":calls=")
+		if !ok || name == "cmdstat_info" {
+			continue
+		}
+		calls, _ := strconv.Atoi(rest[:strings.IndexByte(rest, ',')])
+		total += calls
+	}
+	return total
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -100,6 +102,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
+	applyGC(log) // as serve does, so the run measures serve's setting (GOGC in the environment wins)
 	if o.loadOnly {
 		// No bot and no Redis here: they are the other process's.
 		code, _ := benchLoad(ctx, cfg, log, nil, o, stdout, stderr)
@@ -348,8 +351,13 @@ type loadResult struct {
 
 func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB, o benchOptions, stdout, stderr io.Writer) (int, benchSummary) {
 	// Everything started from here is the harness's, but for the bot below (see benchcpu.go).
-	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels(cpuLabel, cpuHarness)))
-	defer pprof.SetGoroutineLabels(ctx)
+	// The label goes into ctx too: pprof.Do, which starts the bot, sets its caller's labels
+	// back to its ctx's when it returns, and with the label on the goroutine alone, the
+	// people started after it ran unlabelled, their CPU shared out as the runtime's.
+	unlabelled := ctx
+	ctx = pprof.WithLabels(ctx, pprof.Labels(cpuLabel, cpuHarness))
+	pprof.SetGoroutineLabels(ctx)
+	defer pprof.SetGoroutineLabels(unlabelled)
 	var res loadResult
 	people := make(map[int64]*person, o.users)
 	list := make([]*person, 0, o.users)
@@ -880,6 +888,7 @@ func report(w io.Writer, o benchOptions, res *loadResult, samples []time.Duratio
 	if first, ok := res.firstRefusal.Load().(string); ok {
 		fmt.Fprintln(w, "first refusal:", first)
 	}
+	fmt.Fprintln(w, memoryLine())
 	fmt.Fprintln(w, "load average at the end:", loadAverage())
 	if unanswered > 0 || errs > 0 {
 		return 1, sum
@@ -1123,6 +1132,29 @@ func throwawayRedis(ctx context.Context) (string, func(), error) {
 }
 
 // loadAverage is the 1, 5 and 15 minute load averages ("?" where /proc has none).
+// memoryLine says the process's peak RSS (the harness's included: it shares the process)
+// and the collector's settings it ran with, to compare GOGC and GOMEMLIMIT by.
+func memoryLine() string {
+	rss := "unknown"
+	if b, ok := processMaxRSS(); ok {
+		rss = fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+	}
+	percent := debug.SetGCPercent(100)
+	debug.SetGCPercent(percent)
+	gogc := "off"
+	if percent >= 0 {
+		gogc = strconv.Itoa(percent)
+	}
+	limit := "none"
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		limit = fmt.Sprintf("%.0f MiB", float64(l)/(1<<20))
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return fmt.Sprintf("memory: process max RSS %s (bot and harness); GOGC %s, memory limit %s; %d collections in the whole run",
+		rss, gogc, limit, ms.NumGC)
+}
+
 func loadAverage() string {
 	data, err := os.ReadFile("/proc/loadavg")
 	if err != nil {

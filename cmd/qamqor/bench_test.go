@@ -53,6 +53,11 @@ func TestBenchRunsTheServePath(t *testing.T) {
 			if bot <= 0 || harness <= 0 || bot+harness > 1.5*process {
 				t.Errorf("CPU per 1,000 updates: bot %gms, harness %gms, process %gms; want both above 0 and together about the process's:\n%s", bot, harness, process, r.stdout)
 			}
+			// The process's peak memory, to compare GOGC and GOMEMLIMIT by: the loaded content
+			// alone takes more than 10 MiB.
+			if rss := number(`process max RSS (\d+) MiB`); rss < 10 {
+				t.Errorf("peak RSS %g MiB, want the process's (well above 10):\n%s", rss, r.stdout)
+			}
 			if mode == "polling" {
 				// The journal confirms updates at once: none is downloaded again (the edges of
 				// the window may count one in a batch twice), where holding the offset at the

@@ -131,6 +131,7 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
+	applyGC(log)
 	app, err := open(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
