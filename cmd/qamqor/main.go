@@ -131,7 +131,6 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
-	applyGC(log)
 	app, err := open(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
@@ -227,6 +226,7 @@ func runServe(ctx context.Context, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 2
 	}
+	applyGC(log) // GOGC=400 unless GOGC is set: measured in BENCHMARKS.md
 	app, err := open(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
