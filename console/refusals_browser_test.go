@@ -125,8 +125,10 @@ func TestWhatMustNotOpenTheConsoleDoesNotInARealBrowser(t *testing.T) {
 	t.Run("a change without the CSRF token", func(t *testing.T) {
 		tab := fresh(t)
 		signInWith(t, tab, newLink(t, editorID))
-		// The language form, with its token taken out, as a forged form would come.
+		// The language form, with its token taken out, as a forged form would come. It is
+		// waited for: the link's page has an h1 too, so sign-in can return before home is in.
 		do(t, tab, "sending the form without its token",
+			chromedp.WaitVisible(chromedp.CSS(`form[action="/console/lang"] button`)),
 			chromedp.Evaluate[chromedp.Void](`document.querySelector('form[action="/console/lang"] input[name=csrf]').remove()`),
 			chromedp.Click(chromedp.CSS(`form[action="/console/lang"] button`)))
 		waitText(t, tab, "bad request") // the server's 403
@@ -144,6 +146,8 @@ func TestWhatMustNotOpenTheConsoleDoesNotInARealBrowser(t *testing.T) {
 	t.Run("a partner on the editors' pages", func(t *testing.T) {
 		tab := fresh(t)
 		signInWith(t, tab, newLink(t, partnerID))
+		// Home, with the session's cookie: the link's page has an h1 too.
+		do(t, tab, "waiting for home", chromedp.WaitVisible(chromedp.CSS(`form[action="/console/lang"] button`)))
 		if code := status(t, tab, console.Prefix); code != http.StatusOK {
 			t.Fatalf("the partner's home: %d", code)
 		}
