@@ -55,7 +55,7 @@ const (
 )
 
 const benchUsage = `usage: qamqor bench [--bot qamqor|minimal|both] [--users N] [--duration D] [--mode polling|webhook] [--rate R]
-       qamqor bench --load-only [--listen ADDR] [--users N] [--duration D] [--mode M] [--rate R]
+       qamqor bench --load-only [--listen ADDR] [--token T] [--users N] [--duration D] [--mode M] [--rate R]
        qamqor bench --api URL [--bot qamqor|minimal] [--mode M] [--listen ADDR] [--duration D]
        qamqor bench --memory [--sessions N]
 
@@ -86,13 +86,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured window (bot and simulated people alike, told apart by the pprof label qamqor) to this file")
 	fs.StringVar(&o.api, "api", "", "run only the bot, against the Bot API at this URL (`qamqor bench --load-only` in another process, perhaps on another machine): CPU from getrusage and RSS are then the bot's alone")
 	fs.BoolVar(&o.loadOnly, "load-only", false, "run only the fake Bot API and the people, for a bot started with --api")
+	fs.StringVar(&o.token, "token", "", "with --load-only: the bot token the fake Bot API accepts (default the fake's own; the bot takes it from TELEGRAM_BOT_TOKEN)")
 	fs.StringVar(&o.listen, "listen", "", "with --load-only: the address the fake Bot API listens on (default a free loopback port); with --api --mode webhook: the address of the bot's webhook")
 	memory := fs.Bool("memory", false, "measure Redis memory per idle session instead of a load")
 	sessions := fs.Int("sessions", 100_000, "with --memory: how many idle sessions to store")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() > 0 || (o.loadOnly && (o.api != "" || *memory || o.bot == benchBoth)) || (o.api != "" && (*memory || o.bot == benchBoth)) || o.users < 1 || o.duration <= 0 || o.warmup < 0 || o.rate < 0 || o.connections < 1 || *sessions < 1 ||
+	if fs.NArg() > 0 || (o.loadOnly && (o.api != "" || *memory || o.bot == benchBoth)) || (o.token != "" && !o.loadOnly) || (o.api != "" && (*memory || o.bot == benchBoth)) || o.users < 1 || o.duration <= 0 || o.warmup < 0 || o.rate < 0 || o.connections < 1 || *sessions < 1 ||
 		(o.mode != "polling" && o.mode != "webhook") || !slices.Contains([]string{benchQamqor, benchMinimal, benchBoth}, o.bot) {
 		fs.Usage()
 		return 2
@@ -325,6 +326,7 @@ type benchOptions struct {
 	api              string          // the Bot API of a bot run alone (--api)
 	loadOnly         bool            // the people and the fake alone (--load-only)
 	listen           string
+	token            string // --load-only's
 }
 
 // person is one simulated user; events carries the bot's first reply to each action.
@@ -369,7 +371,11 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 		people[p.chat] = p
 		list = append(list, p)
 	}
-	api, err := fakebotapi.New(fakebotapi.WithoutRecording(), fakebotapi.WithWebhookConnections(o.connections), fakebotapi.WithListenAddr(o.listen),
+	fakeOptions := []fakebotapi.Option{fakebotapi.WithoutRecording(), fakebotapi.WithWebhookConnections(o.connections), fakebotapi.WithListenAddr(o.listen)}
+	if o.token != "" {
+		fakeOptions = append(fakeOptions, fakebotapi.WithToken(o.token))
+	}
+	api, err := fakebotapi.New(append(fakeOptions,
 		fakebotapi.WithReplyHook(func(e fakebotapi.ReplyEvent) {
 			if e.Code != http.StatusOK && !strings.Contains(e.Error, "message is not modified") {
 				if res.refused.Add(1) == 1 {
@@ -385,7 +391,7 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 				default: // a reply nobody waits for: the bot answered more than it was asked
 				}
 			}
-		}))
+		}))...)
 	if err != nil {
 		fmt.Fprintln(stderr, "qamqor:", err)
 		return 1, benchSummary{}
@@ -393,7 +399,7 @@ func benchLoad(ctx context.Context, cfg Config, log *slog.Logger, admin store.DB
 	defer api.Close()
 
 	if o.loadOnly {
-		fmt.Fprintf(stdout, "fake Bot API at %s (token %s): start the bot with TELEGRAM_TOKEN=%s qamqor bench --api %s --mode %s\n",
+		fmt.Fprintf(stdout, "fake Bot API at %s (token %s): start the bot with TELEGRAM_BOT_TOKEN=%s qamqor bench --api %s --mode %s\n",
 			api.URL, api.Token, api.Token, api.URL, o.mode)
 		if err := waitForABot(ctx, api, o.mode); err != nil {
 			fmt.Fprintln(stderr, "qamqor:", err)

@@ -146,7 +146,7 @@ func TestBenchComparesQamqorWithTheMinimalBot(t *testing.T) {
 func TestBenchRunsTheBotApartFromTheLoad(t *testing.T) {
 	srv := redistest.Start(t)
 	addr := freeAddr(t)
-	load := exec.Command(os.Args[0], "bench", "--load-only", "--listen", addr, "--users", "20", "--duration", "2s", "--warmup", "1s")
+	load := exec.Command(os.Args[0], "bench", "--load-only", "--token", "424242:split-test", "--listen", addr, "--users", "20", "--duration", "2s", "--warmup", "1s")
 	load.Env = append(os.Environ(), "QAMQOR_TEST_RUN_MAIN=1", "REDIS_URL=", "LOG_LEVEL=")
 	var loadOut, loadErr bytes.Buffer
 	load.Stdout, load.Stderr = &loadOut, &loadErr
@@ -156,7 +156,7 @@ func TestBenchRunsTheBotApartFromTheLoad(t *testing.T) {
 	loaded := make(chan error, 1)
 	go func() { loaded <- load.Wait() }()
 	// The bot outlives the load's window and drain, so every update is answered.
-	r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL(), "TELEGRAM_TOKEN=123456:TEST-token"},
+	r := qamqor(t, "", []string{"REDIS_URL=" + srv.URL(), "TELEGRAM_BOT_TOKEN=424242:split-test"},
 		"bench", "--api", "http://"+addr, "--duration", "4s", "--warmup", "500ms")
 	if r.code != 0 {
 		t.Fatalf("bot: exit %d\n%s\n%s\nload:\n%s\n%s", r.code, r.stdout, r.stderr, loadOut.String(), loadErr.String())

@@ -35,7 +35,7 @@ type Screen struct {
 
 // Config is what the reference bot needs.
 type Config struct {
-	APIURL, Token string // the Bot API, as Qamqor's TELEGRAM_API_URL and TELEGRAM_TOKEN
+	APIURL, Token string // the Bot API, as Qamqor's TELEGRAM_API_URL and TELEGRAM_BOT_TOKEN
 	Redis         redis.UniversalClient
 	Workers       int
 	Screen        Screen
