@@ -275,32 +275,9 @@ func typicalOf(api *fakebotapi.Server, people []*person) benchref.Screen {
 // typicalScreen is, for the reference run alone, a screen three presses deep in Russian on
 // the shipped content (as the typical session is made).
 func typicalScreen(ctx context.Context, cfg Config, log *slog.Logger) (benchref.Screen, error) {
-	c, err := loadContent(cfg, log)
+	_, last, err := typicalWalk(ctx, cfg, log)
 	if err != nil {
 		return benchref.Screen{}, err
-	}
-	bundle, err := locales.Bundle()
-	if err != nil {
-		return benchref.Screen{}, err
-	}
-	service := bot.NewService(bot.NewEngine(c, bundle), &memorySessions{}, log)
-	const chat = memoryChatBase
-	updateID := int64(812_345_670)
-	replies := service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start", UpdateID: updateID, LangHint: content.RU}).Replies
-	var last bot.Reply
-	for press := range 4 {
-		if len(replies) > 0 {
-			last = replies[len(replies)-1]
-		}
-		data := firstButton(replies, press)
-		if data == "" {
-			break
-		}
-		updateID++
-		replies = service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data, UpdateID: updateID}).Replies
-	}
-	if len(replies) > 0 {
-		last = replies[len(replies)-1]
 	}
 	sc := benchref.Screen{Text: last.Text}
 	for _, row := range last.Buttons {
@@ -974,21 +951,34 @@ func benchMemory(ctx context.Context, cfg Config, log *slog.Logger, admin store.
 // typicalSession is a session after choosing Russian and three presses on the shipped
 // content, as the Service stores it (with the update ids it saw).
 func typicalSession(ctx context.Context, cfg Config, log *slog.Logger) (bot.Session, error) {
+	sess, _, err := typicalWalk(ctx, cfg, log)
+	if err == nil && sess.Lang == "" {
+		err = errors.New("bench: could not make a typical session: no language was chosen")
+	}
+	return sess, err
+}
+
+// typicalWalk chooses Russian on the shipped content and presses three screens deeper, as
+// the Service handles it, and returns the session stored and the last screen shown.
+func typicalWalk(ctx context.Context, cfg Config, log *slog.Logger) (bot.Session, bot.Reply, error) {
 	c, err := loadContent(cfg, log)
 	if err != nil {
-		return bot.Session{}, err
+		return bot.Session{}, bot.Reply{}, err
 	}
 	bundle, err := locales.Bundle()
 	if err != nil {
-		return bot.Session{}, err
+		return bot.Session{}, bot.Reply{}, err
 	}
-	var sess bot.Session
 	mem := &memorySessions{}
 	service := bot.NewService(bot.NewEngine(c, bundle), mem, log)
 	const chat = memoryChatBase
 	updateID := int64(812_345_670) // a Telegram-sized update id
 	replies := service.Handle(ctx, chat, bot.Input{Kind: bot.InputText, Text: "/start", UpdateID: updateID, LangHint: content.RU}).Replies
+	var last bot.Reply
 	for press := range 4 { // the language, then three screens
+		if len(replies) > 0 {
+			last = replies[len(replies)-1]
+		}
 		data := firstButton(replies, press)
 		if data == "" {
 			break
@@ -996,11 +986,10 @@ func typicalSession(ctx context.Context, cfg Config, log *slog.Logger) (bot.Sess
 		updateID++
 		replies = service.Handle(ctx, chat, bot.Input{Kind: bot.InputButton, Data: data, UpdateID: updateID}).Replies
 	}
-	sess = mem.sess
-	if sess.Lang == "" {
-		return sess, errors.New("bench: could not make a typical session: no language was chosen")
+	if len(replies) > 0 {
+		last = replies[len(replies)-1]
 	}
-	return sess, nil
+	return mem.sess, last, nil
 }
 
 // firstButton picks a button to press: the Russian one on the language screen, then ones
