@@ -255,15 +255,7 @@ func typicalOf(api *fakebotapi.Server, people []*person) benchref.Screen {
 		if m.Source == "" {
 			continue
 		}
-		sc := benchref.Screen{Text: m.Source}
-		for _, row := range m.Buttons {
-			var labels []string
-			for _, b := range row {
-				labels = append(labels, b.Text)
-			}
-			sc.Buttons = append(sc.Buttons, labels)
-		}
-		screens = append(screens, sc)
+		screens = append(screens, benchref.Screen{Text: m.Source, Buttons: labelsOf(m.Buttons, func(b fakebotapi.Button) string { return b.Text })})
 	}
 	if len(screens) == 0 {
 		return benchref.Screen{}
@@ -279,15 +271,20 @@ func typicalScreen(ctx context.Context, cfg Config, log *slog.Logger) (benchref.
 	if err != nil {
 		return benchref.Screen{}, err
 	}
-	sc := benchref.Screen{Text: last.Text}
-	for _, row := range last.Buttons {
-		var labels []string
-		for _, b := range row {
-			labels = append(labels, b.Label)
+	return benchref.Screen{Text: last.Text, Buttons: labelsOf(last.Buttons, func(b bot.Button) string { return b.Label })}, nil
+}
+
+// labelsOf is a keyboard's labels, row by row.
+func labelsOf[B any](rows [][]B, label func(B) string) [][]string {
+	var out [][]string
+	for _, row := range rows {
+		labels := make([]string, len(row))
+		for i, b := range row {
+			labels[i] = label(b)
 		}
-		sc.Buttons = append(sc.Buttons, labels)
+		out = append(out, labels)
 	}
-	return sc, nil
+	return out
 }
 
 type benchOptions struct {
